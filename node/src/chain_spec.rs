@@ -1,0 +1,41 @@
+//! The built-in chain specs: `dev` and `local`, each from its runtime genesis preset.
+
+use sc_service::ChainType;
+use twinchain_runtime::{genesis_config_presets, WASM_BINARY};
+
+/// A chain spec of the Twinchain runtime.
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+fn properties() -> sc_service::Properties {
+	let mut p = sc_service::Properties::new();
+	p.insert("tokenSymbol".into(), "TWIN".into());
+	p.insert("tokenDecimals".into(), 12.into());
+	p.insert("ss58Format".into(), 42.into());
+	p
+}
+
+fn wasm() -> Result<&'static [u8], String> {
+	WASM_BINARY.ok_or_else(|| "the runtime's wasm was not built (SKIP_WASM_BUILD set?)".into())
+}
+
+/// One validator (Alice) with sudo: for development on one machine.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("Twinchain Development")
+		.with_id("twinchain_dev")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(genesis_config_presets::DEV_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// The three-party consortium (factory-a, factory-b, supplier-a) governed by its council.
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("Twinchain Local Consortium")
+		.with_id("twinchain_local")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(genesis_config_presets::LOCAL_PRESET)
+		.with_properties(properties())
+		.build())
+}

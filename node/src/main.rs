@@ -1,0 +1,11 @@
+//! The `twinchain` node: Aura + GRANDPA proof of authority over the Twinchain runtime.
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}

@@ -1,0 +1,151 @@
+//! Genesis presets: `dev` (one validator, sudo) and `local` (the three-party consortium).
+
+use crate::{
+	AccountId, BalancesConfig, CouncilMembershipConfig, NodeAuthorizationConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, ValidatorSetConfig, UNIT,
+};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_core::OpaquePeerId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// The preset of the single-validator development chain.
+pub const DEV_PRESET: &str = "dev";
+/// The preset of the multi-party (consortium) chain.
+pub const LOCAL_PRESET: &str = "local";
+
+/// What each funded development account holds at genesis.
+pub const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+/// A validator of a preset: its operator's name, account and session keys.
+pub struct Validator {
+	pub name: &'static str,
+	pub account: AccountId,
+	pub aura: AuraId,
+	pub grandpa: GrandpaId,
+}
+
+/// A validator whose account and keys all derive from one dev seed (`//Alice`, ...).
+fn dev_validator(name: &'static str, sr: Sr25519Keyring, ed: Ed25519Keyring) -> Validator {
+	Validator { name, account: sr.to_account_id(), aura: sr.public().into(), grandpa: ed.public().into() }
+}
+
+/// The libp2p peer ids (identity multihash of the ed25519 key) of the `local` network's nodes.
+/// Their node keys are in `scripts/local-network.sh`: they are development keys, public like
+/// Alice's, and must never be used on a real network.
+pub const LOCAL_NODE_PEER_IDS: [(&str, &str); 3] = [
+	// 12D3KooWATnFCJBwQHbXqkV5aBgjsQHyQzkyUqaNidpdyjMSj4ad
+	("factory-a", "0024080112200995b6ae448791622111f39866e4ffafe100726100d1831bc7d9f63d9dfed52a"),
+	// 12D3KooWAVCugpA7MCBLapCLdn1FxBCTdPBFQBGDn86iyZJU9NRx
+	("factory-b", "00240801122009f32e82c71d73722efc16b506d34eaf5d6e928ac5def4385630ae9117a49e2b"),
+	// 12D3KooWANvcULtz3CX5EewZVkfHZXranKHotomxtb9AzqjBDHMn
+	("supplier-a", "0024080112200857451c83d218a189686458a37f5a44d33626a08c17fbb90412ddd31f506b35"),
+];
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+	(0..s.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("peer ids above are hex"))
+		.collect()
+}
+
+/// The validators of the `local` network: factory-a (Alice), factory-b (Bob) and supplier-a
+/// (Charlie).
+pub fn local_validators() -> Vec<Validator> {
+	vec![
+		dev_validator("factory-a", Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		dev_validator("factory-b", Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		dev_validator("supplier-a", Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+	]
+}
+
+fn genesis(
+	validators: Vec<Validator>,
+	endowed: Vec<AccountId>,
+	sudo: Option<AccountId>,
+	council: Vec<AccountId>,
+	well_known_nodes: Vec<(OpaquePeerId, AccountId)>,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		validator_set: ValidatorSetConfig {
+			initial_validators: validators.iter().map(|v| v.account.clone()).collect::<Vec<_>>(),
+		},
+		session: SessionConfig {
+			keys: validators
+				.into_iter()
+				.map(|v| {
+					(
+						v.account.clone(),
+						v.account,
+						SessionKeys { aura: v.aura, grandpa: v.grandpa },
+					)
+				})
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: sudo },
+		council_membership: CouncilMembershipConfig {
+			members: council.try_into().expect("the council fits MaxMembers"),
+		},
+		node_authorization: NodeAuthorizationConfig { nodes: well_known_nodes },
+	})
+}
+
+/// `dev`: Alice validates alone and holds the sudo key; the dev accounts are funded.
+pub fn development_config_genesis() -> Value {
+	genesis(
+		vec![dev_validator("dev", Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+		vec![Sr25519Keyring::Alice.to_account_id()],
+		Vec::new(),
+	)
+}
+
+/// `local`: three validators (factory-a, factory-b, supplier-a) on Alice, Bob and Charlie,
+/// their operators form the council (2/3 majority governs), no sudo key, and only the three
+/// well-known nodes may connect.
+pub fn local_config_genesis() -> Value {
+	let validators = local_validators();
+	let council: Vec<AccountId> = validators.iter().map(|v| v.account.clone()).collect();
+	let nodes = LOCAL_NODE_PEER_IDS
+		.iter()
+		.zip(validators.iter())
+		.map(|((_, peer), v)| (OpaquePeerId(hex_bytes(peer)), v.account.clone()))
+		.collect();
+	genesis(
+		validators,
+		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		None,
+		council,
+		nodes,
+	)
+}
+
+/// The preset `id`, serialized.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEV_PRESET | sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		LOCAL_PRESET | sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of the presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(DEV_PRESET),
+		PresetId::from(LOCAL_PRESET),
+	]
+}

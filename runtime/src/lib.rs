@@ -1,0 +1,185 @@
+//! # Twinchain runtime
+//!
+//! The FRAME runtime of Twinchain, a permissioned proof-of-authority chain for factories.
+//! This file composes the runtime: its types, version and pallets. Each pallet's `Config` lives
+//! in [`configs`], the runtime APIs in [`apis`], the genesis presets in
+//! [`genesis_config_presets`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+use sp_version::RuntimeVersion;
+
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+#[cfg(feature = "std")]
+pub use sp_runtime::BuildStorage;
+
+/// Opaque types: what the node needs to know of blocks without knowing the runtime's calls.
+pub mod opaque {
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block hash.
+	pub type Hash = <BlakeTwo256 as sp_runtime::traits::Hash>::Output;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator registers with `session.setKeys`: Aura for authoring, GRANDPA for
+	/// finality votes.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+/// The runtime's version. Bump `spec_version` with every runtime change that is deployed.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
+	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Block time. **The slot is 2 seconds**: one Aura slot, one block. This is the only place it is
+/// set; Aura's slot duration, the timestamp pallet's minimum period and the block weight budget
+/// all derive from it.
+pub const MILLI_SECS_PER_BLOCK: u64 = 2000;
+/// Aura's slot duration, equal to the block time.
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// Blocks per minute, hour and day at the 2 s block time.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+pub const HOURS: BlockNumber = MINUTES * 60;
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// A session lasts this many blocks (20 s). Validator set changes take effect at the session
+/// after next, i.e. within two sessions.
+pub const SESSION_PERIOD: BlockNumber = 10;
+
+/// The chain's token, TWIN, has 12 decimals.
+pub const UNIT: Balance = 1_000_000_000_000;
+pub const MILLI_UNIT: Balance = UNIT / 1_000;
+pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
+/// The smallest balance an account may hold.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+
+/// Signatures: sr25519, ed25519 or ECDSA.
+pub type Signature = MultiSignature;
+/// An account is the public key of its signature scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+pub type Balance = u128;
+pub type Nonce = u32;
+pub type Hash = sp_core::H256;
+pub type BlockNumber = u32;
+pub type Address = MultiAddress<AccountId, ()>;
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+pub type SignedBlock = generic::SignedBlock<Block>;
+
+/// The checks every signed transaction passes.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations run at the next runtime upgrade.
+type Migrations = ();
+
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(3)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	// Consensus. The validator set feeds the session, the session feeds Aura and GRANDPA; the
+	// genesis of each is built in this order.
+	#[runtime::pallet_index(10)]
+	pub type ValidatorSet = pallet_validator_set;
+	#[runtime::pallet_index(11)]
+	pub type Session = pallet_session;
+	#[runtime::pallet_index(12)]
+	pub type Aura = pallet_aura;
+	#[runtime::pallet_index(13)]
+	pub type Grandpa = pallet_grandpa;
+
+	// Governance: sudo on the dev chain, the consortium council elsewhere.
+	#[runtime::pallet_index(20)]
+	pub type Sudo = pallet_sudo;
+	#[runtime::pallet_index(21)]
+	pub type Council = pallet_collective<Instance1>;
+	#[runtime::pallet_index(22)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
+
+	// Permissioned peers.
+	#[runtime::pallet_index(30)]
+	pub type NodeAuthorization = pallet_node_authorization;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,98 @@
+//! Tests of the runtime's composition: both genesis presets build and set up consensus,
+//! governance and peers as documented.
+
+use super::*;
+use frame_support::genesis_builder_helper::build_state;
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+
+fn genesis_of(preset: &str) -> sp_io::TestExternalities {
+	let json = genesis_config_presets::get_preset(&preset.into()).expect("the preset exists");
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| build_state::<RuntimeGenesisConfig>(json).expect("the preset builds"));
+	ext
+}
+
+/// Decodes base58 (Bitcoin alphabet), as libp2p peer ids are written.
+fn base58(s: &str) -> Vec<u8> {
+	const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+	let mut out: Vec<u8> = Vec::new();
+	for c in s.bytes() {
+		let mut carry = ALPHABET.iter().position(|&a| a == c).expect("base58 digit") as u32;
+		for b in out.iter_mut().rev() {
+			carry += (*b as u32) * 58;
+			*b = (carry & 0xff) as u8;
+			carry >>= 8;
+		}
+		while carry > 0 {
+			out.insert(0, (carry & 0xff) as u8);
+			carry >>= 8;
+		}
+	}
+	let zeros = s.bytes().take_while(|&c| c == b'1').count();
+	[vec![0; zeros], out].concat()
+}
+
+#[test]
+fn preset_names_are_dev_and_local() {
+	let names: Vec<String> = genesis_config_presets::preset_names()
+		.into_iter()
+		.map(|p| String::from_utf8(p.as_ref().to_vec()).unwrap())
+		.collect();
+	assert_eq!(names, vec!["dev", "local"]);
+	assert!(genesis_config_presets::get_preset(&"nope".into()).is_none());
+}
+
+#[test]
+fn dev_preset_has_one_validator_and_sudo() {
+	genesis_of("dev").execute_with(|| {
+		assert_eq!(ValidatorSet::validators(), vec![Alice.to_account_id()]);
+		assert_eq!(Session::validators(), vec![Alice.to_account_id()]);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Alice.to_account_id()));
+		assert_eq!(
+			pallet_balances::Pallet::<Runtime>::free_balance(Bob.to_account_id()),
+			genesis_config_presets::ENDOWMENT
+		);
+	});
+}
+
+#[test]
+fn local_preset_is_a_three_party_consortium_without_sudo() {
+	genesis_of("local").execute_with(|| {
+		let three = vec![Alice.to_account_id(), Bob.to_account_id(), Charlie.to_account_id()];
+		let mut sorted = three.clone();
+		sorted.sort();
+		assert_eq!(ValidatorSet::validators(), sorted);
+		assert_eq!(Session::validators().len(), 3);
+		let aura: Vec<AccountId> = pallet_aura::Authorities::<Runtime>::get()
+			.iter()
+			.map(|k| AccountId::from(<[u8; 32]>::try_from(k.as_ref() as &[u8]).unwrap()))
+			.collect();
+		for v in &three {
+			assert!(aura.contains(v), "Aura authority for {v:?}");
+		}
+		assert_eq!(Grandpa::grandpa_authorities().len(), 3);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "the consortium has no sudo key");
+		assert_eq!(pallet_collective::Members::<Runtime, configs::CouncilCollective>::get(), sorted);
+		let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
+		assert_eq!(nodes.len(), 3);
+		for (name, peer) in [
+			("factory-a", "12D3KooWATnFCJBwQHbXqkV5aBgjsQHyQzkyUqaNidpdyjMSj4ad"),
+			("factory-b", "12D3KooWAVCugpA7MCBLapCLdn1FxBCTdPBFQBGDn86iyZJU9NRx"),
+			("supplier-a", "12D3KooWANvcULtz3CX5EewZVkfHZXranKHotomxtb9AzqjBDHMn"),
+		] {
+			assert!(
+				nodes.contains(&sp_core::OpaquePeerId(base58(peer))),
+				"{name}'s peer id {peer} is well known"
+			);
+		}
+	});
+}
+
+#[test]
+fn block_time_is_two_seconds() {
+	assert_eq!(MILLI_SECS_PER_BLOCK, 2000);
+	assert_eq!(<Runtime as pallet_aura::Config>::SlotDuration::get(), 2000);
+	assert_eq!(<Runtime as pallet_timestamp::Config>::MinimumPeriod::get(), 1000);
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what building and testing Twinchain needs, and only what is missing. Idempotent.
+#   - apt: clang, libclang-dev, protobuf-compiler (the C parts), mosquitto (MQTT tests);
+#     Node.js and npm only if absent (machines that have Node.js 20 keep it);
+#   - rustup: the wasm targets and rust-src for the runtime;
+#   - npm: the integration tests' packages (tests/package-lock.json).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+fail() { echo "setup.sh: $*" >&2; exit 1; }
+
+need_apt=()
+command -v clang >/dev/null || need_apt+=(clang)
+[ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang*.so >/dev/null 2>&1 || need_apt+=(libclang-dev)
+command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
+command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+	echo "setup.sh: installing ${need_apt[*]}"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq || fail "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null ||
+		fail "could not install ${need_apt[*]} with apt-get"
+fi
+
+command -v cargo >/dev/null || fail "no Rust toolchain (cargo) on PATH; install rustup first"
+command -v rustup >/dev/null || fail "rustup is needed to add the wasm targets"
+installed_targets="$(cd "$REPO" && rustup target list --installed)"
+for t in wasm32v1-none wasm32-unknown-unknown; do
+	grep -qx "$t" <<<"$installed_targets" || (cd "$REPO" && rustup target add "$t") ||
+		fail "could not add the rust target $t"
+done
+(cd "$REPO" && rustup component list --installed) | grep -q '^rust-src' ||
+	(cd "$REPO" && rustup component add rust-src) || fail "could not add rust-src"
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || fail "Node.js >= 20 is needed for the integration tests (found $(node --version))"
+lock="$REPO/tests/package-lock.json"
+stamp="$REPO/tests/node_modules/.twinchain-lock"
+if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+	echo "setup.sh: installing the integration tests' npm packages"
+	(cd "$REPO/tests" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed in tests/"
+	cp "$lock" "$stamp"
+fi
+echo "setup.sh: all set (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"

@@ -1,0 +1,225 @@
+// Test harness: starts real `twinchain` processes on free loopback ports, talks to them over
+// the standard JSON-RPC, and always cleans up processes and temporary directories.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARGET =
+  process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'twinchain', 'target');
+/** The node binary under test: $TWINCHAIN_BIN, else the release build in the shared target dir. */
+export const BIN = process.env.TWINCHAIN_BIN || path.join(TARGET, 'release', 'twinchain');
+
+/** Node keys and peer ids of the `local` network (development keys, like Alice's). */
+export const LOCAL_NODES = {
+  'factory-a': {
+    seed: 'alice',
+    nodeKey: '1cba511a659d55dd7c5156094d74dda99bf3160f93fec56404257964e994da3d',
+    peerId: '12D3KooWATnFCJBwQHbXqkV5aBgjsQHyQzkyUqaNidpdyjMSj4ad',
+  },
+  'factory-b': {
+    seed: 'bob',
+    nodeKey: 'b2499bdf0131a713169953559f365693f8978ef00d283edfd222af02447babaa',
+    peerId: '12D3KooWAVCugpA7MCBLapCLdn1FxBCTdPBFQBGDn86iyZJU9NRx',
+  },
+  'supplier-a': {
+    seed: 'charlie',
+    nodeKey: 'cd76e4cd9e5c458aeee4fd84a99fe5be86ada21051724b2e74778b4630d6573c',
+    peerId: '12D3KooWANvcULtz3CX5EewZVkfHZXranKHotomxtb9AzqjBDHMn',
+  },
+};
+
+const live = new Set();
+const tmpDirs = new Set();
+
+function killAll() {
+  for (const n of live) {
+    try { process.kill(-n.proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+}
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killAll(); process.exit(130); });
+
+/** A fresh temporary directory, removed at exit (or by the caller). */
+export function tempDir(prefix = 'twinchain-test-') {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.add(d);
+  return d;
+}
+
+export function removeDir(d) {
+  fs.rmSync(d, { recursive: true, force: true });
+  tmpDirs.delete(d);
+}
+
+/** A TCP port nobody listens on right now. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor(what, fn, timeoutMs = 60_000, everyMs = 500) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+/** Runs the node binary to completion (for subcommands); returns { status, stdout, stderr }. */
+export function runBin(args, opts = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20, ...opts });
+  if (r.error) throw r.error;
+  return r;
+}
+
+/** A running node process. */
+export class Node {
+  constructor({ name, args = [], basePath, keepBasePath = false }) {
+    this.name = name;
+    this.args = args;
+    this.basePath = basePath ?? tempDir(`twinchain-${name}-`);
+    this.keepBasePath = keepBasePath;
+    this.logs = [];
+  }
+
+  /** Starts the process on free ports and waits until its RPC answers. */
+  async start() {
+    this.rpcPort ??= await freePort();
+    this.p2pPort ??= await freePort();
+    this.promPort ??= await freePort();
+    const args = [
+      '--base-path', this.basePath,
+      '--rpc-port', String(this.rpcPort),
+      '--port', String(this.p2pPort),
+      '--prometheus-port', String(this.promPort),
+      '--listen-addr', `/ip4/127.0.0.1/tcp/${this.p2pPort}`,
+      '--no-mdns',
+      '--no-telemetry',
+      '--rpc-methods', 'unsafe',
+      '--name', this.name,
+      ...this.args,
+    ];
+    this.logPath = path.join(this.basePath, `${this.name}.log`);
+    const log = fs.openSync(this.logPath, 'a');
+    this.proc = spawn(BIN, args, { stdio: ['ignore', log, log], detached: true });
+    fs.closeSync(log);
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, sig) => resolve({ code, sig })));
+    live.add(this);
+    await waitFor(`${this.name} RPC on ${this.rpcPort}`, async () => {
+      if (this.proc.exitCode !== null) throw new Error(`${this.name} exited: ${this.tail()}`);
+      return (await this.rpc('system_health')) !== undefined;
+    }, 60_000, 300);
+    return this;
+  }
+
+  /** The last lines of the node's log, for failure messages. */
+  tail(lines = 30) {
+    try {
+      return fs.readFileSync(this.logPath, 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  get wsUrl() { return `ws://127.0.0.1:${this.rpcPort}`; }
+
+  /** One JSON-RPC call over HTTP; throws on an RPC error. */
+  async rpc(method, params = []) {
+    const res = await fetch(`http://127.0.0.1:${this.rpcPort}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = await res.json();
+    if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+    return body.result;
+  }
+
+  async bestNumber() { return parseInt((await this.rpc('chain_getHeader')).number, 16); }
+  async bestHash() { return this.rpc('chain_getBlockHash', []); }
+  async finalizedHash() { return this.rpc('chain_getFinalizedHead'); }
+  async finalizedNumber() {
+    const h = await this.rpc('chain_getHeader', [await this.finalizedHash()]);
+    return parseInt(h.number, 16);
+  }
+  async peers() { return (await this.rpc('system_health')).peers; }
+  async peerId() { return this.rpc('system_localPeerId'); }
+
+  /** Stops the node gracefully (SIGINT), then forcibly after `graceMs`. */
+  async stop(graceMs = 30_000) {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) {
+      live.delete(this);
+      return;
+    }
+    try { process.kill(-this.proc.pid, 'SIGINT'); } catch { /* gone */ }
+    const t = setTimeout(() => { try { process.kill(-this.proc.pid, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
+    const r = await this.exited;
+    clearTimeout(t);
+    live.delete(this);
+    return r;
+  }
+
+  /** Stops the node and removes its base path unless asked to keep it. */
+  async dispose() {
+    await this.stop();
+    if (!this.keepBasePath) removeDir(this.basePath);
+  }
+}
+
+/** Stops every node in `nodes`, in parallel, never throwing. */
+export async function disposeAll(nodes) {
+  await Promise.allSettled(nodes.filter(Boolean).map((n) => n.dispose()));
+}
+
+/** Starts the `local` network's three validators (factory-a, factory-b, supplier-a). */
+export async function startLocalNetwork(chain = 'local') {
+  const names = Object.keys(LOCAL_NODES);
+  const ports = await Promise.all(names.map(() => freePort()));
+  const boot = names.map(
+    (n, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${LOCAL_NODES[n].peerId}`,
+  );
+  const nodes = names.map((n, i) => {
+    const node = new Node({
+      name: n,
+      args: [
+        '--chain', chain,
+        `--${LOCAL_NODES[n].seed}`,
+        '--node-key', LOCAL_NODES[n].nodeKey,
+        ...boot.filter((_, j) => j !== i).flatMap((b) => ['--bootnodes', b]),
+      ],
+    });
+    node.p2pPort = ports[i];
+    return node;
+  });
+  try {
+    await Promise.all(nodes.map((n) => n.start()));
+  } catch (e) {
+    await disposeAll(nodes);
+    throw e;
+  }
+  return nodes;
+}
