@@ -3,7 +3,7 @@
 #   scripts/bench.sh                 every pallet of ours
 #   scripts/bench.sh validator-set   one pallet (its folder name under pallets/)
 # STEPS and REPEAT (defaults 50 and 20) can be set in the environment.
-# Summaries go to BENCHMARKS.md by hand from the printed results.
+# The printed summaries are what BENCHMARKS.md reports.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 "$REPO/scripts/setup.sh"
@@ -13,11 +13,12 @@ steps="${STEPS:-50}"
 repeat="${REPEAT:-20}"
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] || pallets=($(ls "$REPO/pallets"))
+cd "$REPO"
 for p in "${pallets[@]}"; do
 	crate="pallet_${p//-/_}"
 	echo "== $crate"
 	"$TWINCHAIN_BIN" benchmark pallet --chain dev --pallet "$crate" --extrinsic '*' \
 		--steps "$steps" --repeat "$repeat" --wasm-execution compiled \
-		--template "$REPO/scripts/pallet-weight-template.hbs" \
-		--output "$REPO/pallets/$p/src/weights.rs"
+		--template scripts/pallet-weight-template.hbs \
+		--output "pallets/$p/src/weights.rs"
 done

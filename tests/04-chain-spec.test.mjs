@@ -13,7 +13,7 @@ import { LOCAL_NODES, Node, REPO, disposeAll, runBin, tempDir, waitFor } from '.
 const CODE_KEY = '0x3a636f6465'; // ":code"
 
 function generated(chain, raw) {
-  const r = runBin(['build-spec', '--chain', chain, ...(raw ? ['--raw'] : [])]);
+  const r = runBin(['build-spec', '--chain', chain, '--disable-default-bootnode', ...(raw ? ['--raw'] : [])]);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -46,7 +46,7 @@ for (const chain of ['dev', 'local']) {
 }
 
 test('a validator starts from the committed raw dev spec, finalizes, and runs the current runtime', async (t) => {
-  const fromSpec = new Node({ name: 'from-spec', args: ['--chain', path.join(REPO, 'chain-spec', 'dev-raw.json'), '--alice'] });
+  const fromSpec = new Node({ name: 'from-spec', args: ['--chain', path.join(REPO, 'chain-spec', 'dev-raw.json'), '--alice', '--node-key', '42'.repeat(32)] });
   const builtIn = new Node({ name: 'built-in', args: ['--dev'] });
   t.after(() => disposeAll([fromSpec, builtIn]));
   await Promise.all([fromSpec.start(), builtIn.start()]);

@@ -29,9 +29,21 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
+/// The `local` network's nodes as `scripts/local-network.sh` starts them on loopback.
+const LOCAL_BOOT_NODES: [&str; 3] = [
+	"/ip4/127.0.0.1/tcp/30333/p2p/12D3KooWATnFCJBwQHbXqkV5aBgjsQHyQzkyUqaNidpdyjMSj4ad",
+	"/ip4/127.0.0.1/tcp/30334/p2p/12D3KooWAVCugpA7MCBLapCLdn1FxBCTdPBFQBGDn86iyZJU9NRx",
+	"/ip4/127.0.0.1/tcp/30335/p2p/12D3KooWANvcULtz3CX5EewZVkfHZXranKHotomxtb9AzqjBDHMn",
+];
+
 /// The three-party consortium (factory-a, factory-b, supplier-a) governed by its council.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	let boot_nodes = LOCAL_BOOT_NODES
+		.iter()
+		.map(|a| a.parse().map_err(|e| format!("boot node {a}: {e}")))
+		.collect::<Result<Vec<_>, String>>()?;
 	Ok(ChainSpec::builder(wasm()?, None)
+		.with_boot_nodes(boot_nodes)
 		.with_name("Twinchain Local Consortium")
 		.with_id("twinchain_local")
 		.with_chain_type(ChainType::Local)

@@ -2,11 +2,25 @@
 //! governance and peers as documented.
 
 use super::*;
-use frame_support::genesis_builder_helper::build_state;
+use frame_support::{genesis_builder_helper::build_state, traits::Get};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 
+/// Applies a preset (a JSON patch) to the default genesis, as the node's chain-spec builder does.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(b), serde_json::Value::Object(p)) =>
+			for (k, v) in p {
+				merge(b.entry(k).or_insert(serde_json::Value::Null), v);
+			},
+		(b, p) => *b = p,
+	}
+}
+
 fn genesis_of(preset: &str) -> sp_io::TestExternalities {
-	let json = genesis_config_presets::get_preset(&preset.into()).expect("the preset exists");
+	let patch = genesis_config_presets::get_preset(&preset.into()).expect("the preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, serde_json::from_slice(&patch).unwrap());
+	let json = serde_json::to_vec(&config).unwrap();
 	let mut ext = sp_io::TestExternalities::new_empty();
 	ext.execute_with(|| build_state::<RuntimeGenesisConfig>(json).expect("the preset builds"));
 	ext
@@ -36,7 +50,7 @@ fn base58(s: &str) -> Vec<u8> {
 fn preset_names_are_dev_and_local() {
 	let names: Vec<String> = genesis_config_presets::preset_names()
 		.into_iter()
-		.map(|p| String::from_utf8(p.as_ref().to_vec()).unwrap())
+		.map(|p| String::from_utf8(AsRef::<[u8]>::as_ref(&p).to_vec()).unwrap())
 		.collect();
 	assert_eq!(names, vec!["dev", "local"]);
 	assert!(genesis_config_presets::get_preset(&"nope".into()).is_none());
@@ -93,6 +107,6 @@ fn local_preset_is_a_three_party_consortium_without_sudo() {
 #[test]
 fn block_time_is_two_seconds() {
 	assert_eq!(MILLI_SECS_PER_BLOCK, 2000);
-	assert_eq!(<Runtime as pallet_aura::Config>::SlotDuration::get(), 2000);
-	assert_eq!(<Runtime as pallet_timestamp::Config>::MinimumPeriod::get(), 1000);
+	assert_eq!(<<Runtime as pallet_aura::Config>::SlotDuration as Get<u64>>::get(), 2000);
+	assert_eq!(<<Runtime as pallet_timestamp::Config>::MinimumPeriod as Get<u64>>::get(), 1000);
 }

@@ -28,6 +28,8 @@ export function describeError(api, err) {
     const m = api.registry.findMetaError(err.asModule);
     return `${m.section}.${m.name}`;
   }
+  if (err.isToken) return `token.${err.asToken.type}`;
+  if (err.isArithmetic) return `arithmetic.${err.asArithmetic.type}`;
   return err.toString();
 }
 
@@ -55,7 +57,7 @@ export function signAndWait(api, tx, signer, { finalized = false } = {}) {
 }
 
 /**
- * Passes `call` through the council: proposed by `members[0]`, seconded by `members[1]`
+ * Passes `call` through the council: proposed by `members[0]`, voted aye by both members
  * (2 of 3 = the 2/3 majority), then closed. Resolves when it executed successfully.
  */
 export async function councilExec(api, members, call) {
@@ -64,7 +66,8 @@ export async function councilExec(api, members, call) {
   const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
   if (!proposed) throw new Error('no council.Proposed event');
   const [, index, hash] = proposed.event.data;
-  await signAndWait(api, api.tx.council.vote(hash, index, true), members[1]);
+  // Proposing is not voting: both members vote aye.
+  for (const m of members) await signAndWait(api, api.tx.council.vote(hash, index, true), m);
   const closed = await signAndWait(
     api,
     api.tx.council.close(hash, index, { refTime: 5_000_000_000n, proofSize: 1_000_000n }, length),

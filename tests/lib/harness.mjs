@@ -113,7 +113,6 @@ export class Node {
     const args = [
       '--base-path', this.basePath,
       '--rpc-port', String(this.rpcPort),
-      '--port', String(this.p2pPort),
       '--prometheus-port', String(this.promPort),
       '--listen-addr', `/ip4/127.0.0.1/tcp/${this.p2pPort}`,
       '--no-mdns',
@@ -128,10 +127,14 @@ export class Node {
     fs.closeSync(log);
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, sig) => resolve({ code, sig })));
     live.add(this);
-    await waitFor(`${this.name} RPC on ${this.rpcPort}`, async () => {
-      if (this.proc.exitCode !== null) throw new Error(`${this.name} exited: ${this.tail()}`);
-      return (await this.rpc('system_health')) !== undefined;
-    }, 60_000, 300);
+    const exitedEarly = this.exited.then(({ code, sig }) => {
+      throw new Error(`${this.name} exited (code ${code}, signal ${sig}) while starting:\n${this.tail()}`);
+    });
+    exitedEarly.catch(() => {});
+    await Promise.race([
+      exitedEarly,
+      waitFor(`${this.name} RPC on ${this.rpcPort}`, async () => (await this.rpc('system_health')) !== undefined, 60_000, 300),
+    ]);
     return this;
   }
 
