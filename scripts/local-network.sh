@@ -36,13 +36,16 @@ peers=(12D3KooWATnFCJBwQHbXqkV5aBgjsQHyQzkyUqaNidpdyjMSj4ad
 	12D3KooWANvcULtz3CX5EewZVkfHZXranKHotomxtb9AzqjBDHMn)
 
 pids=()
+stopping=0
 stop_all() {
-	trap - INT TERM EXIT
+	stopping=1
+	trap - INT TERM
 	echo "local-network.sh: stopping"
 	for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
 	wait
+	echo "local-network.sh: stopped"
 }
-trap stop_all INT TERM EXIT
+trap stop_all INT TERM
 
 for i in 0 1 2; do
 	boot=()
@@ -57,5 +60,9 @@ for i in 0 1 2; do
 	pids+=($!)
 	echo "local-network.sh: ${names[$i]} (pid $!) RPC ws://127.0.0.1:$((9944 + i)), log $base/${names[$i]}.log"
 done
+# Runs until Ctrl-C, or until a node dies (then the others are stopped too).
 wait -n "${pids[@]}" || true
+[ "$stopping" -eq 1 ] && exit 0
 echo "local-network.sh: a node exited; see the logs in $base" >&2
+stop_all
+exit 1

@@ -21,6 +21,8 @@ test('dev node persists its chain across a restart, exports and purges it', asyn
 
   const stopped = await node.stop();
   assert.equal(stopped.code, 0, `graceful shutdown exits 0, got ${JSON.stringify(stopped)}`);
+  assert.ok(fs.existsSync(path.join(basePath, 'chains', 'twinchain_dev', 'paritydb', 'full')),
+    'the chain is stored in ParityDB');
 
   // What the node left on disk, read offline with export-blocks.
   const exported = path.join(basePath, 'blocks.json');
