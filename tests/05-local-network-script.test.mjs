@@ -6,17 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, removeDir, tempDir, waitFor } from './lib/harness.mjs';
-
-async function rpc(port, method, params = []) {
-  const res = await fetch(`http://127.0.0.1:${port}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    signal: AbortSignal.timeout(5000),
-  });
-  return (await res.json()).result;
-}
+import { REPO, removeDir, rpcAt as rpc, tempDir, waitFor } from './lib/harness.mjs';
 
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 

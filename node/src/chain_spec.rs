@@ -18,15 +18,32 @@ fn wasm() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| "the runtime's wasm was not built (SKIP_WASM_BUILD set?)".into())
 }
 
+fn spec(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+	boot_nodes: Vec<sc_network::config::MultiaddrWithPeerId>,
+) -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name(name)
+		.with_id(id)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
+		.with_properties(properties())
+		.with_boot_nodes(boot_nodes)
+		.build())
+}
+
 /// One validator (Alice) with sudo: for development on one machine.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_name("Twinchain Development")
-		.with_id("twinchain_dev")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(genesis_config_presets::DEV_PRESET)
-		.with_properties(properties())
-		.build())
+	spec(
+		"Twinchain Development",
+		"twinchain_dev",
+		ChainType::Development,
+		genesis_config_presets::DEV_PRESET,
+		Vec::new(),
+	)
 }
 
 /// The `local` network's nodes as `scripts/local-network.sh` starts them on loopback.
@@ -42,12 +59,11 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.iter()
 		.map(|a| a.parse().map_err(|e| format!("boot node {a}: {e}")))
 		.collect::<Result<Vec<_>, String>>()?;
-	Ok(ChainSpec::builder(wasm()?, None)
-		.with_boot_nodes(boot_nodes)
-		.with_name("Twinchain Local Consortium")
-		.with_id("twinchain_local")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(genesis_config_presets::LOCAL_PRESET)
-		.with_properties(properties())
-		.build())
+	spec(
+		"Twinchain Local Consortium",
+		"twinchain_local",
+		ChainType::Local,
+		genesis_config_presets::LOCAL_PRESET,
+		boot_nodes,
+	)
 }

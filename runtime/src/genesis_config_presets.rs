@@ -21,17 +21,16 @@ pub const LOCAL_PRESET: &str = "local";
 /// What each funded development account holds at genesis.
 pub const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
-/// A validator of a preset: its operator's name, account and session keys.
+/// A validator of a preset: its account and session keys.
 pub struct Validator {
-	pub name: &'static str,
 	pub account: AccountId,
 	pub aura: AuraId,
 	pub grandpa: GrandpaId,
 }
 
 /// A validator whose account and keys all derive from one dev seed (`//Alice`, ...).
-fn dev_validator(name: &'static str, sr: Sr25519Keyring, ed: Ed25519Keyring) -> Validator {
-	Validator { name, account: sr.to_account_id(), aura: sr.public().into(), grandpa: ed.public().into() }
+fn dev_validator(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Validator {
+	Validator { account: sr.to_account_id(), aura: sr.public().into(), grandpa: ed.public().into() }
 }
 
 /// The libp2p peer ids (identity multihash of the ed25519 key) of the `local` network's nodes.
@@ -57,9 +56,9 @@ fn hex_bytes(s: &str) -> Vec<u8> {
 /// (Charlie).
 pub fn local_validators() -> Vec<Validator> {
 	vec![
-		dev_validator("factory-a", Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-		dev_validator("factory-b", Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-		dev_validator("supplier-a", Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),     // factory-a
+		dev_validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),         // factory-b
+		dev_validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie), // supplier-a
 	]
 }
 
@@ -100,7 +99,7 @@ fn genesis(
 /// `dev`: Alice validates alone and holds the sudo key; the dev accounts are funded.
 pub fn development_config_genesis() -> Value {
 	genesis(
-		vec![dev_validator("dev", Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		vec![Sr25519Keyring::Alice.to_account_id()],

@@ -88,6 +88,19 @@ export async function waitFor(what, fn, timeoutMs = 60_000, everyMs = 500) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+/** One JSON-RPC call over HTTP to the node whose RPC listens on `port`; throws on an RPC error. */
+export async function rpcAt(port, method, params = []) {
+  const res = await fetch(`http://127.0.0.1:${port}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = await res.json();
+  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
 /** Runs the node binary to completion (for subcommands); returns { status, stdout, stderr }. */
 export function runBin(args, opts = {}) {
   const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20, ...opts });
@@ -150,20 +163,9 @@ export class Node {
   get wsUrl() { return `ws://127.0.0.1:${this.rpcPort}`; }
 
   /** One JSON-RPC call over HTTP; throws on an RPC error. */
-  async rpc(method, params = []) {
-    const res = await fetch(`http://127.0.0.1:${this.rpcPort}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const body = await res.json();
-    if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.result;
-  }
+  rpc(method, params = []) { return rpcAt(this.rpcPort, method, params); }
 
   async bestNumber() { return parseInt((await this.rpc('chain_getHeader')).number, 16); }
-  async bestHash() { return this.rpc('chain_getBlockHash', []); }
   async finalizedHash() { return this.rpc('chain_getFinalizedHead'); }
   async finalizedNumber() {
     const h = await this.rpc('chain_getHeader', [await this.finalizedHash()]);
