@@ -35,7 +35,12 @@ test('the local consortium: three validators, permissioned peers, validators add
 
   // Both newcomers start with peer ids the chain does not know.
   const intruder = new Node({ name: 'intruder', args: ['--chain', 'local', '--bootnodes', boot] });
-  const dave = new Node({ name: 'factory-c', args: ['--chain', 'local', '--validator', '--bootnodes', boot] });
+  // A new consortium node starts reserved-only: until its own offchain worker has applied the
+  // on-chain allow-list (after it synced), it must not talk to strangers either.
+  const dave = new Node({
+    name: 'factory-c',
+    args: ['--chain', 'local', '--validator', '--reserved-only', '--reserved-nodes', boot],
+  });
   extra.push(intruder, dave);
 
   const notConnectedTo = async (peerId, among) => {
@@ -55,8 +60,7 @@ test('the local consortium: three validators, permissioned peers, validators add
     assert.equal(await intruder.bestNumber(), 0, 'the intruder synced nothing');
     await notConnectedTo(intruderId, nodes);
 
-    // The new factory's validator is just as unknown until the council authorizes it. (It may
-    // find the intruder: unauthorized nodes enforce no list; the consortium's nodes do.)
+    // The new factory's validator is just as unknown until the council authorizes it.
     // A validator needs a persistent network key: its operator generates one.
     const gen = runBin(['key', 'generate-node-key', '--base-path', dave.basePath, '--chain', 'local']);
     assert.equal(gen.status, 0, gen.stderr);
@@ -117,6 +121,7 @@ test('the local consortium: three validators, permissioned peers, validators add
 
     // The intruder is still refused by every authorized node, the new one included.
     await notConnectedTo(await intruder.peerId(), [...nodes, dave]);
+    assert.equal(await intruder.peers(), 0, 'the intruder still has no peers');
     assert.equal(await intruder.bestNumber(), 0, 'the intruder still has no blocks');
   });
 });
