@@ -46,18 +46,21 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 	)
 }
 
-/// The `local` network's nodes as `scripts/local-network.sh` starts them on loopback.
-const LOCAL_BOOT_NODES: [&str; 3] = [
-	"/ip4/127.0.0.1/tcp/30333/p2p/12D3KooWATnFCJBwQHbXqkV5aBgjsQHyQzkyUqaNidpdyjMSj4ad",
-	"/ip4/127.0.0.1/tcp/30334/p2p/12D3KooWAVCugpA7MCBLapCLdn1FxBCTdPBFQBGDn86iyZJU9NRx",
-	"/ip4/127.0.0.1/tcp/30335/p2p/12D3KooWANvcULtz3CX5EewZVkfHZXranKHotomxtb9AzqjBDHMn",
-];
+/// The first p2p port of `scripts/local-network.sh`; its nodes listen on consecutive ports.
+const LOCAL_FIRST_P2P_PORT: usize = 30333;
 
-/// The three-party consortium (factory-a, factory-b, supplier-a) governed by its council.
+/// The three-party consortium (factory-a, factory-b, supplier-a) governed by its council. Its boot
+/// nodes are the genesis well-known nodes at the addresses `scripts/local-network.sh` uses.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	let boot_nodes = LOCAL_BOOT_NODES
+	let boot_nodes = genesis_config_presets::local_node_peer_ids()
 		.iter()
-		.map(|a| a.parse().map_err(|e| format!("boot node {a}: {e}")))
+		.enumerate()
+		.map(|(i, id)| {
+			let peer = sc_network::PeerId::from_bytes(&id.0).map_err(|e| format!("peer id: {e}"))?;
+			format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", LOCAL_FIRST_P2P_PORT + i)
+				.parse()
+				.map_err(|e| format!("boot node of {peer}: {e}"))
+		})
 		.collect::<Result<Vec<_>, String>>()?;
 	spec(
 		"Twinchain Local Consortium",

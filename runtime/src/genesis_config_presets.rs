@@ -45,10 +45,19 @@ pub const LOCAL_NODE_PEER_IDS: [(&str, &str); 3] = [
 	("supplier-a", "0024080112200857451c83d218a189686458a37f5a44d33626a08c17fbb90412ddd31f506b35"),
 ];
 
-fn hex_bytes(s: &str) -> Vec<u8> {
-	(0..s.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("peer ids above are hex"))
+/// The `local` network's peer ids as bytes, in the order of [`LOCAL_NODE_PEER_IDS`]. The node's
+/// `local` chain spec lists the same nodes as boot nodes.
+pub fn local_node_peer_ids() -> Vec<OpaquePeerId> {
+	LOCAL_NODE_PEER_IDS
+		.iter()
+		.map(|(_, hex)| {
+			OpaquePeerId(
+				(0..hex.len())
+					.step_by(2)
+					.map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("peer ids above are hex"))
+					.collect(),
+			)
+		})
 		.collect()
 }
 
@@ -113,10 +122,10 @@ pub fn development_config_genesis() -> Value {
 pub fn local_config_genesis() -> Value {
 	let validators = local_validators();
 	let council: Vec<AccountId> = validators.iter().map(|v| v.account.clone()).collect();
-	let nodes = LOCAL_NODE_PEER_IDS
-		.iter()
+	let nodes = local_node_peer_ids()
+		.into_iter()
 		.zip(validators.iter())
-		.map(|((_, peer), v)| (OpaquePeerId(hex_bytes(peer)), v.account.clone()))
+		.map(|(peer, v)| (peer, v.account.clone()))
 		.collect();
 	genesis(
 		validators,
