@@ -56,7 +56,8 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.iter()
 		.enumerate()
 		.map(|(i, id)| {
-			let peer = sc_network::PeerId::from_bytes(&id.0).map_err(|e| format!("peer id: {e}"))?;
+			let peer =
+				sc_network::PeerId::from_bytes(&id.0).map_err(|e| format!("peer id: {e}"))?;
 			format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", LOCAL_FIRST_P2P_PORT + i)
 				.parse()
 				.map_err(|e| format!("boot node of {peer}: {e}"))

@@ -160,10 +160,7 @@ pub mod pallet {
 			T::AddRemoveOrigin::ensure_origin(origin)?;
 			Validators::<T>::try_mutate(|set| -> DispatchResult {
 				let pos = set.binary_search(&who).map_err(|_| Error::<T>::NotValidator)?;
-				ensure!(
-					set.len() as u32 > T::MinValidators::get(),
-					Error::<T>::TooFewValidators
-				);
+				ensure!(set.len() as u32 > T::MinValidators::get(), Error::<T>::TooFewValidators);
 				set.remove(pos);
 				Ok(())
 			})?;
