@@ -1,0 +1,14 @@
+//! The runtime API through which nodes resolve `did:twin` DIDs.
+
+use crate::KeyFormat;
+use alloc::vec::Vec;
+
+sp_api::decl_runtime_apis! {
+	/// Resolves `did:twin` DIDs against the state of the block it is called at.
+	pub trait DidApi {
+		/// The W3C DID resolution result for `did` (UTF-8 bytes of a DID string) as UTF-8 JSON:
+		/// `{ "@context", "didDocument", "didResolutionMetadata", "didDocumentMetadata" }`.
+		/// A malformed DID yields `didResolutionMetadata.error = "invalidDid"`.
+		fn resolve(did: Vec<u8>, key_format: KeyFormat) -> Vec<u8>;
+	}
+}

@@ -1,0 +1,833 @@
+//! Unit tests of the DID pallet: every call, every failure, signed operations with real Sr25519
+//! signatures, and the documents built from the resulting state.
+
+use crate::{document, mock::*, *};
+use codec::Encode;
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+};
+use serde_json::Value;
+use sp_core::crypto::Ss58Codec;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{DispatchError, MultiSignature, TokenError};
+
+fn name(s: &str) -> AttributeName {
+	AttributeName::try_from(s.as_bytes().to_vec()).unwrap()
+}
+
+fn ed_key(byte: u8, purposes: u8) -> AttributeValue {
+	AttributeValue::PublicKey {
+		key_type: KeyType::Ed25519,
+		purposes: KeyPurposes(purposes),
+		key: [byte; 32],
+	}
+}
+
+fn service(kind: &str, endpoint: &str) -> AttributeValue {
+	AttributeValue::Service {
+		service_type: kind.as_bytes().to_vec().try_into().unwrap(),
+		endpoint: endpoint.as_bytes().to_vec().try_into().unwrap(),
+	}
+}
+
+fn held(who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::DidDeposit.into(), who)
+}
+
+fn last_event() -> RuntimeEvent {
+	System::events().pop().expect("an event").event
+}
+
+fn did_string(who: &AccountId) -> String {
+	format!("did:twin:{}", who.to_ss58check())
+}
+
+fn resolve(who: &AccountId) -> Value {
+	document::resolve::<Test>(did_string(who).as_bytes(), KeyFormat::JsonWebKey2020)
+}
+
+fn ids(doc: &Value, relationship: &str) -> Vec<String> {
+	doc["didDocument"][relationship]
+		.as_array()
+		.map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+		.unwrap_or_default()
+}
+
+fn sign(
+	key: Sr25519Keyring,
+	did: &AccountId,
+	nonce: u64,
+	op: &DidOperation<AccountId>,
+) -> MultiSignature {
+	key.sign(&Did::signed_payload(did, nonce, op)).into()
+}
+
+#[test]
+fn every_account_has_an_implicit_did() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(Did::controller_of(&bob()), bob());
+		assert!(Dids::<Test>::get(bob()).is_none());
+		let r = resolve(&bob());
+		let id = did_string(&bob());
+		assert_eq!(r["didDocument"]["id"], id);
+		assert_eq!(r["didDocument"]["controller"], id);
+		assert_eq!(ids(&r, "authentication"), vec![format!("{id}#controller")]);
+		assert_eq!(ids(&r, "assertionMethod"), vec![format!("{id}#controller")]);
+		assert_eq!(r["didDocumentMetadata"]["deactivated"], false);
+		assert!(r["didDocumentMetadata"].get("versionId").is_none());
+		assert_eq!(r["didResolutionMetadata"]["contentType"], "application/did+ld+json");
+	});
+}
+
+#[test]
+fn change_controller_rotates_the_key() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Did::change_controller(RuntimeOrigin::signed(charlie()), bob(), charlie()),
+			Error::<Test>::NotController
+		);
+		assert_noop!(
+			Did::change_controller(RuntimeOrigin::signed(bob()), bob(), bob()),
+			Error::<Test>::SameController
+		);
+		assert_ok!(Did::change_controller(RuntimeOrigin::signed(bob()), bob(), charlie()));
+		assert_eq!(
+			last_event(),
+			Event::ControllerChanged { did: bob(), controller: charlie() }.into()
+		);
+		assert_eq!(Did::controller_of(&bob()), charlie());
+		assert_eq!(held(&bob()), 100, "the record's deposit");
+		// The old controller lost control; the new one has it.
+		assert_noop!(
+			Did::change_controller(RuntimeOrigin::signed(bob()), bob(), alice()),
+			Error::<Test>::NotController
+		);
+		advance(6_000);
+		assert_ok!(Did::change_controller(RuntimeOrigin::signed(charlie()), bob(), alice()));
+		let r = resolve(&bob());
+		assert_eq!(r["didDocument"]["controller"], did_string(&alice()));
+		let vm = &r["didDocument"]["verificationMethod"][0];
+		assert_eq!(vm["controller"], did_string(&alice()));
+		assert_eq!(vm["type"], "Multikey");
+		assert_eq!(r["didDocumentMetadata"]["created"], "2026-11-26T00:00:00Z");
+		assert_eq!(r["didDocumentMetadata"]["updated"], "2026-11-26T00:00:06Z");
+		assert_eq!(r["didDocumentMetadata"]["versionId"], "2");
+	});
+}
+
+#[test]
+fn delegates_have_validity_windows() {
+	new_test_ext().execute_with(|| {
+		let b = bob();
+		assert_noop!(
+			Did::add_delegate(
+				RuntimeOrigin::signed(charlie()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie(),
+				None,
+				None
+			),
+			Error::<Test>::NotController
+		);
+		assert_noop!(
+			Did::add_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Assertion,
+				b.clone(),
+				None,
+				None
+			),
+			Error::<Test>::SelfDelegation
+		);
+		assert_noop!(
+			Did::add_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie(),
+				Some(T0 + 10),
+				Some(T0 + 10)
+			),
+			Error::<Test>::InvalidValidity
+		);
+		assert_noop!(
+			Did::add_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie(),
+				Some(T0 - 100),
+				Some(T0 - 1)
+			),
+			Error::<Test>::InvalidValidity
+		);
+		assert_noop!(
+			Did::add_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie(),
+				Some(T0 - 1),
+				None
+			),
+			Error::<Test>::InvalidValidity
+		);
+		assert_ok!(Did::add_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Assertion,
+			charlie(),
+			None,
+			Some(T0 + 60_000)
+		));
+		assert_eq!(
+			last_event(),
+			Event::DelegateAdded {
+				did: b.clone(),
+				delegate_type: DelegateType::Assertion,
+				delegate: charlie(),
+				validity: Validity { valid_from: T0, valid_until: Some(T0 + 60_000) },
+			}
+			.into()
+		);
+		assert_ok!(Did::add_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Authentication,
+			alice(),
+			None,
+			None
+		));
+		assert_eq!(held(&b), 100 + 2 * 10);
+
+		let id = did_string(&b);
+		let charlie_vm = format!("{id}#delegate-assert-{}", charlie().to_ss58check());
+		let alice_vm = format!("{id}#delegate-auth-{}", alice().to_ss58check());
+		let r = resolve(&b);
+		assert!(ids(&r, "assertionMethod").contains(&charlie_vm));
+		assert!(ids(&r, "authentication").contains(&alice_vm));
+		assert!(!ids(&r, "authentication").contains(&charlie_vm));
+
+		// The assertion delegate expires after a minute.
+		advance(60_000);
+		let r = resolve(&b);
+		assert!(!ids(&r, "assertionMethod").contains(&charlie_vm), "expired delegate listed");
+		assert!(ids(&r, "authentication").contains(&alice_vm));
+
+		// Re-adding replaces the window in the same slot.
+		assert_ok!(Did::add_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Assertion,
+			charlie(),
+			None,
+			None
+		));
+		assert_eq!(Dids::<Test>::get(&b).unwrap().delegates, 2);
+		assert_eq!(held(&b), 120);
+		assert!(ids(&resolve(&b), "assertionMethod").contains(&charlie_vm));
+
+		// A third and then a fourth delegate: the bound is three.
+		assert_ok!(Did::add_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Assertion,
+			alice(),
+			None,
+			None
+		));
+		assert_noop!(
+			Did::add_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Authentication,
+				charlie(),
+				None,
+				None
+			),
+			Error::<Test>::TooManyDelegates
+		);
+	});
+}
+
+#[test]
+fn revoked_delegates_leave_the_document() {
+	new_test_ext().execute_with(|| {
+		let b = bob();
+		assert_noop!(
+			Did::revoke_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie()
+			),
+			Error::<Test>::DelegateNotFound
+		);
+		assert_ok!(Did::add_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Assertion,
+			charlie(),
+			None,
+			None
+		));
+		assert_noop!(
+			Did::revoke_delegate(
+				RuntimeOrigin::signed(charlie()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie()
+			),
+			Error::<Test>::NotController
+		);
+		advance(2_000);
+		assert_ok!(Did::revoke_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Assertion,
+			charlie()
+		));
+		assert_eq!(
+			last_event(),
+			Event::DelegateRevoked {
+				did: b.clone(),
+				delegate_type: DelegateType::Assertion,
+				delegate: charlie()
+			}
+			.into()
+		);
+		let stored = Delegates::<Test>::get(&b, (DelegateType::Assertion, charlie())).unwrap();
+		assert_eq!(
+			stored.validity,
+			Validity { valid_from: T0, valid_until: Some(T0 + 2_000) },
+			"kept for verifiers"
+		);
+		assert_eq!(ids(&resolve(&b), "assertionMethod").len(), 1, "only #controller");
+		assert_noop!(
+			Did::revoke_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie()
+			),
+			Error::<Test>::AlreadyRevoked
+		);
+	});
+}
+
+#[test]
+fn attributes_are_validated() {
+	new_test_ext().execute_with(|| {
+		let b = bob();
+		let set = |n: &str, v: AttributeValue| {
+			Did::set_attribute(RuntimeOrigin::signed(bob()), bob(), name(n), v, None, None)
+		};
+		assert_noop!(
+			Did::set_attribute(
+				RuntimeOrigin::signed(charlie()),
+				b.clone(),
+				name("key-1"),
+				ed_key(1, 2),
+				None,
+				None
+			),
+			Error::<Test>::NotController
+		);
+		for bad in ["", "a b", "key#1", "controller", "delegate-x", "ключ"] {
+			assert_noop!(set(bad, ed_key(1, 2)), Error::<Test>::InvalidName);
+		}
+		assert_noop!(set("k", ed_key(1, 0)), Error::<Test>::InvalidKeyPurposes);
+		assert_noop!(
+			set("k", ed_key(1, KeyPurposes::KEY_AGREEMENT)),
+			Error::<Test>::InvalidKeyPurposes
+		);
+		assert_noop!(set("k", ed_key(1, 8)), Error::<Test>::InvalidKeyPurposes);
+		let x25519 = |p| AttributeValue::PublicKey {
+			key_type: KeyType::X25519,
+			purposes: KeyPurposes(p),
+			key: [9; 32],
+		};
+		assert_noop!(
+			set("k", x25519(KeyPurposes::AUTHENTICATION)),
+			Error::<Test>::InvalidKeyPurposes
+		);
+		assert_noop!(set("s", service("", "https://a.example")), Error::<Test>::InvalidServiceType);
+		assert_noop!(
+			set("s", service("Mqtt-Broker", "https://a.example")),
+			Error::<Test>::InvalidServiceType
+		);
+		for bad in ["no-scheme", ":x", "1http://a", "https://a b", "https:", "https://a\"b"] {
+			assert_noop!(set("s", service("MqttBroker", bad)), Error::<Test>::InvalidEndpoint);
+		}
+		assert_noop!(
+			Did::set_attribute(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				name("k"),
+				ed_key(1, 2),
+				None,
+				Some(T0)
+			),
+			Error::<Test>::InvalidValidity
+		);
+		assert!(Dids::<Test>::get(&b).is_none(), "failures store nothing");
+		assert_eq!(held(&b), 0, "failures hold nothing");
+	});
+}
+
+#[test]
+fn attributes_build_the_document() {
+	new_test_ext().execute_with(|| {
+		let b = bob();
+		let id = did_string(&b);
+		let signing = ed_key(0xab, KeyPurposes::AUTHENTICATION | KeyPurposes::ASSERTION_METHOD);
+		assert_ok!(Did::set_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("signing"), signing.clone(), None, None));
+		assert_eq!(
+			last_event(),
+			Event::AttributeSet {
+				did: b.clone(),
+				name: name("signing"),
+				value: signing,
+				validity: Validity { valid_from: T0, valid_until: None },
+			}
+			.into()
+		);
+		let agreement = AttributeValue::PublicKey {
+			key_type: KeyType::X25519,
+			purposes: KeyPurposes(KeyPurposes::KEY_AGREEMENT),
+			key: [0xcd; 32],
+		};
+		assert_ok!(Did::set_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("agree"), agreement, None, None));
+		assert_ok!(Did::set_attribute(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			name("mqtt"),
+			service("MqttBroker", "mqtts://factory-a.example:8883"),
+			None,
+			None
+		));
+		assert_noop!(
+			Did::set_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("later"), ed_key(3, 2), Some(T0 + 10_000), None),
+			Error::<Test>::TooManyAttributes
+		);
+		assert_eq!(held(&b), 100 + 3 * 10);
+
+		let r = resolve(&b);
+		let doc = &r["didDocument"];
+		let vms = doc["verificationMethod"].as_array().unwrap();
+		let signing_vm = vms.iter().find(|v| v["id"] == format!("{id}#signing")).unwrap();
+		assert_eq!(signing_vm["type"], "JsonWebKey2020");
+		assert_eq!(signing_vm["controller"], id);
+		assert_eq!(signing_vm["publicKeyJwk"]["kty"], "OKP");
+		assert_eq!(signing_vm["publicKeyJwk"]["crv"], "Ed25519");
+		assert_eq!(signing_vm["publicKeyJwk"]["x"], document::base64url(&[0xab; 32]));
+		let agree_vm = vms.iter().find(|v| v["id"] == format!("{id}#agree")).unwrap();
+		assert_eq!(agree_vm["publicKeyJwk"]["crv"], "X25519");
+		assert!(ids(&r, "authentication").contains(&format!("{id}#signing")));
+		assert!(ids(&r, "assertionMethod").contains(&format!("{id}#signing")));
+		assert_eq!(ids(&r, "keyAgreement"), vec![format!("{id}#agree")]);
+		assert_eq!(
+			doc["service"],
+			serde_json::json!([{ "id": format!("{id}#mqtt"), "type": "MqttBroker", "serviceEndpoint": "mqtts://factory-a.example:8883" }])
+		);
+
+		// Multikey presentation of the same keys.
+		let m = document::resolve::<Test>(id.as_bytes(), KeyFormat::Multikey);
+		let vms = m["didDocument"]["verificationMethod"].as_array().unwrap();
+		let signing_vm = vms.iter().find(|v| v["id"] == format!("{id}#signing")).unwrap();
+		assert_eq!(signing_vm["type"], "Multikey");
+		let mut expected = vec![0xed, 0x01];
+		expected.extend([0xab; 32]);
+		assert_eq!(signing_vm["publicKeyMultibase"], format!("z{}", bs58::encode(expected).into_string()));
+
+		// Replacing an attribute keeps its slot and deposit.
+		assert_ok!(Did::set_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("mqtt"), service("MqttBroker", "mqtt://10.0.0.2:1883"), None, None));
+		assert_eq!(Dids::<Test>::get(&b).unwrap().attributes, 3);
+		assert_eq!(held(&b), 130);
+		assert_eq!(resolve(&b)["didDocument"]["service"][0]["serviceEndpoint"], "mqtt://10.0.0.2:1883");
+	});
+}
+
+#[test]
+fn revoked_and_future_attributes_are_not_listed() {
+	new_test_ext().execute_with(|| {
+		let b = bob();
+		let id = did_string(&b);
+		assert_noop!(
+			Did::revoke_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("k")),
+			Error::<Test>::AttributeNotFound
+		);
+		assert_ok!(Did::set_attribute(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			name("k"),
+			ed_key(1, 2),
+			None,
+			None
+		));
+		assert_ok!(Did::set_attribute(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			name("next"),
+			ed_key(2, 2),
+			Some(T0 + 5_000),
+			None
+		));
+		assert!(ids(&resolve(&b), "assertionMethod").contains(&format!("{id}#k")));
+		assert!(
+			!ids(&resolve(&b), "assertionMethod").contains(&format!("{id}#next")),
+			"not valid yet"
+		);
+		assert_noop!(
+			Did::revoke_attribute(RuntimeOrigin::signed(charlie()), b.clone(), name("k")),
+			Error::<Test>::NotController
+		);
+		advance(5_000);
+		assert_ok!(Did::revoke_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("k")));
+		assert_eq!(
+			last_event(),
+			Event::AttributeRevoked { did: b.clone(), name: name("k") }.into()
+		);
+		assert_noop!(
+			Did::revoke_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("k")),
+			Error::<Test>::AlreadyRevoked
+		);
+		let r = resolve(&b);
+		assert!(!ids(&r, "assertionMethod").contains(&format!("{id}#k")), "revoked key listed");
+		assert!(ids(&r, "assertionMethod").contains(&format!("{id}#next")));
+		let vms = r["didDocument"]["verificationMethod"].as_array().unwrap();
+		assert!(vms.iter().all(|v| v["id"] != format!("{id}#k")));
+	});
+}
+
+#[test]
+fn deactivation_is_final_and_releases_deposits() {
+	new_test_ext().execute_with(|| {
+		let b = bob();
+		let before = Balances::balance(&b);
+		assert_ok!(Did::add_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Assertion,
+			charlie(),
+			None,
+			None
+		));
+		assert_ok!(Did::set_attribute(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			name("k"),
+			ed_key(1, 2),
+			None,
+			None
+		));
+		assert_eq!(held(&b), 120);
+		assert_noop!(
+			Did::deactivate(RuntimeOrigin::signed(charlie()), b.clone()),
+			Error::<Test>::NotController
+		);
+		assert_ok!(Did::deactivate(RuntimeOrigin::signed(b.clone()), b.clone()));
+		assert_eq!(last_event(), Event::Deactivated { did: b.clone() }.into());
+		assert_eq!(held(&b), 0);
+		assert_eq!(Balances::balance(&b), before);
+		assert_eq!(Delegates::<Test>::iter_prefix(&b).count(), 0);
+		assert_eq!(Attributes::<Test>::iter_prefix(&b).count(), 0);
+
+		for call in [
+			Did::deactivate(RuntimeOrigin::signed(b.clone()), b.clone()),
+			Did::change_controller(RuntimeOrigin::signed(b.clone()), b.clone(), charlie()),
+			Did::add_delegate(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				DelegateType::Assertion,
+				charlie(),
+				None,
+				None,
+			),
+			Did::set_attribute(
+				RuntimeOrigin::signed(b.clone()),
+				b.clone(),
+				name("k"),
+				ed_key(1, 2),
+				None,
+				None,
+			),
+			Did::revoke_attribute(RuntimeOrigin::signed(b.clone()), b.clone(), name("k")),
+		] {
+			assert_eq!(call.map_err(|e| e.error), Err(Error::<Test>::Deactivated.into()));
+		}
+		let r = resolve(&b);
+		assert_eq!(r["didDocumentMetadata"]["deactivated"], true);
+		assert_eq!(r["didDocument"]["id"], did_string(&b));
+		assert!(r["didDocument"].get("verificationMethod").is_none());
+	});
+}
+
+#[test]
+fn signed_operations_let_a_gateway_manage_a_machine() {
+	new_test_ext().execute_with(|| {
+		let m = machine();
+		assert_eq!(Balances::balance(&m), 0, "the machine has no funds");
+		let op = DidOperation::SetAttribute {
+			name: name("mqtt"),
+			value: service("MqttBroker", "mqtt://10.0.0.5:1883"),
+			valid_from: None,
+			valid_until: None,
+		};
+		let sig = sign(Sr25519Keyring::Eve, &m, 0, &op);
+		assert_ok!(Did::execute_signed(
+			RuntimeOrigin::signed(alice()),
+			m.clone(),
+			op.clone(),
+			0,
+			sig.clone()
+		));
+		assert_eq!(
+			last_event(),
+			Event::SignedOperationExecuted { did: m.clone(), nonce: 0, submitter: alice() }.into()
+		);
+		assert_eq!(held(&alice()), 110, "the gateway paid the deposits");
+		assert_eq!(Dids::<Test>::get(&m).unwrap().nonce, 1);
+		assert_eq!(
+			resolve(&m)["didDocument"]["service"][0]["serviceEndpoint"],
+			"mqtt://10.0.0.5:1883"
+		);
+
+		// The same signature again is a replay.
+		assert_noop!(
+			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), op.clone(), 0, sig),
+			Error::<Test>::BadNonce
+		);
+		// Signed by someone who does not control the DID.
+		let op2 = DidOperation::RevokeAttribute { name: name("mqtt") };
+		let bad = sign(Sr25519Keyring::Bob, &m, 1, &op2);
+		assert_noop!(
+			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), op2.clone(), 1, bad),
+			Error::<Test>::BadSignature
+		);
+		// Signed for another chain (another genesis hash).
+		let foreign = SignedPayload {
+			domain: SIGNED_PAYLOAD_DOMAIN,
+			genesis_hash: sp_core::H256::repeat_byte(8),
+			did: &m,
+			nonce: 1,
+			operation: &op2,
+		};
+		let cross_chain: MultiSignature = Sr25519Keyring::Eve.sign(&foreign.encode()).into();
+		assert_noop!(
+			Did::execute_signed(
+				RuntimeOrigin::signed(alice()),
+				m.clone(),
+				op2.clone(),
+				1,
+				cross_chain
+			),
+			Error::<Test>::BadSignature
+		);
+		// A signature over a different operation does not carry over.
+		let other = sign(Sr25519Keyring::Eve, &m, 1, &DidOperation::Deactivate);
+		assert_noop!(
+			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), op2.clone(), 1, other),
+			Error::<Test>::BadSignature
+		);
+		// Rotation through a signed operation: afterwards only the new controller signs.
+		let rotate = DidOperation::ChangeController { new_controller: bob() };
+		let sig = sign(Sr25519Keyring::Eve, &m, 1, &rotate);
+		assert_ok!(Did::execute_signed(
+			RuntimeOrigin::signed(charlie()),
+			m.clone(),
+			rotate,
+			1,
+			sig
+		));
+		let stale = sign(Sr25519Keyring::Eve, &m, 2, &op2);
+		assert_noop!(
+			Did::execute_signed(RuntimeOrigin::signed(charlie()), m.clone(), op2.clone(), 2, stale),
+			Error::<Test>::BadSignature
+		);
+		let fresh = sign(Sr25519Keyring::Bob, &m, 2, &op2);
+		assert_ok!(Did::execute_signed(RuntimeOrigin::signed(charlie()), m.clone(), op2, 2, fresh));
+		assert_eq!(Dids::<Test>::get(&m).unwrap().nonce, 3);
+		assert!(resolve(&m)["didDocument"].get("service").is_none());
+
+		// Deactivation by signature, then nothing more.
+		let sig = sign(Sr25519Keyring::Bob, &m, 3, &DidOperation::Deactivate);
+		assert_ok!(Did::execute_signed(
+			RuntimeOrigin::signed(charlie()),
+			m.clone(),
+			DidOperation::Deactivate,
+			3,
+			sig
+		));
+		assert_eq!(held(&alice()), 0, "deposits go back to whoever paid them");
+		let sig = sign(Sr25519Keyring::Bob, &m, 4, &DidOperation::Deactivate);
+		assert_noop!(
+			Did::execute_signed(
+				RuntimeOrigin::signed(charlie()),
+				m.clone(),
+				DidOperation::Deactivate,
+				4,
+				sig
+			),
+			Error::<Test>::Deactivated
+		);
+	});
+}
+
+#[test]
+fn every_change_makes_pending_signatures_stale() {
+	new_test_ext().execute_with(|| {
+		let m = machine();
+		let op = DidOperation::RevokeAttribute { name: name("k") };
+		let rotate = DidOperation::ChangeController { new_controller: bob() };
+		let pending = sign(Sr25519Keyring::Eve, &m, 0, &rotate);
+		// The machine hands control to Bob and back, by signed operations.
+		let sig = sign(Sr25519Keyring::Eve, &m, 0, &rotate);
+		assert_ok!(Did::execute_signed(
+			RuntimeOrigin::signed(alice()),
+			m.clone(),
+			rotate.clone(),
+			0,
+			sig
+		));
+		assert_ok!(Did::change_controller(RuntimeOrigin::signed(bob()), m.clone(), m.clone()));
+		assert_eq!(Dids::<Test>::get(&m).unwrap().nonce, 2, "direct calls advance the nonce too");
+		// A signature the machine made for nonce 0 is stale now that control is back.
+		assert_noop!(
+			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), rotate, 0, pending),
+			Error::<Test>::BadNonce
+		);
+		assert_ok!(Did::set_attribute(
+			RuntimeOrigin::signed(alice()),
+			alice(),
+			name("k"),
+			ed_key(1, 2),
+			None,
+			None
+		));
+		let sig = sign(Sr25519Keyring::Alice, &alice(), 0, &op);
+		assert_noop!(
+			Did::execute_signed(RuntimeOrigin::signed(bob()), alice(), op.clone(), 0, sig),
+			Error::<Test>::BadNonce
+		);
+		let sig = sign(Sr25519Keyring::Alice, &alice(), 1, &op);
+		assert_ok!(Did::execute_signed(RuntimeOrigin::signed(bob()), alice(), op, 1, sig));
+	});
+}
+
+#[test]
+fn deposits_need_funds() {
+	new_test_ext().execute_with(|| {
+		let m = machine();
+		assert_noop!(
+			Did::set_attribute(
+				RuntimeOrigin::signed(m.clone()),
+				m.clone(),
+				name("k"),
+				ed_key(1, 2),
+				None,
+				None
+			),
+			TokenError::FundsUnavailable
+		);
+		assert!(Dids::<Test>::get(&m).is_none());
+	});
+}
+
+#[test]
+fn manufacturers_create_dids_for_things() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Did::create_did(RuntimeOrigin::signed(bob())), DispatchError::BadOrigin);
+		assert_ok!(Did::create_did(RuntimeOrigin::signed(alice())));
+		let RuntimeEvent::Did(Event::DidCreated { did: first, controller }) = last_event() else {
+			panic!("no DidCreated event")
+		};
+		assert_eq!(controller, alice());
+		assert_ok!(Did::create_did(RuntimeOrigin::signed(alice())));
+		let RuntimeEvent::Did(Event::DidCreated { did: second, .. }) = last_event() else {
+			panic!("no DidCreated event")
+		};
+		assert_ne!(first, second);
+		assert_eq!(Did::controller_of(&first), alice());
+		assert_eq!(held(&alice()), 200);
+		// The product's DID is managed by the manufacturer only.
+		assert_noop!(
+			Did::set_attribute(
+				RuntimeOrigin::signed(first.clone()),
+				first.clone(),
+				name("k"),
+				ed_key(1, 2),
+				None,
+				None
+			),
+			Error::<Test>::NotController
+		);
+		assert_ok!(Did::set_attribute(
+			RuntimeOrigin::signed(alice()),
+			first.clone(),
+			name("k"),
+			ed_key(1, 2),
+			None,
+			None
+		));
+		let r = resolve(&first);
+		assert_eq!(r["didDocument"]["controller"], did_string(&alice()));
+	});
+}
+
+#[test]
+fn malformed_dids_are_invalid() {
+	new_test_ext().execute_with(|| {
+		let alice_address = alice().to_ss58check();
+		let kusama = alice().to_ss58check_with_version(2u16.into());
+		for bad in [
+			String::new(),
+			"did:twin:".into(),
+			format!("did:ethr:{alice_address}"),
+			format!("did:twin:{}", &alice_address[..alice_address.len() - 1]),
+			format!("did:twin:{alice_address}x"),
+			format!("did:twin:{kusama}"),
+			format!("DID:twin:{alice_address}"),
+			format!("did:twin:{alice_address}#controller"),
+		] {
+			let r = document::resolve::<Test>(bad.as_bytes(), KeyFormat::JsonWebKey2020);
+			assert_eq!(r["didResolutionMetadata"]["error"], "invalidDid", "{bad}");
+			assert_eq!(r["didDocument"], Value::Null);
+		}
+		let r = document::resolve::<Test>(&[0xff, 0xfe], KeyFormat::JsonWebKey2020);
+		assert_eq!(r["didResolutionMetadata"]["error"], "invalidDid");
+	});
+}
+
+#[test]
+fn encodings_match_reference_implementations() {
+	// SS58 against sp-core, for the generic prefix and a two-byte one.
+	for key in [Sr25519Keyring::Alice, Sr25519Keyring::Dave] {
+		let account: [u8; 32] = key.to_account_id().into();
+		for prefix in [42u16, 2, 1000] {
+			let reference = key.to_account_id().to_ss58check_with_version(prefix.into());
+			assert_eq!(document::ss58_encode(prefix, &account), reference);
+			assert_eq!(document::ss58_decode(prefix, &reference), Some(account));
+		}
+	}
+	// Base64url (RFC 4648 test vectors, unpadded).
+	for (input, out) in [
+		("", ""),
+		("f", "Zg"),
+		("fo", "Zm8"),
+		("foo", "Zm9v"),
+		("foob", "Zm9vYg"),
+		("fooba", "Zm9vYmE"),
+	] {
+		assert_eq!(document::base64url(input.as_bytes()), out);
+	}
+	assert_eq!(document::base64url(&[0xfb, 0xff]), "-_8");
+	// UTC timestamps.
+	assert_eq!(document::utc_datetime(0), "1970-01-01T00:00:00Z");
+	assert_eq!(document::utc_datetime(951_782_400_999), "2000-02-29T00:00:00Z");
+	assert_eq!(document::utc_datetime(T0 + 3_723_456), "2026-11-26T01:02:03Z");
+	assert_eq!(document::utc_datetime(4_107_542_399_000), "2100-02-28T23:59:59Z");
+}
