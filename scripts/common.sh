@@ -8,7 +8,9 @@ export REPO
 TWINCHAIN_BIN="${TWINCHAIN_BIN:-$CARGO_TARGET_DIR/release/twinchain}"
 export TWINCHAIN_BIN
 
-# Builds the node (and with it the runtime and pallets) in release, the one profile we use.
+# Builds the node (and with it the runtime and pallets) in release, the one profile we use. It
+# builds the whole workspace, exactly as scripts/test.sh does: building only `-p twinchain`
+# would unify features differently and rebuild the runtime on every switch.
 build_node() {
-	(cd "$REPO" && cargo build --release --locked -p twinchain)
+	(cd "$REPO" && cargo build --release --locked --workspace)
 }

@@ -18,7 +18,7 @@ test('@polkadot/api reads the chain and sees a signed transfer finalized', async
 
   // Metadata decoded: our pallets and calls are known by name.
   const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const p of ['System', 'Balances', 'Aura', 'Grandpa', 'Session', 'ValidatorSet', 'Sudo', 'Council', 'NodeAuthorization']) {
+  for (const p of ['System', 'Balances', 'Aura', 'Grandpa', 'Session', 'ValidatorSet', 'Sudo', 'Council', 'NodeAuthorization', 'Actors', 'Did']) {
     assert.ok(pallets.includes(p), `metadata lists ${p}`);
   }
   assert.equal(api.runtimeVersion.specName.toString(), 'twinchain');

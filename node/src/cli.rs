@@ -10,6 +10,11 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	/// Serve DID resolution over HTTP on this address (e.g. `127.0.0.1:8080`): the Universal
+	/// Resolver driver interface, `GET /1.0/identifiers/{did}`. Off unless given.
+	#[arg(long, value_name = "ADDR")]
+	pub did_http: Option<std::net::SocketAddr>,
 }
 
 /// What the node can do besides running.
@@ -47,4 +52,36 @@ pub enum Subcommand {
 
 	/// Database metadata.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// did:twin DIDs: `did resolve <did> --url ws://…` asks a node for a DID's document.
+	#[command(subcommand)]
+	Did(DidCmd),
+}
+
+/// DID commands.
+#[derive(Debug, clap::Subcommand)]
+pub enum DidCmd {
+	/// Resolve a did:twin DID through a node's `did_resolve` JSON-RPC method and print the W3C
+	/// DID resolution result. Exits non-zero when resolution fails (e.g. `invalidDid`).
+	Resolve(DidResolveCmd),
+}
+
+/// `did resolve`.
+#[derive(Debug, clap::Args)]
+pub struct DidResolveCmd {
+	/// The DID, `did:twin:<SS58 address>`.
+	pub did: String,
+
+	/// The node's JSON-RPC WebSocket endpoint.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub url: String,
+
+	/// Resolve the document as it stood at this block (historic resolution; needs a node that
+	/// still has that block's state, e.g. `--state-pruning archive`).
+	#[arg(long)]
+	pub version_id: Option<u32>,
+
+	/// How keys are presented.
+	#[arg(long, value_parser = ["JsonWebKey2020", "Multikey"])]
+	pub key_format: Option<String>,
 }

@@ -1,5 +1,6 @@
 //! The node's JSON-RPC extensions beyond the standard Substrate set: account nonces
-//! (`system_accountNextIndex`) and fee queries (`payment_queryInfo`).
+//! (`system_accountNextIndex`), fee queries (`payment_queryInfo`) and DID resolution
+//! (`did_resolve`, see [`crate::did`]).
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_did::runtime_api::DidApi<Block>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -40,6 +42,7 @@ where
 	let mut module = RpcModule::new(());
 	let FullDeps { client, pool } = deps;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(crate::did::DidRpcApiServer::into_rpc(crate::did::DidResolver::new(client)))?;
 	Ok(module)
 }

@@ -137,8 +137,11 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Builds and starts a full node: a validator when started with `--validator` (or a dev
 /// shortcut such as `--alice`), a full node otherwise.
-pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
+pub fn new_full<
+	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
+>(
 	config: Configuration,
+	did_http: Option<std::net::SocketAddr>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -229,6 +232,20 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
+
+	if let Some(addr) = did_http {
+		let listener = crate::did::bind_http(addr)
+			.map_err(|e| ServiceError::Other(format!("--did-http {addr}: cannot listen: {e}")))?;
+		log::info!(
+			"DID resolver (Universal Resolver driver) on http://{addr}/1.0/identifiers/{{did}}"
+		);
+		let resolver = Arc::new(crate::did::DidResolver::new(client.clone()));
+		task_manager.spawn_handle().spawn(
+			"did-http",
+			None,
+			crate::did::serve_http(listener, resolver),
+		);
+	}
 
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: Arc::new(network.clone()),

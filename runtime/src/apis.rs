@@ -25,6 +25,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_collective, Council]
 	[pallet_membership, CouncilMembership]
 	[pallet_validator_set, ValidatorSet]
+	[pallet_actors, Actors]
+	[pallet_did, Did]
 );
 
 impl_runtime_apis! {
@@ -233,6 +235,12 @@ impl_runtime_apis! {
 			let params = (&config, &whitelist);
 			add_benchmarks!(params, batches);
 			Ok(batches)
+		}
+	}
+
+	impl pallet_did::runtime_api::DidApi<Block> for Runtime {
+		fn resolve(did: Vec<u8>, key_format: pallet_did::KeyFormat) -> Vec<u8> {
+			pallet_did::document::resolve_json::<Runtime>(&did, key_format)
 		}
 	}
 

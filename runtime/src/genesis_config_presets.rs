@@ -1,11 +1,12 @@
 //! Genesis presets: `dev` (one validator, sudo) and `local` (the three-party consortium).
 
 use crate::{
-	AccountId, BalancesConfig, CouncilMembershipConfig, NodeAuthorizationConfig,
+	AccountId, ActorsConfig, BalancesConfig, CouncilMembershipConfig, NodeAuthorizationConfig,
 	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, ValidatorSetConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use pallet_actors::Role;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -54,7 +55,9 @@ pub fn local_node_peer_ids() -> Vec<OpaquePeerId> {
 			OpaquePeerId(
 				(0..hex.len())
 					.step_by(2)
-					.map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("peer ids above are hex"))
+					.map(|i| {
+						u8::from_str_radix(&hex[i..i + 2], 16).expect("peer ids above are hex")
+					})
 					.collect(),
 			)
 		})
@@ -65,8 +68,8 @@ pub fn local_node_peer_ids() -> Vec<OpaquePeerId> {
 /// (Charlie).
 pub fn local_validators() -> Vec<Validator> {
 	vec![
-		dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),     // factory-a
-		dev_validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),         // factory-b
+		dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice), // factory-a
+		dev_validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),     // factory-b
 		dev_validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie), // supplier-a
 	]
 }
@@ -77,6 +80,8 @@ fn genesis(
 	sudo: Option<AccountId>,
 	council: Vec<AccountId>,
 	well_known_nodes: Vec<(OpaquePeerId, AccountId)>,
+	registrars: Vec<AccountId>,
+	actors: Vec<(AccountId, Role, Vec<u8>)>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -89,11 +94,7 @@ fn genesis(
 			keys: validators
 				.into_iter()
 				.map(|v| {
-					(
-						v.account.clone(),
-						v.account,
-						SessionKeys { aura: v.aura, grandpa: v.grandpa },
-					)
+					(v.account.clone(), v.account, SessionKeys { aura: v.aura, grandpa: v.grandpa })
 				})
 				.collect::<Vec<_>>(),
 		},
@@ -102,10 +103,18 @@ fn genesis(
 			members: council.try_into().expect("the council fits MaxMembers"),
 		},
 		node_authorization: NodeAuthorizationConfig { nodes: well_known_nodes },
+		actors: ActorsConfig { registrars, actors },
 	})
 }
 
-/// `dev`: Alice validates alone and holds the sudo key; the dev accounts are funded.
+/// An actor of a preset: a dev account, its role and display name.
+fn actor(key: Sr25519Keyring, role: Role, name: &str) -> (AccountId, Role, Vec<u8>) {
+	(key.to_account_id(), role, name.as_bytes().to_vec())
+}
+
+/// `dev`: Alice validates alone, holds the sudo key and is the registrar; the dev accounts are
+/// funded and hold one role each (Alice manufacturer, Bob supplier, Charlie certifier, Dave
+/// customer, Eve auditor).
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
@@ -113,12 +122,21 @@ pub fn development_config_genesis() -> Value {
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		vec![Sr25519Keyring::Alice.to_account_id()],
 		Vec::new(),
+		vec![Sr25519Keyring::Alice.to_account_id()],
+		vec![
+			actor(Sr25519Keyring::Alice, Role::Manufacturer, "Factory A"),
+			actor(Sr25519Keyring::Bob, Role::Supplier, "Supplier B"),
+			actor(Sr25519Keyring::Charlie, Role::Certifier, "Certifier C"),
+			actor(Sr25519Keyring::Dave, Role::Customer, "Customer D"),
+			actor(Sr25519Keyring::Eve, Role::Auditor, "Auditor E"),
+		],
 	)
 }
 
 /// `local`: three validators (factory-a, factory-b, supplier-a) on Alice, Bob and Charlie,
-/// their operators form the council (2/3 majority governs), no sudo key, and only the three
-/// well-known nodes may connect.
+/// their operators form the council (2/3 majority governs) and are the registrars, no sudo key,
+/// and only the three well-known nodes may connect. factory-a and factory-b are manufacturers,
+/// supplier-a a supplier.
 pub fn local_config_genesis() -> Value {
 	let validators = local_validators();
 	let council: Vec<AccountId> = validators.iter().map(|v| v.account.clone()).collect();
@@ -131,8 +149,15 @@ pub fn local_config_genesis() -> Value {
 		validators,
 		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
 		None,
-		council,
+		council.clone(),
 		nodes,
+		// Each consortium member registers its own partners.
+		council,
+		vec![
+			actor(Sr25519Keyring::Alice, Role::Manufacturer, "factory-a"),
+			actor(Sr25519Keyring::Bob, Role::Manufacturer, "factory-b"),
+			actor(Sr25519Keyring::Charlie, Role::Supplier, "supplier-a"),
+		],
 	)
 }
 
@@ -152,8 +177,5 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 
 /// The names of the presets.
 pub fn preset_names() -> Vec<PresetId> {
-	vec![
-		PresetId::from(DEV_PRESET),
-		PresetId::from(LOCAL_PRESET),
-	]
+	vec![PresetId::from(DEV_PRESET), PresetId::from(LOCAL_PRESET)]
 }

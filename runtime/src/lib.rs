@@ -59,7 +59,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -179,6 +179,12 @@ mod runtime {
 	// Permissioned peers.
 	#[runtime::pallet_index(30)]
 	pub type NodeAuthorization = pallet_node_authorization;
+
+	// Identity: who takes part in which role, and every account's did:twin DID.
+	#[runtime::pallet_index(40)]
+	pub type Actors = pallet_actors;
+	#[runtime::pallet_index(41)]
+	pub type Did = pallet_did;
 }
 
 #[cfg(test)]

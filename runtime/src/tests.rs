@@ -8,10 +8,11 @@ use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 /// Applies a preset (a JSON patch) to the default genesis, as the node's chain-spec builder does.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
-		(serde_json::Value::Object(b), serde_json::Value::Object(p)) =>
+		(serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
 			for (k, v) in p {
 				merge(b.entry(k).or_insert(serde_json::Value::Null), v);
-			},
+			}
+		},
 		(b, p) => *b = p,
 	}
 }
@@ -88,7 +89,10 @@ fn local_preset_is_a_three_party_consortium_without_sudo() {
 		}
 		assert_eq!(Grandpa::grandpa_authorities().len(), 3);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "the consortium has no sudo key");
-		assert_eq!(pallet_collective::Members::<Runtime, configs::CouncilCollective>::get(), sorted);
+		assert_eq!(
+			pallet_collective::Members::<Runtime, configs::CouncilCollective>::get(),
+			sorted
+		);
 		let nodes = pallet_node_authorization::WellKnownNodes::<Runtime>::get();
 		assert_eq!(nodes.len(), 3);
 		for (name, peer) in [
@@ -109,4 +113,40 @@ fn block_time_is_two_seconds() {
 	assert_eq!(MILLI_SECS_PER_BLOCK, 2000);
 	assert_eq!(<<Runtime as pallet_aura::Config>::SlotDuration as Get<u64>>::get(), 2000);
 	assert_eq!(<<Runtime as pallet_timestamp::Config>::MinimumPeriod as Get<u64>>::get(), 1000);
+}
+
+#[test]
+fn presets_register_actors_and_registrars() {
+	use pallet_actors::{Role, RoleProvider};
+	genesis_of("dev").execute_with(|| {
+		assert!(Actors::is_registrar(&Alice.to_account_id()));
+		assert!(!Actors::is_registrar(&Bob.to_account_id()));
+		assert!(Actors::has_role(&Alice.to_account_id(), Role::Manufacturer));
+		assert!(Actors::has_role(&Bob.to_account_id(), Role::Supplier));
+		assert!(Actors::has_role(&Charlie.to_account_id(), Role::Certifier));
+	});
+	genesis_of("local").execute_with(|| {
+		for who in [Alice, Bob, Charlie] {
+			assert!(Actors::is_registrar(&who.to_account_id()));
+		}
+		assert!(Actors::has_role(&Alice.to_account_id(), Role::Manufacturer));
+		assert!(Actors::has_role(&Bob.to_account_id(), Role::Manufacturer));
+		assert!(Actors::has_role(&Charlie.to_account_id(), Role::Supplier));
+		assert!(!Actors::has_role(&Charlie.to_account_id(), Role::Manufacturer));
+	});
+}
+
+#[test]
+fn the_did_api_resolves_with_the_chains_ss58_prefix() {
+	use sp_core::crypto::Ss58Codec;
+	genesis_of("dev").execute_with(|| {
+		let did = format!("did:twin:{}", Alice.to_account_id().to_ss58check());
+		let json = pallet_did::document::resolve_json::<Runtime>(
+			did.as_bytes(),
+			pallet_did::KeyFormat::JsonWebKey2020,
+		);
+		let result: serde_json::Value = serde_json::from_slice(&json).unwrap();
+		assert_eq!(result["didDocument"]["id"], did);
+		assert_eq!(result["didDocumentMetadata"]["deactivated"], false);
+	});
 }

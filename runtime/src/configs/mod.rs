@@ -9,10 +9,16 @@ use frame_support::{
 		IdentityFee, Weight,
 	},
 };
-use frame_system::{limits::{BlockLength, BlockWeights}, EnsureRoot};
+use frame_system::{
+	limits::{BlockLength, BlockWeights},
+	EnsureRoot,
+};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::{ConvertInto, One, OpaqueKeys}, Perbill};
+use sp_runtime::{
+	traits::{ConvertInto, One, OpaqueKeys},
+	Perbill,
+};
 use sp_version::RuntimeVersion;
 
 /// 75% of a block is for normal transactions; the rest for operational ones.
@@ -224,3 +230,57 @@ impl pallet_node_authorization::Config for Runtime {
 	/// Upstream ships no benchmarks for this pallet; its own fixed weights apply.
 	type WeightInfo = ();
 }
+
+parameter_types! {
+	pub const ManufacturerRole: pallet_actors::Role = pallet_actors::Role::Manufacturer;
+}
+
+impl pallet_actors::Config for Runtime {
+	type RegistrarOrigin = PrivilegedOrigin;
+	type MaxRegistrars = ConstU32<16>;
+	type WeightInfo = pallet_actors::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Held for a DID's record (about 150 bytes of state).
+	pub const DidRecordDeposit: Balance = 100 * MILLI_UNIT;
+	/// Held for each delegate or attribute (up to about 330 bytes of state).
+	pub const DidItemDeposit: Balance = 50 * MILLI_UNIT;
+}
+
+impl pallet_did::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Time = Timestamp;
+	type OffchainSignature = Signature;
+	type SigningPublicKey = <Signature as sp_runtime::traits::Verify>::Signer;
+	/// Only active manufacturers create DIDs for machines and products.
+	type CreateOrigin = pallet_actors::EnsureActorWithRole<Runtime, ManufacturerRole>;
+	type RecordDeposit = DidRecordDeposit;
+	type ItemDeposit = DidItemDeposit;
+	type MaxDelegates = ConstU32<16>;
+	type MaxAttributes = ConstU32<16>;
+	type WeightInfo = pallet_did::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = DidBenchmarkKeys;
+}
+
+/// Signs DID payloads in benchmarks with an Sr25519 key generated in the host's keystore.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct DidBenchmarkKeys;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_did::BenchmarkHelper<AccountId, Signature> for DidBenchmarkKeys {
+	fn controller() -> AccountId {
+		let key = sp_io::crypto::sr25519_generate(BENCHMARK_KEY_TYPE, Some(b"//DidBench".to_vec()));
+		key.into()
+	}
+	fn sign(controller: &AccountId, message: &[u8]) -> Signature {
+		let public = sp_core::sr25519::Public::from_raw(*controller.as_ref());
+		sp_io::crypto::sr25519_sign(BENCHMARK_KEY_TYPE, &public, message)
+			.expect("the key was generated in the keystore")
+			.into()
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+const BENCHMARK_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bdid");
