@@ -29,6 +29,7 @@ pub use weights::WeightInfo;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -97,6 +98,7 @@ pub mod pallet {
 					None => {
 						*actor = Some(Actor {
 							roles: Roles::default().with(*role),
+							withdrawn: Roles::default(),
 							status: ActorStatus::Active,
 							name,
 							registrar,
@@ -198,6 +200,7 @@ pub mod pallet {
 					Some(a) => {
 						ensure!(!a.roles.contains(role), Error::<T>::AlreadyHasRole);
 						a.roles = a.roles.with(role);
+						a.withdrawn = a.withdrawn.without(role);
 						if !name.is_empty() {
 							a.name = name;
 						}
@@ -205,6 +208,7 @@ pub mod pallet {
 					None => {
 						*entry = Some(Actor {
 							roles: Roles::default().with(role),
+							withdrawn: Roles::default(),
 							status: ActorStatus::Active,
 							name,
 							registrar: registrar.clone(),
@@ -263,6 +267,7 @@ pub mod pallet {
 				let a = entry.as_mut().ok_or(Error::<T>::UnknownActor)?;
 				ensure!(a.roles.contains(role), Error::<T>::RoleNotHeld);
 				a.roles = a.roles.without(role);
+				a.withdrawn = a.withdrawn.with(role);
 				Ok(())
 			})?;
 			Self::deposit_event(Event::RoleRevoked { actor, role, registrar });
@@ -300,6 +305,7 @@ impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
 			None => {
 				*entry = Some(Actor {
 					roles: Roles::default().with(role),
+					withdrawn: Roles::default(),
 					status: ActorStatus::Active,
 					name: Default::default(),
 					registrar: who.clone(),

@@ -142,7 +142,13 @@ fn registrars_revoke_single_roles() {
 			"other roles stay"
 		);
 		assert_ok!(Actors::revoke_role(RuntimeOrigin::signed(2), 10, Role::Manufacturer));
-		assert!(ActorOf::<Test>::get(10).unwrap().roles.is_empty());
+		let a = ActorOf::<Test>::get(10).unwrap();
+		assert!(a.roles.is_empty());
+		assert!(a.withdrawn.contains(Role::Certifier) && a.withdrawn.contains(Role::Manufacturer));
+		// Given back, the role is no longer withdrawn.
+		assert_ok!(Actors::register_actor(RuntimeOrigin::signed(1), 10, Role::Certifier, vec![]));
+		let a = ActorOf::<Test>::get(10).unwrap();
+		assert!(!a.withdrawn.contains(Role::Certifier) && a.withdrawn.contains(Role::Manufacturer));
 	});
 }
 

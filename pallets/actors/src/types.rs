@@ -113,6 +113,9 @@ pub type ActorName = BoundedVec<u8, MaxNameLength>;
 pub struct Actor<AccountId, BlockNumber> {
 	/// Its roles.
 	pub roles: Roles,
+	/// Roles a registrar took away (and not given back since): a verifier tells a withdrawn
+	/// certifier from an account that never was one.
+	pub withdrawn: Roles,
 	/// Whether it may use them.
 	pub status: ActorStatus,
 	/// Its display name.

@@ -51,8 +51,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	fn add_registrar() -> Weight {
 		// Proof size: measured `622`, estimated `1998` bytes.
-		// Minimum execution time: 17_823_000 ps.
-		Weight::from_parts(32_761_000, 1998)
+		// Minimum execution time: 18_114_000 ps.
+		Weight::from_parts(34_013_000, 1998)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -60,52 +60,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	fn remove_registrar() -> Weight {
 		// Proof size: measured `654`, estimated `1998` bytes.
-		// Minimum execution time: 17_332_000 ps.
-		Weight::from_parts(28_003_000, 1998)
+		// Minimum execution time: 17_653_000 ps.
+		Weight::from_parts(33_182_000, 1998)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
+	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn register_actor() -> Weight {
-		// Proof size: measured `774`, estimated `3617` bytes.
-		// Minimum execution time: 23_574_000 ps.
-		Weight::from_parts(45_465_000, 3617)
+		// Proof size: measured `774`, estimated `3618` bytes.
+		// Minimum execution time: 23_725_000 ps.
+		Weight::from_parts(28_664_000, 3618)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
+	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn suspend_actor() -> Weight {
-		// Proof size: measured `868`, estimated `3617` bytes.
-		// Minimum execution time: 24_626_000 ps.
-		Weight::from_parts(43_241_000, 3617)
+		// Proof size: measured `869`, estimated `3618` bytes.
+		// Minimum execution time: 24_366_000 ps.
+		Weight::from_parts(28_945_000, 3618)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
+	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn reactivate_actor() -> Weight {
-		// Proof size: measured `868`, estimated `3617` bytes.
-		// Minimum execution time: 24_346_000 ps.
-		Weight::from_parts(28_874_000, 3617)
+		// Proof size: measured `869`, estimated `3618` bytes.
+		// Minimum execution time: 24_015_000 ps.
+		Weight::from_parts(26_630_000, 3618)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
+	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn revoke_role() -> Weight {
-		// Proof size: measured `868`, estimated `3617` bytes.
-		// Minimum execution time: 24_266_000 ps.
-		Weight::from_parts(27_481_000, 3617)
+		// Proof size: measured `869`, estimated `3618` bytes.
+		// Minimum execution time: 24_195_000 ps.
+		Weight::from_parts(32_852_000, 3618)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -114,32 +114,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_registrar() -> Weight {
-		Weight::from_parts(32_761_000, 1998)
+		Weight::from_parts(34_013_000, 1998)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn remove_registrar() -> Weight {
-		Weight::from_parts(28_003_000, 1998)
+		Weight::from_parts(33_182_000, 1998)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn register_actor() -> Weight {
-		Weight::from_parts(45_465_000, 3617)
+		Weight::from_parts(28_664_000, 3618)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn suspend_actor() -> Weight {
-		Weight::from_parts(43_241_000, 3617)
+		Weight::from_parts(28_945_000, 3618)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn reactivate_actor() -> Weight {
-		Weight::from_parts(28_874_000, 3617)
+		Weight::from_parts(26_630_000, 3618)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn revoke_role() -> Weight {
-		Weight::from_parts(27_481_000, 3617)
+		Weight::from_parts(32_852_000, 3618)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}

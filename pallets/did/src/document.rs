@@ -303,3 +303,10 @@ where
 {
 	serde_json::to_vec(&resolve::<T>(did, format)).unwrap_or_default()
 }
+
+/// The attribute `name` of the DID string `did`, revoked and expired ones included.
+pub fn attribute<T: Config>(did: &[u8], name: &[u8]) -> Option<(AttributeValue, crate::Validity)> {
+	let account = parse_did::<T>(core::str::from_utf8(did).ok()?)?;
+	let name = crate::AttributeName::try_from(name.to_vec()).ok()?;
+	Attributes::<T>::get(account, name).map(|a| (a.value, a.validity))
+}
