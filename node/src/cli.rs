@@ -56,6 +56,80 @@ pub enum Subcommand {
 	/// did:twin DIDs: `did resolve <did> --url ws://…` asks a node for a DID's document.
 	#[command(subcommand)]
 	Did(DidCmd),
+
+	/// Verifiable credentials (VC-JWTs): `vc issue` signs (and anchors), `vc verify` checks
+	/// a credential against the chain.
+	#[command(subcommand)]
+	Vc(VcCmd),
+}
+
+/// Verifiable-credential commands.
+#[derive(Debug, clap::Subcommand)]
+pub enum VcCmd {
+	/// Sign a W3C VC (JWT encoding, `alg: EdDSA`) and print it; `--anchor` also anchors its
+	/// digest on chain (the signer must be an active certifier).
+	Issue(VcIssueCmd),
+	/// Verify a VC-JWT against the chain: issuer DID and key (valid at issuance), signature,
+	/// validity window, schema, anchor, issuer role and status. Prints the verified facts, or
+	/// exits non-zero with the one reason it is invalid.
+	Verify(VcVerifyCmd),
+}
+
+/// `vc issue`.
+#[derive(Debug, clap::Args)]
+pub struct VcIssueCmd {
+	/// The issuer's Ed25519 signing key: a secret URI (`//Name`, a mnemonic) or a 0x hex seed.
+	#[arg(long)]
+	pub issuer_key: String,
+
+	/// The key's absolute DID URL in the issuer's DID document, e.g. `did:twin:5F…#signing`
+	/// (an Ed25519 key listed under `assertionMethod`). Its DID is the issuer (`iss`).
+	#[arg(long)]
+	pub kid: String,
+
+	/// A JSON file with the credential subject: `id` (the subject's DID) and the claims.
+	#[arg(long)]
+	pub claims: std::path::PathBuf,
+
+	/// The credential type: `MachineCapability` or `QualityCertificate` (its schema id is
+	/// known), or any type with `--schema`.
+	#[arg(long = "type", default_value = "MachineCapability")]
+	pub r#type: String,
+
+	/// The schema id (0x + 32 bytes hex) for a type other than the genesis ones.
+	#[arg(long)]
+	pub schema: Option<String>,
+
+	/// Valid from (Unix seconds; default now): the JWT's `nbf`.
+	#[arg(long)]
+	pub valid_from: Option<u64>,
+
+	/// Valid until (Unix seconds, exclusive): the JWT's `exp`. Default: until revoked.
+	#[arg(long)]
+	pub valid_until: Option<u64>,
+
+	/// Anchor the credential's digest on chain (`credentials.anchor`).
+	#[arg(long)]
+	pub anchor: bool,
+
+	/// The issuer account's Sr25519 secret URI, which signs the anchoring transaction.
+	#[arg(long)]
+	pub signer: Option<String>,
+
+	/// The node's JSON-RPC WebSocket endpoint (for `--anchor`).
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub url: String,
+}
+
+/// `vc verify`.
+#[derive(Debug, clap::Args)]
+pub struct VcVerifyCmd {
+	/// The VC-JWT (compact JWS), or `-` to read it from standard input.
+	pub jwt: String,
+
+	/// The node's JSON-RPC WebSocket endpoint.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub url: String,
 }
 
 /// DID commands.

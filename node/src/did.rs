@@ -341,12 +341,12 @@ pub fn resolve_cmd(cmd: &crate::cli::DidResolveCmd) -> sc_cli::Result<()> {
 			.map_err(|e| format!("did_resolve failed: {e}"))
 	})?;
 	println!("{}", serde_json::to_string_pretty(&result).expect("JSON values serialize"));
-	match result["didResolutionMetadata"]["error"].as_str() {
-		Some(error) => Err(format!(
-			"{error}: {}",
+	if let Some(error) = result["didResolutionMetadata"]["error"].as_str() {
+		eprintln!(
+			"error: {error}: {}",
 			result["didResolutionMetadata"]["errorMessage"].as_str().unwrap_or("")
-		)
-		.into()),
-		None => Ok(()),
+		);
+		std::process::exit(1);
 	}
+	Ok(())
 }

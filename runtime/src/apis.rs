@@ -27,6 +27,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_validator_set, ValidatorSet]
 	[pallet_actors, Actors]
 	[pallet_did, Did]
+	[pallet_credentials, Credentials]
 );
 
 impl_runtime_apis! {
@@ -241,6 +242,44 @@ impl_runtime_apis! {
 	impl pallet_did::runtime_api::DidApi<Block> for Runtime {
 		fn resolve(did: Vec<u8>, key_format: pallet_did::KeyFormat) -> Vec<u8> {
 			pallet_did::document::resolve_json::<Runtime>(&did, key_format)
+		}
+
+		fn attribute(
+			did: Vec<u8>,
+			name: Vec<u8>,
+		) -> Option<(pallet_did::AttributeValue, pallet_did::Validity)> {
+			pallet_did::document::attribute::<Runtime>(&did, &name)
+		}
+	}
+
+	impl pallet_actors::runtime_api::ActorsApi<Block, AccountId, BlockNumber> for Runtime {
+		fn actor(who: AccountId) -> Option<pallet_actors::Actor<AccountId, BlockNumber>> {
+			pallet_actors::ActorOf::<Runtime>::get(who)
+		}
+	}
+
+	impl pallet_credentials::runtime_api::CredentialsApi<Block, AccountId> for Runtime {
+		fn credential(
+			digest: pallet_credentials::Digest,
+		) -> Option<(Vec<u8>, pallet_credentials::CredentialStatus)> {
+			use codec::Encode;
+			let record = pallet_credentials::Anchors::<Runtime>::get(digest)?;
+			let status = Credentials::status(&digest)?;
+			Some((record.encode(), status))
+		}
+
+		fn schema(id: pallet_credentials::SchemaId) -> Option<(Vec<u8>, Vec<u8>)> {
+			pallet_credentials::Schemas::<Runtime>::get(id)
+				.map(|s| (s.name.into_inner(), s.body.into_inner()))
+		}
+
+		fn status_list(issuer: AccountId, suspension: bool) -> Vec<u8> {
+			let purpose = if suspension {
+				pallet_credentials::StatusPurpose::Suspension
+			} else {
+				pallet_credentials::StatusPurpose::Revocation
+			};
+			pallet_credentials::StatusLists::<Runtime>::get(issuer, purpose).into_inner()
 		}
 	}
 

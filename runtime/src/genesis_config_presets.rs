@@ -1,8 +1,9 @@
 //! Genesis presets: `dev` (one validator, sudo) and `local` (the three-party consortium).
 
 use crate::{
-	AccountId, ActorsConfig, BalancesConfig, CouncilMembershipConfig, NodeAuthorizationConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, ValidatorSetConfig, UNIT,
+	AccountId, ActorsConfig, BalancesConfig, CouncilMembershipConfig, CredentialsConfig,
+	NodeAuthorizationConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	ValidatorSetConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -104,6 +105,7 @@ fn genesis(
 		},
 		node_authorization: NodeAuthorizationConfig { nodes: well_known_nodes },
 		actors: ActorsConfig { registrars, actors },
+		credentials: CredentialsConfig { schemas: pallet_credentials::schemas::genesis_schemas() },
 	})
 }
 

@@ -59,7 +59,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -185,6 +185,10 @@ mod runtime {
 	pub type Actors = pallet_actors;
 	#[runtime::pallet_index(41)]
 	pub type Did = pallet_did;
+
+	// Verifiable credentials: schemas, anchors, status lists.
+	#[runtime::pallet_index(42)]
+	pub type Credentials = pallet_credentials;
 }
 
 #[cfg(test)]

@@ -150,3 +150,18 @@ fn the_did_api_resolves_with_the_chains_ss58_prefix() {
 		assert_eq!(result["didDocumentMetadata"]["deactivated"], false);
 	});
 }
+
+#[test]
+fn presets_register_the_credential_schemas() {
+	for preset in ["dev", "local"] {
+		genesis_of(preset).execute_with(|| {
+			for text in [
+				pallet_credentials::schemas::MACHINE_CAPABILITY,
+				pallet_credentials::schemas::QUALITY_CERTIFICATE,
+			] {
+				let id = sp_io::hashing::blake2_256(text.as_bytes());
+				assert!(pallet_credentials::Schemas::<Runtime>::contains_key(id), "{preset}");
+			}
+		});
+	}
+}

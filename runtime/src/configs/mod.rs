@@ -233,6 +233,7 @@ impl pallet_node_authorization::Config for Runtime {
 
 parameter_types! {
 	pub const ManufacturerRole: pallet_actors::Role = pallet_actors::Role::Manufacturer;
+	pub const CertifierRole: pallet_actors::Role = pallet_actors::Role::Certifier;
 }
 
 impl pallet_actors::Config for Runtime {
@@ -284,3 +285,24 @@ impl pallet_did::BenchmarkHelper<AccountId, Signature> for DidBenchmarkKeys {
 
 #[cfg(feature = "runtime-benchmarks")]
 const BENCHMARK_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bdid");
+
+parameter_types! {
+	/// Held for a registered schema (up to 4 KiB of JSON on chain).
+	pub const CredentialSchemaDeposit: Balance = UNIT;
+	/// Held for an anchored credential (about 500 bytes of state at most).
+	pub const CredentialAnchorDeposit: Balance = 50 * MILLI_UNIT;
+}
+
+impl pallet_credentials::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Time = Timestamp;
+	/// Only active certifiers anchor credentials.
+	type IssuerOrigin = pallet_actors::EnsureActorWithRole<Runtime, CertifierRole>;
+	type SchemaDeposit = CredentialSchemaDeposit;
+	type CredentialDeposit = CredentialAnchorDeposit;
+	/// 16 KiB per list: 131,072 credentials per issuer, the W3C Bitstring Status List's
+	/// recommended minimum size for herd privacy.
+	type MaxStatusListBytes = ConstU32<16_384>;
+	type WeightInfo = pallet_credentials::weights::SubstrateWeight<Runtime>;
+}
