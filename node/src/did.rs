@@ -280,6 +280,9 @@ where
 	stream.shutdown().await
 }
 
+/// How many HTTP requests the resolver serves at once.
+pub const MAX_HTTP_CONNECTIONS: usize = 64;
+
 /// Serves `GET /1.0/identifiers/{did}` on `listener` until the node stops. Query parameters:
 /// `versionId`, `keyFormat`. With `Accept: application/did+ld+json` (or `did+json`) only the
 /// document is returned; otherwise the whole resolution result. Status codes: 200, 400
@@ -289,7 +292,10 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: DidApi<Block>,
 {
+	// At most this many requests are served at once; further connections wait in the backlog.
+	let limit = Arc::new(tokio::sync::Semaphore::new(MAX_HTTP_CONNECTIONS));
 	loop {
+		let Ok(permit) = limit.clone().acquire_owned().await else { return };
 		match listener.accept().await {
 			Ok((stream, _)) => {
 				let resolver = resolver.clone();
@@ -297,6 +303,7 @@ where
 					if let Err(e) = handle(stream, resolver).await {
 						log::debug!(target: "did-http", "request failed: {e}");
 					}
+					drop(permit);
 				});
 			},
 			Err(e) => {
@@ -329,7 +336,7 @@ pub fn resolve_cmd(cmd: &crate::cli::DidResolveCmd) -> sc_cli::Result<()> {
 	if let Some(f) = &cmd.key_format {
 		options.insert("keyFormat".into(), json!(f));
 	}
-	let result: Value = runtime.block_on(async {
+	let result: Result<Value, String> = runtime.block_on(async {
 		let client = WsClientBuilder::default()
 			.connection_timeout(Duration::from_secs(10))
 			.build(&cmd.url)
@@ -339,7 +346,11 @@ pub fn resolve_cmd(cmd: &crate::cli::DidResolveCmd) -> sc_cli::Result<()> {
 			.request("did_resolve", rpc_params![&cmd.did, Value::Object(options)])
 			.await
 			.map_err(|e| format!("did_resolve failed: {e}"))
-	})?;
+	});
+	let result = result.unwrap_or_else(|e| {
+		eprintln!("error: {e}");
+		std::process::exit(1)
+	});
 	println!("{}", serde_json::to_string_pretty(&result).expect("JSON values serialize"));
 	if let Some(error) = result["didResolutionMetadata"]["error"].as_str() {
 		eprintln!(

@@ -159,8 +159,16 @@ async fn submit(client: &WsClient, signer: &sr25519::Pair, call: RuntimeCall) ->
 	Ok(block)
 }
 
-/// `twinchain vc issue`.
+/// `twinchain vc issue`: prints the JWT, or one error line and exits non-zero.
 pub fn issue_cmd(cmd: &crate::cli::VcIssueCmd) -> sc_cli::Result<()> {
+	if let Err(e) = issue(cmd) {
+		eprintln!("error: {e}");
+		std::process::exit(1);
+	}
+	Ok(())
+}
+
+fn issue(cmd: &crate::cli::VcIssueCmd) -> CliResult<()> {
 	let key = ed25519::Pair::from_string(&cmd.issuer_key, None)
 		.map_err(|e| format!("--issuer-key: not an Ed25519 secret URI or seed: {e:?}"))?;
 	let (issuer, _fragment) = cmd
@@ -231,7 +239,10 @@ pub fn issue_cmd(cmd: &crate::cli::VcIssueCmd) -> sc_cli::Result<()> {
 		if sp_runtime::MultiSigner::from(signer.public()).into_account_id() != issuer_account {
 			return Err("--signer is not the issuer's account (the DID in --kid)".into());
 		}
-		let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+		let runtime = tokio::runtime::Builder::new_current_thread()
+			.enable_all()
+			.build()
+			.map_err(|e| e.to_string())?;
 		let block = runtime.block_on(async {
 			let client = connect(&cmd.url).await?;
 			submit(&client, &signer, call).await

@@ -651,3 +651,18 @@ pub mod pallet {
 		}
 	}
 }
+
+impl<T: Config> DidAuthority<T::AccountId> for Pallet<T> {
+	fn controller(did: &T::AccountId) -> T::AccountId {
+		Pallet::<T>::controller_of(did)
+	}
+
+	fn is_delegate(did: &T::AccountId, who: &T::AccountId, kind: DelegateType) -> bool {
+		let now = Pallet::<T>::now();
+		Delegates::<T>::get(did, (kind, who.clone())).is_some_and(|d| d.validity.is_valid_at(now))
+	}
+
+	fn is_deactivated(did: &T::AccountId) -> bool {
+		Dids::<T>::get(did).is_some_and(|r| r.deactivated)
+	}
+}

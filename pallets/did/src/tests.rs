@@ -831,3 +831,49 @@ fn encodings_match_reference_implementations() {
 	assert_eq!(document::utc_datetime(T0 + 3_723_456), "2026-11-26T01:02:03Z");
 	assert_eq!(document::utc_datetime(4_107_542_399_000), "2100-02-28T23:59:59Z");
 }
+
+#[test]
+fn other_pallets_ask_who_acts_for_a_did() {
+	new_test_ext().execute_with(|| {
+		type Authority = Did;
+		let b = bob();
+		assert_eq!(<Authority as DidAuthority<AccountId>>::controller(&b), b);
+		assert_ok!(Did::add_delegate(
+			RuntimeOrigin::signed(b.clone()),
+			b.clone(),
+			DelegateType::Authentication,
+			charlie(),
+			None,
+			Some(T0 + 1_000)
+		));
+		assert!(<Authority as DidAuthority<AccountId>>::is_delegate(
+			&b,
+			&charlie(),
+			DelegateType::Authentication
+		));
+		assert!(!<Authority as DidAuthority<AccountId>>::is_delegate(
+			&b,
+			&charlie(),
+			DelegateType::Assertion
+		));
+		assert!(!<Authority as DidAuthority<AccountId>>::is_delegate(
+			&b,
+			&alice(),
+			DelegateType::Authentication
+		));
+		advance(1_000);
+		assert!(
+			!<Authority as DidAuthority<AccountId>>::is_delegate(
+				&b,
+				&charlie(),
+				DelegateType::Authentication
+			),
+			"expired"
+		);
+		assert_ok!(Did::change_controller(RuntimeOrigin::signed(b.clone()), b.clone(), alice()));
+		assert_eq!(<Authority as DidAuthority<AccountId>>::controller(&b), alice());
+		assert!(!<Authority as DidAuthority<AccountId>>::is_deactivated(&b));
+		assert_ok!(Did::deactivate(RuntimeOrigin::signed(alice()), b.clone()));
+		assert!(<Authority as DidAuthority<AccountId>>::is_deactivated(&b));
+	});
+}

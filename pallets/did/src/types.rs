@@ -308,3 +308,13 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	/// `controller`'s signature over `message`.
 	fn sign(controller: &AccountId, message: &[u8]) -> Signature;
 }
+
+/// Lets other pallets ask who may act for a DID (e.g. a machine's gateway setting its status).
+pub trait DidAuthority<AccountId> {
+	/// The account that controls `did` now (the DID's own account if it is implicit).
+	fn controller(did: &AccountId) -> AccountId;
+	/// Whether `who` is a delegate of `did` of `kind`, valid now.
+	fn is_delegate(did: &AccountId, who: &AccountId, kind: DelegateType) -> bool;
+	/// Whether `did` is deactivated.
+	fn is_deactivated(did: &AccountId) -> bool;
+}
