@@ -61,6 +61,34 @@ pub enum Subcommand {
 	/// a credential against the chain.
 	#[command(subcommand)]
 	Vc(VcCmd),
+
+	/// Machines' digital twins: `machines by-capability <cap>`, `machines status <did>`.
+	#[command(subcommand)]
+	Machines(MachinesCmd),
+}
+
+/// Machine queries (through the node's `machines_*` JSON-RPC methods).
+#[derive(Debug, clap::Subcommand)]
+pub enum MachinesCmd {
+	/// The machines that can perform a capability now (valid credential), idle ones first.
+	ByCapability {
+		/// The capability id, e.g. `mill`.
+		capability: String,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
+	/// What a machine is doing now, or was doing at `--at`.
+	Status {
+		/// The machine's DID.
+		did: String,
+		/// A moment in Unix seconds (default: now).
+		#[arg(long)]
+		at: Option<u64>,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
 }
 
 /// Verifiable-credential commands.

@@ -6,6 +6,7 @@ mod command;
 mod did;
 mod rpc;
 mod service;
+mod twins;
 mod vc;
 
 fn main() -> sc_cli::Result<()> {

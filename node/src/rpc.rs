@@ -1,6 +1,7 @@
 //! The node's JSON-RPC extensions beyond the standard Substrate set: account nonces
 //! (`system_accountNextIndex`), fee queries (`payment_queryInfo`) and DID resolution
-//! (`did_resolve`, see [`crate::did`]).
+//! (`did_resolve`, see [`crate::did`]) and digital-twin queries (`machines_*`, see
+//! [`crate::twins`]).
 
 use std::sync::Arc;
 
@@ -34,6 +35,7 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_did::runtime_api::DidApi<Block>,
+	C::Api: pallet_machines::runtime_api::MachinesApi<Block, AccountId>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -43,6 +45,10 @@ where
 	let FullDeps { client, pool } = deps;
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(crate::did::DidRpcApiServer::into_rpc(crate::did::DidResolver::new(client)))?;
+	module.merge(crate::did::DidRpcApiServer::into_rpc(crate::did::DidResolver::new(
+		client.clone(),
+	)))?;
+	module
+		.merge(crate::twins::MachinesRpcApiServer::into_rpc(crate::twins::Machines::new(client)))?;
 	Ok(module)
 }

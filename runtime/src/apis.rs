@@ -28,6 +28,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_actors, Actors]
 	[pallet_did, Did]
 	[pallet_credentials, Credentials]
+	[pallet_machines, Machines]
 );
 
 impl_runtime_apis! {
@@ -280,6 +281,22 @@ impl_runtime_apis! {
 				pallet_credentials::StatusPurpose::Revocation
 			};
 			pallet_credentials::StatusLists::<Runtime>::get(issuer, purpose).into_inner()
+		}
+	}
+
+	impl pallet_machines::runtime_api::MachinesApi<Block, AccountId> for Runtime {
+		fn by_capability(capability: Vec<u8>) -> Vec<(AccountId, pallet_machines::MachineStatus)> {
+			Machines::by_capability(&capability)
+		}
+
+		fn status_at(
+			machine: AccountId,
+			time: Option<pallet_machines::Moment>,
+		) -> Option<pallet_machines::MachineStatus> {
+			match time {
+				Some(t) => Machines::status_at(&machine, t),
+				None => pallet_machines::Registry::<Runtime>::get(&machine).map(|m| m.status),
+			}
 		}
 	}
 

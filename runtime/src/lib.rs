@@ -59,7 +59,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -189,6 +189,10 @@ mod runtime {
 	// Verifiable credentials: schemas, anchors, status lists.
 	#[runtime::pallet_index(42)]
 	pub type Credentials = pallet_credentials;
+
+	// Digital twins.
+	#[runtime::pallet_index(50)]
+	pub type Machines = pallet_machines;
 }
 
 #[cfg(test)]

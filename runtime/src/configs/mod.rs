@@ -236,6 +236,70 @@ parameter_types! {
 	pub const CertifierRole: pallet_actors::Role = pallet_actors::Role::Certifier;
 }
 
+parameter_types! {
+	/// Held for a registered machine (nameplate, counters, status history of 64 entries).
+	pub const MachineDeposit: Balance = 500 * MILLI_UNIT;
+}
+
+impl pallet_machines::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Time = Timestamp;
+	/// Only active manufacturers register machines.
+	type RegisterOrigin = pallet_actors::EnsureActorWithRole<Runtime, ManufacturerRole>;
+	type Did = Did;
+	type Credentials = Credentials;
+	type MachineDeposit = MachineDeposit;
+	type MaxCapabilities = ConstU32<16>;
+	type MaxStatusHistory = ConstU32<64>;
+	type WeightInfo = pallet_machines::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MachinesBenchmarkHelper;
+}
+
+/// Anchors capability credentials and adds gateways directly in storage, for the machines
+/// pallet's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MachinesBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_machines::BenchmarkHelper<AccountId> for MachinesBenchmarkHelper {
+	fn anchor_capability(machine: &AccountId, capability: &[u8]) -> pallet_credentials::Digest {
+		use codec::Encode;
+		let digest = sp_io::hashing::blake2_256(&(machine, capability).encode());
+		let issuer: AccountId = frame_benchmarking::account("issuer", 0, 0);
+		pallet_credentials::Anchors::<Runtime>::insert(
+			digest,
+			pallet_credentials::Credential {
+				issuer,
+				subject: machine.clone(),
+				schema: [0u8; 32],
+				valid_from: 0,
+				valid_until: None,
+				status_index: 0,
+				anchored: pallet_credentials::Stamp { block: 0, time: 0 },
+				capability: Some(pallet_credentials::Capability {
+					id: capability.to_vec().try_into().expect("benchmark capability ids fit"),
+					params: Default::default(),
+				}),
+				deposit: 0,
+			},
+		);
+		digest
+	}
+
+	fn make_gateway(machine: &AccountId, gateway: &AccountId) {
+		pallet_did::Delegates::<Runtime>::insert(
+			machine,
+			(pallet_did::DelegateType::Authentication, gateway.clone()),
+			pallet_did::Delegate {
+				validity: pallet_did::Validity { valid_from: 0, valid_until: None },
+				depositor: gateway.clone(),
+				deposit: 0,
+			},
+		);
+	}
+}
+
 impl pallet_actors::Config for Runtime {
 	type RegistrarOrigin = PrivilegedOrigin;
 	type MaxRegistrars = ConstU32<16>;
