@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use pallet_did::document::{did_of, parse_did};
 use pallet_machines::{runtime_api::MachinesApi, MachineStatus};
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use twinchain_runtime::{opaque::Block, AccountId};
+use twinchain_runtime::{opaque::Block, AccountId, Runtime};
 
 /// A status as JSON: `"idle"`, `{"busy": <task>}`, `"maintenance"`, `"offline"`, `"retired"`.
 pub fn status_json(status: &MachineStatus) -> Value {
@@ -22,16 +23,8 @@ pub fn status_json(status: &MachineStatus) -> Value {
 	}
 }
 
-fn did_of(account: &AccountId) -> String {
-	let raw: &[u8; 32] = account.as_ref();
-	format!("{}{}", pallet_did::document::DID_PREFIX, pallet_did::document::ss58_encode(42, raw))
-}
-
 fn account_of(did: &str) -> Result<AccountId, ErrorObjectOwned> {
-	did.strip_prefix(pallet_did::document::DID_PREFIX)
-		.and_then(|a| pallet_did::document::ss58_decode(42, a))
-		.map(AccountId::new)
-		.ok_or_else(|| invalid(format!("{did:?} is not a did:twin DID")))
+	parse_did::<Runtime>(did).ok_or_else(|| invalid(format!("{did:?} is not a did:twin DID")))
 }
 
 fn invalid(message: String) -> ErrorObjectOwned {
@@ -84,7 +77,7 @@ where
 		Ok(Value::Array(
 			found
 				.iter()
-				.map(|(m, s)| json!({ "machine": did_of(m), "status": status_json(s) }))
+				.map(|(m, s)| json!({ "machine": did_of::<Runtime>(m), "status": status_json(s) }))
 				.collect(),
 		))
 	}

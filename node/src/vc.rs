@@ -19,26 +19,16 @@ use jsonrpsee::{
 use pallet_credentials::jwt::{
 	capability_of, check_claims, hex, known_schema, schema_urn, sign_jws, unb64, unhex, verify_jws,
 };
+use pallet_did::document::parse_did;
 use serde_json::{json, Map, Value};
 use sp_core::{crypto::Pair as _, ed25519, sr25519, Bytes, H256};
-use twinchain_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
+use twinchain_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 
 fn now_secs() -> u64 {
 	SystemTime::now()
 		.duration_since(UNIX_EPOCH)
 		.map(|d| d.as_secs())
 		.unwrap_or_default()
-}
-
-fn did_account(did: &str) -> Option<AccountId> {
-	let address = did.strip_prefix(pallet_did::document::DID_PREFIX)?;
-	let raw = pallet_did::document::ss58_decode(42, address)?;
-	Some(AccountId::new(raw))
-}
-
-fn did_of(account: &AccountId) -> String {
-	let raw: &[u8; 32] = account.as_ref();
-	format!("{}{}", pallet_did::document::DID_PREFIX, pallet_did::document::ss58_encode(42, raw))
 }
 
 type CliResult<T> = Result<T, String>;
@@ -66,7 +56,7 @@ async fn submit(client: &WsClient, signer: &sr25519::Pair, call: RuntimeCall) ->
 	use sp_runtime::{generic::Era, traits::IdentifyAccount, MultiSigner};
 	let account: AccountId = MultiSigner::from(signer.public()).into_account();
 	let nonce: u32 = client
-		.request("system_accountNextIndex", rpc_params![did_of(&account)[9..].to_string()])
+		.request("system_accountNextIndex", rpc_params![&account])
 		.await
 		.map_err(|e| format!("system_accountNextIndex: {e}"))?;
 	let genesis: H256 = client
@@ -175,13 +165,14 @@ fn issue(cmd: &crate::cli::VcIssueCmd) -> CliResult<()> {
 		.kid
 		.split_once('#')
 		.ok_or("--kid must be a DID URL with a fragment, e.g. did:twin:…#signing")?;
-	let issuer_account = did_account(issuer).ok_or("--kid: the DID is not a did:twin DID")?;
+	let issuer_account =
+		parse_did::<Runtime>(issuer).ok_or("--kid: the DID is not a did:twin DID")?;
 	let text = std::fs::read_to_string(&cmd.claims)
 		.map_err(|e| format!("--claims {}: {e}", cmd.claims.display()))?;
 	let subject: Value = serde_json::from_str(&text)
 		.map_err(|e| format!("--claims {}: {e}", cmd.claims.display()))?;
 	let sub = subject["id"].as_str().ok_or("claims: `id` (the subject's DID) is required")?;
-	let subject_account = did_account(sub).ok_or("claims: `id` is not a did:twin DID")?;
+	let subject_account = parse_did::<Runtime>(sub).ok_or("claims: `id` is not a did:twin DID")?;
 	let schema = match &cmd.schema {
 		Some(hex_id) => unhex(hex_id)
 			.and_then(|b| <[u8; 32]>::try_from(b).ok())
@@ -303,8 +294,10 @@ pub async fn verify(client: &WsClient, jwt: &str) -> Result<Value, String> {
 	if kid_did != iss {
 		return Err(format!("`kid` {kid} is not a key of the issuer {iss}"));
 	}
-	let issuer = did_account(iss).ok_or(format!("the issuer {iss} is not a did:twin DID"))?;
-	let subject = did_account(sub).ok_or(format!("the subject {sub} is not a did:twin DID"))?;
+	let issuer =
+		parse_did::<Runtime>(iss).ok_or(format!("the issuer {iss} is not a did:twin DID"))?;
+	let subject =
+		parse_did::<Runtime>(sub).ok_or(format!("the subject {sub} is not a did:twin DID"))?;
 
 	// The issuer's DID and key, from the chain.
 	let resolution: Value = client

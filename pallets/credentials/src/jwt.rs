@@ -29,20 +29,8 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
 		.collect()
 }
 
-/// Unpadded base64url.
-pub fn b64(bytes: &[u8]) -> String {
-	const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-	for chunk in bytes.chunks(3) {
-		let n = (chunk[0] as u32) << 16
-			| (*chunk.get(1).unwrap_or(&0) as u32) << 8
-			| *chunk.get(2).unwrap_or(&0) as u32;
-		for i in 0..=chunk.len() {
-			out.push(ALPHABET[((n >> (18 - 6 * i)) & 0x3f) as usize] as char);
-		}
-	}
-	out
-}
+/// Unpadded base64url (the DID pallet's encoder, which JWKs in DID documents use too).
+pub use pallet_did::document::base64url as b64;
 
 /// The schema ids of the genesis schemas, by name.
 pub fn known_schema(name: &str) -> Option<[u8; 32]> {

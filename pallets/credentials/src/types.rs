@@ -4,8 +4,8 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
 
-/// Milliseconds since the Unix epoch (the chain's timestamp).
-pub type Moment = u64;
+/// Times and block stamps are the DID pallet's: ms since the Unix epoch, block + timestamp.
+pub use pallet_did::{Moment, Stamp};
 
 /// A schema's id: the BLAKE2b-256 hash of its JSON text.
 pub type SchemaId = [u8; 32];
@@ -61,26 +61,6 @@ pub struct Capability {
 	pub id: CapabilityKey,
 	/// Its parameters, by name, sorted and unique.
 	pub params: BoundedVec<(CapabilityKey, CapabilityValue), MaxCapabilityParams>,
-}
-
-/// When the chain recorded something: the block and its timestamp.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Decode,
-	DecodeWithMemTracking,
-	Encode,
-	Eq,
-	MaxEncodedLen,
-	PartialEq,
-	TypeInfo,
-)]
-pub struct Stamp<BlockNumber> {
-	/// The block number.
-	pub block: BlockNumber,
-	/// The block's timestamp, ms since the Unix epoch.
-	pub time: Moment,
 }
 
 /// An anchored credential.

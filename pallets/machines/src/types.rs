@@ -4,8 +4,8 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
 
-/// Milliseconds since the Unix epoch (the chain's timestamp).
-pub type Moment = u64;
+/// Times and block stamps are the DID pallet's: ms since the Unix epoch, block + timestamp.
+pub use pallet_did::{Moment, Stamp};
 
 /// A task's id (assigned by the M2M tasks pallet).
 pub type TaskId = u64;
@@ -52,26 +52,6 @@ pub enum MachineStatus {
 	Offline,
 	/// Out of service for good.
 	Retired,
-}
-
-/// When something happened: the block and its timestamp.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Decode,
-	DecodeWithMemTracking,
-	Encode,
-	Eq,
-	MaxEncodedLen,
-	PartialEq,
-	TypeInfo,
-)]
-pub struct Stamp<BlockNumber> {
-	/// The block number.
-	pub block: BlockNumber,
-	/// The block's timestamp, ms since the Unix epoch.
-	pub time: Moment,
 }
 
 /// A registered machine.
