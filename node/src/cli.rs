@@ -65,6 +65,67 @@ pub enum Subcommand {
 	/// Machines' digital twins: `machines by-capability <cap>`, `machines status <did>`.
 	#[command(subcommand)]
 	Machines(MachinesCmd),
+
+	/// Products' provenance: `provenance trace <did>`, `provenance by-machine <did> --from --to`,
+	/// `provenance lot <id>`, `provenance by-tag <nfc-tag>`.
+	#[command(subcommand)]
+	Provenance(ProvenanceCmd),
+}
+
+/// Provenance queries (through the node's `provenance_*` JSON-RPC methods).
+#[derive(Debug, clap::Subcommand)]
+pub enum ProvenanceCmd {
+	/// A product's whole story: type, lots, components, process steps (machine, times,
+	/// parameters, result, environment), custody, credentials with live status, recall.
+	Trace {
+		/// The product's DID.
+		did: String,
+		/// The first step to show.
+		#[arg(long)]
+		from_step: Option<u32>,
+		/// How many steps to show (default 100, at most 1000).
+		#[arg(long)]
+		limit: Option<u32>,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
+	/// The products a machine worked on in a time range (what a recall of it would reach).
+	ByMachine {
+		/// The machine's DID.
+		did: String,
+		/// Start: RFC 3339 (e.g. `2026-11-26T10:00:00Z`) or Unix ms.
+		#[arg(long)]
+		from: String,
+		/// End (inclusive): RFC 3339 or Unix ms.
+		#[arg(long)]
+		to: String,
+		/// How many steps to show (default 100, at most 1000).
+		#[arg(long)]
+		limit: Option<u32>,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
+	/// The products made from a supplier lot.
+	Lot {
+		/// The lot's id.
+		lot: u64,
+		/// How many products to show (default 100, at most 1000).
+		#[arg(long)]
+		limit: Option<u32>,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
+	/// The product carrying an NFC tag.
+	ByTag {
+		/// The tag's id, e.g. `04a1b2c3d4e5f6`.
+		tag: String,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
 }
 
 /// Machine queries (through the node's `machines_*` JSON-RPC methods).

@@ -133,6 +133,7 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Vc(crate::cli::VcCmd::Issue(cmd))) => crate::vc::issue_cmd(cmd),
 		Some(Subcommand::Vc(crate::cli::VcCmd::Verify(cmd))) => crate::vc::verify_cmd(cmd),
 		Some(Subcommand::Machines(cmd)) => crate::twins::machines_cmd(cmd),
+		Some(Subcommand::Provenance(cmd)) => crate::provenance::provenance_cmd(cmd),
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))

@@ -324,11 +324,7 @@ pub fn bind_http(addr: SocketAddr) -> std::io::Result<TcpListener> {
 /// `twinchain did resolve`: asks a node over JSON-RPC and prints the resolution result. Fails
 /// (exit code 1) when the result carries an error.
 pub fn resolve_cmd(cmd: &crate::cli::DidResolveCmd) -> sc_cli::Result<()> {
-	use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClientBuilder};
-	let runtime = tokio::runtime::Builder::new_current_thread()
-		.enable_all()
-		.build()
-		.map_err(|e| sc_cli::Error::Application(Box::new(e)))?;
+	use jsonrpsee::rpc_params;
 	let mut options = serde_json::Map::new();
 	if let Some(v) = cmd.version_id {
 		options.insert("versionId".into(), json!(v.to_string()));
@@ -336,17 +332,8 @@ pub fn resolve_cmd(cmd: &crate::cli::DidResolveCmd) -> sc_cli::Result<()> {
 	if let Some(f) = &cmd.key_format {
 		options.insert("keyFormat".into(), json!(f));
 	}
-	let result: Result<Value, String> = runtime.block_on(async {
-		let client = WsClientBuilder::default()
-			.connection_timeout(Duration::from_secs(10))
-			.build(&cmd.url)
-			.await
-			.map_err(|e| format!("cannot connect to {}: {e}", cmd.url))?;
-		client
-			.request("did_resolve", rpc_params![&cmd.did, Value::Object(options)])
-			.await
-			.map_err(|e| format!("did_resolve failed: {e}"))
-	});
+	let result =
+		crate::query::call(&cmd.url, "did_resolve", rpc_params![&cmd.did, Value::Object(options)]);
 	let result = result.unwrap_or_else(|e| {
 		eprintln!("error: {e}");
 		std::process::exit(1)

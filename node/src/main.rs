@@ -4,6 +4,8 @@ mod chain_spec;
 mod cli;
 mod command;
 mod did;
+mod provenance;
+mod query;
 mod rpc;
 mod service;
 mod twins;

@@ -1,7 +1,7 @@
 //! The node's JSON-RPC extensions beyond the standard Substrate set: account nonces
 //! (`system_accountNextIndex`), fee queries (`payment_queryInfo`) and DID resolution
-//! (`did_resolve`, see [`crate::did`]) and digital-twin queries (`machines_*`, see
-//! [`crate::twins`]).
+//! (`did_resolve`, see [`crate::did`]), digital-twin queries (`machines_*`, see
+//! [`crate::twins`]) and product provenance (`provenance_*`, see [`crate::provenance`]).
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
-use twinchain_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use twinchain_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 
 /// What the RPC extensions need.
 pub struct FullDeps<C, P> {
@@ -36,6 +36,7 @@ where
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_did::runtime_api::DidApi<Block>,
 	C::Api: pallet_machines::runtime_api::MachinesApi<Block, AccountId>,
+	C::Api: pallet_provenance::runtime_api::ProvenanceApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
@@ -48,7 +49,11 @@ where
 	module.merge(crate::did::DidRpcApiServer::into_rpc(crate::did::DidResolver::new(
 		client.clone(),
 	)))?;
-	module
-		.merge(crate::twins::MachinesRpcApiServer::into_rpc(crate::twins::Machines::new(client)))?;
+	module.merge(crate::twins::MachinesRpcApiServer::into_rpc(crate::twins::Machines::new(
+		client.clone(),
+	)))?;
+	module.merge(crate::provenance::ProvenanceRpcApiServer::into_rpc(
+		crate::provenance::Provenance::new(client),
+	))?;
 	Ok(module)
 }

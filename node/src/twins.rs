@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
-use pallet_did::document::{did_of, parse_did};
+use crate::query::{account_of, internal};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+use pallet_did::document::did_of;
 use pallet_machines::{runtime_api::MachinesApi, MachineStatus};
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
@@ -21,18 +22,6 @@ pub fn status_json(status: &MachineStatus) -> Value {
 		MachineStatus::Offline => json!("offline"),
 		MachineStatus::Retired => json!("retired"),
 	}
-}
-
-fn account_of(did: &str) -> Result<AccountId, ErrorObjectOwned> {
-	parse_did::<Runtime>(did).ok_or_else(|| invalid(format!("{did:?} is not a did:twin DID")))
-}
-
-fn invalid(message: String) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(-32602, message, None::<()>)
-}
-
-fn internal(message: String) -> ErrorObjectOwned {
-	ErrorObjectOwned::owned(-32603, message, None::<()>)
 }
 
 /// The `machines_*` methods.
@@ -100,7 +89,7 @@ where
 
 /// `twinchain machines …`: asks a node and prints the JSON answer.
 pub fn machines_cmd(cmd: &crate::cli::MachinesCmd) -> sc_cli::Result<()> {
-	use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClientBuilder};
+	use jsonrpsee::rpc_params;
 	let (url, method, params) = match cmd {
 		crate::cli::MachinesCmd::ByCapability { capability, url } => {
 			(url, "machines_byCapability", rpc_params![capability])
@@ -109,22 +98,5 @@ pub fn machines_cmd(cmd: &crate::cli::MachinesCmd) -> sc_cli::Result<()> {
 			(url, "machines_status", rpc_params![did, at.map(|s| s * 1000)])
 		},
 	};
-	let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-	let result: Result<Value, String> = runtime.block_on(async {
-		let client = WsClientBuilder::default()
-			.build(url)
-			.await
-			.map_err(|e| format!("cannot connect to {url}: {e}"))?;
-		client.request(method, params).await.map_err(|e| format!("{method}: {e}"))
-	});
-	match result {
-		Ok(value) => {
-			println!("{}", serde_json::to_string_pretty(&value).expect("JSON serializes"));
-			Ok(())
-		},
-		Err(e) => {
-			eprintln!("error: {e}");
-			std::process::exit(1)
-		},
-	}
+	crate::query::print_call(url, method, params)
 }

@@ -29,6 +29,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_did, Did]
 	[pallet_credentials, Credentials]
 	[pallet_machines, Machines]
+	[pallet_provenance, Provenance]
 );
 
 impl_runtime_apis! {
@@ -297,6 +298,39 @@ impl_runtime_apis! {
 				Some(t) => Machines::status_at(&machine, t),
 				None => pallet_machines::Registry::<Runtime>::get(&machine).map(|m| m.status),
 			}
+		}
+	}
+
+	impl pallet_provenance::runtime_api::ProvenanceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn trace(
+			product: AccountId,
+			from: u32,
+			limit: u32,
+		) -> Option<pallet_provenance::Trace<AccountId, Balance, BlockNumber>> {
+			Provenance::trace(&product, from, limit)
+		}
+
+		fn products_by_machine(
+			machine: AccountId,
+			from: pallet_provenance::Moment,
+			to: pallet_provenance::Moment,
+			after: Option<(pallet_provenance::Moment, AccountId, u32)>,
+			limit: u32,
+		) -> Vec<pallet_provenance::MachineStep<AccountId>> {
+			Provenance::products_by_machine(&machine, from, to, after, limit)
+		}
+
+		fn product_by_tag(tag: Vec<u8>) -> Option<AccountId> {
+			let tag = pallet_provenance::TagId::try_from(tag).ok()?;
+			pallet_provenance::ProductByTag::<Runtime>::get(tag)
+		}
+
+		fn lot_products(
+			lot: pallet_provenance::LotId,
+			after: Option<AccountId>,
+			limit: u32,
+		) -> Option<Vec<AccountId>> {
+			Provenance::lot_products(lot, after, limit)
 		}
 	}
 

@@ -59,7 +59,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -193,6 +193,8 @@ mod runtime {
 	// Digital twins.
 	#[runtime::pallet_index(50)]
 	pub type Machines = pallet_machines;
+	#[runtime::pallet_index(51)]
+	pub type Provenance = pallet_provenance;
 }
 
 #[cfg(test)]

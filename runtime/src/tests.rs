@@ -165,3 +165,57 @@ fn presets_register_the_credential_schemas() {
 		});
 	}
 }
+
+#[test]
+fn products_get_real_dids_and_lot_recalls_run_in_on_idle() {
+	use frame_support::traits::{fungible::InspectHold, Hooks};
+	genesis_of("dev").execute_with(|| {
+		System::set_block_number(1);
+		let alice: AccountId = Alice.to_account_id();
+		let bob: AccountId = Bob.to_account_id();
+		// Bob is the dev chain's supplier, Alice its manufacturer.
+		assert!(Provenance::register_lot(
+			RuntimeOrigin::signed(alice.clone()),
+			Default::default(),
+			Default::default(),
+			1
+		)
+		.is_err());
+		Provenance::register_lot(
+			RuntimeOrigin::signed(bob.clone()),
+			b"L-1".to_vec().try_into().unwrap(),
+			b"blank".to_vec().try_into().unwrap(),
+			10,
+		)
+		.unwrap();
+		Provenance::create_product(
+			RuntimeOrigin::signed(alice.clone()),
+			pallet_provenance::ProductType {
+				kind: b"workpiece".to_vec().try_into().unwrap(),
+				colour: Some(pallet_provenance::Colour::White),
+				tag: Some(b"04a1b2c3d4e5f6".to_vec().try_into().unwrap()),
+			},
+			vec![0].try_into().unwrap(),
+		)
+		.unwrap();
+		let product = pallet_provenance::ProductByTag::<Runtime>::get(
+			pallet_provenance::TagId::try_from(b"04a1b2c3d4e5f6".to_vec()).unwrap(),
+		)
+		.expect("the tag finds the product");
+		// The product's DID is a real DID record, controlled by the manufacturer.
+		assert_eq!(pallet_did::Pallet::<Runtime>::controller_of(&product), alice);
+		assert_eq!(
+			Balances::balance_on_hold(
+				&pallet_provenance::HoldReason::ProductDeposit.into(),
+				&alice
+			),
+			configs::ProductDeposit::get()
+		);
+		Provenance::recall_lot(RuntimeOrigin::root(), 0, b"bad batch".to_vec().try_into().unwrap())
+			.unwrap();
+		Provenance::on_idle(1, frame_support::weights::Weight::MAX);
+		let p = pallet_provenance::Products::<Runtime>::get(&product).unwrap();
+		assert_eq!(p.lifecycle, pallet_provenance::Lifecycle::Recalled);
+		assert!(pallet_provenance::Recalls::<Runtime>::get(0).unwrap().complete);
+	});
+}

@@ -467,6 +467,23 @@ pub mod pallet {
 	}
 }
 
+impl<T: Config> Pallet<T> {
+	/// Whether the anchored credential `c` is valid now and neither revoked nor suspended.
+	fn check_live(c: &CredentialOf<T>) -> Result<(), CapabilityError> {
+		let now = Pallet::<T>::now();
+		if now < c.valid_from || c.valid_until.is_some_and(|u| now >= u) {
+			return Err(CapabilityError::OutsideValidity);
+		}
+		if Pallet::<T>::bit(&c.issuer, StatusPurpose::Revocation, c.status_index) {
+			return Err(CapabilityError::Revoked);
+		}
+		if Pallet::<T>::bit(&c.issuer, StatusPurpose::Suspension, c.status_index) {
+			return Err(CapabilityError::Suspended);
+		}
+		Ok(())
+	}
+}
+
 impl<T: Config> CapabilityCheck<T::AccountId> for Pallet<T> {
 	fn check_capability(
 		subject: &T::AccountId,
@@ -481,16 +498,21 @@ impl<T: Config> CapabilityCheck<T::AccountId> for Pallet<T> {
 		if &claimed.id[..] != capability {
 			return Err(CapabilityError::WrongCapability);
 		}
-		let now = Pallet::<T>::now();
-		if now < c.valid_from || c.valid_until.is_some_and(|u| now >= u) {
-			return Err(CapabilityError::OutsideValidity);
-		}
-		if Pallet::<T>::bit(&c.issuer, StatusPurpose::Revocation, c.status_index) {
-			return Err(CapabilityError::Revoked);
-		}
-		if Pallet::<T>::bit(&c.issuer, StatusPurpose::Suspension, c.status_index) {
-			return Err(CapabilityError::Suspended);
-		}
+		Pallet::<T>::check_live(&c)?;
 		Ok(claimed)
+	}
+}
+
+impl<T: Config> CredentialCheck<T::AccountId> for Pallet<T> {
+	fn check_credential(
+		subject: &T::AccountId,
+		credential: &Digest,
+	) -> Result<T::AccountId, CapabilityError> {
+		let c = Anchors::<T>::get(credential).ok_or(CapabilityError::Unknown)?;
+		if &c.subject != subject {
+			return Err(CapabilityError::WrongSubject);
+		}
+		Pallet::<T>::check_live(&c)?;
+		Ok(c.issuer)
 	}
 }

@@ -383,3 +383,30 @@ fn capability_checks_follow_validity_and_status() {
 		assert_eq!(check(20, "kiln", [6; 32]), Err(CapabilityError::WrongCapability));
 	});
 }
+
+#[test]
+fn credential_checks_of_any_schema_follow_subject_validity_and_status() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Credentials::anchor(
+			RuntimeOrigin::signed(10),
+			[7; 32],
+			30,
+			capability_schema(),
+			None,
+			Some(T0 + 2_000),
+			None
+		));
+		let check = |subject, digest| {
+			<Credentials as CredentialCheck<u64>>::check_credential(&subject, &digest)
+		};
+		// No capability claim is needed: the issuer is returned.
+		assert_eq!(check(30, [7; 32]), Ok(10));
+		assert_eq!(check(31, [7; 32]), Err(CapabilityError::WrongSubject));
+		assert_eq!(check(30, [8; 32]), Err(CapabilityError::Unknown));
+		assert_ok!(Credentials::suspend(RuntimeOrigin::signed(10), [7; 32]));
+		assert_eq!(check(30, [7; 32]), Err(CapabilityError::Suspended));
+		assert_ok!(Credentials::unsuspend(RuntimeOrigin::signed(10), [7; 32]));
+		advance(2_000);
+		assert_eq!(check(30, [7; 32]), Err(CapabilityError::OutsideValidity));
+	});
+}

@@ -147,6 +147,16 @@ pub enum CapabilityError {
 	Suspended,
 }
 
+/// Lets other pallets (e.g. provenance) check a credential about a subject, of any schema.
+pub trait CredentialCheck<AccountId> {
+	/// The issuer of `credential` if it is anchored, about `subject`, valid now, and neither
+	/// revoked nor suspended; otherwise why not (never `WrongCapability`).
+	fn check_credential(
+		subject: &AccountId,
+		credential: &Digest,
+	) -> Result<AccountId, CapabilityError>;
+}
+
 /// Lets other pallets (e.g. M2M tasks) check a machine's capability credential.
 pub trait CapabilityCheck<AccountId> {
 	/// The capability `credential` grants `subject`, if it is anchored, about `subject`, claims

@@ -114,6 +114,66 @@ pub fn utc_datetime(ms: u64) -> String {
 	)
 }
 
+/// Parses an RFC 3339 date-time (`2026-11-26T10:00:00Z`, `2026-11-26T11:00:00.250+01:00`) into
+/// ms since the Unix epoch; the inverse of [`utc_datetime`] and more.
+pub fn parse_datetime(s: &str) -> Result<u64, String> {
+	let bad = || format!("{s:?} is not an RFC 3339 date-time (e.g. 2026-11-26T10:00:00Z)");
+	let b = s.as_bytes();
+	if !s.is_ascii()
+		|| b.len() < 20
+		|| b[4] != b'-'
+		|| b[7] != b'-'
+		|| !matches!(b[10], b'T' | b't' | b' ')
+	{
+		return Err(bad());
+	}
+	if b[13] != b':' || b[16] != b':' {
+		return Err(bad());
+	}
+	let num = |r: core::ops::Range<usize>| -> Result<i64, String> {
+		s.get(r)
+			.filter(|d| d.bytes().all(|c| c.is_ascii_digit()))
+			.ok_or_else(bad)?
+			.parse()
+			.map_err(|_| bad())
+	};
+	let (y, mo, d, h, mi, sec) =
+		(num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+	let mut rest = &s[19..];
+	let mut ms = 0i64;
+	if let Some(frac) = rest.strip_prefix('.') {
+		let digits = frac.bytes().take_while(|c| c.is_ascii_digit()).count();
+		if digits == 0 {
+			return Err(bad());
+		}
+		let padded = format!("{:0<3}", &frac[..digits.min(3)]);
+		ms = padded.parse().map_err(|_| bad())?;
+		rest = &frac[digits..];
+	}
+	let offset_min = match rest {
+		"Z" | "z" => 0,
+		o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) && &o[3..4] == ":" => {
+			let oh: i64 = o[1..3].parse().map_err(|_| bad())?;
+			let om: i64 = o[4..6].parse().map_err(|_| bad())?;
+			let sign = if o.starts_with('-') { -1 } else { 1 };
+			sign * (oh * 60 + om)
+		},
+		_ => return Err(bad()),
+	};
+	if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+		return Err(bad());
+	}
+	// Days since 1970-01-01 from the civil date (proleptic Gregorian).
+	let (y2, m2) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
+	let era = y2.div_euclid(400);
+	let yoe = y2 - era * 400;
+	let doy = (153 * m2 + 2) / 5 + d - 1;
+	let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	let days = era * 146_097 + doe - 719_468;
+	let total = ((days * 86_400 + h * 3600 + mi * 60 + sec) - offset_min * 60) * 1000 + ms;
+	u64::try_from(total).map_err(|_| format!("{s:?} is before 1970"))
+}
+
 /// The account of a `did:twin` DID string, if it is one of this chain.
 pub fn parse_did<T: Config>(did: &str) -> Option<T::AccountId> {
 	let address = did.strip_prefix(DID_PREFIX)?;

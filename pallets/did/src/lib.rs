@@ -366,21 +366,30 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::create_did())]
 		pub fn create_did(origin: OriginFor<T>) -> DispatchResult {
 			let creator = T::CreateOrigin::ensure_origin(origin)?;
-			let count = CreatedCount::<T>::get();
-			let seed =
-				(b"twinchain/did/new", &creator, count).using_encoded(sp_io::hashing::blake2_256);
-			let did = T::AccountId::decode(&mut TrailingZeroInput::new(&seed[..]))
-				.map_err(|_| DispatchError::Other("cannot derive an account"))?;
-			CreatedCount::<T>::put(count.saturating_add(1));
-			let mut record = Self::new_record(&did, &creator)?;
-			record.controller = creator.clone();
-			Dids::<T>::insert(&did, record);
-			Self::deposit_event(Event::DidCreated { did, controller: creator });
-			Ok(())
+			Self::derive_did(&creator).map(|_| ())
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Creates a DID controlled by `creator` under an account derived from the creator and
+		/// a chain-wide counter, holding the record deposit from `creator`.
+		pub(crate) fn derive_did(creator: &T::AccountId) -> Result<T::AccountId, DispatchError> {
+			let count = CreatedCount::<T>::get();
+			let seed =
+				(b"twinchain/did/new", creator, count).using_encoded(sp_io::hashing::blake2_256);
+			let did = T::AccountId::decode(&mut TrailingZeroInput::new(&seed[..]))
+				.map_err(|_| DispatchError::Other("cannot derive an account"))?;
+			CreatedCount::<T>::put(count.saturating_add(1));
+			let mut record = Self::new_record(&did, creator)?;
+			record.controller = creator.clone();
+			Dids::<T>::insert(&did, record);
+			Self::deposit_event(Event::DidCreated {
+				did: did.clone(),
+				controller: creator.clone(),
+			});
+			Ok(did)
+		}
+
 		/// The account that controls `did` now (itself if the DID is implicit).
 		pub fn controller_of(did: &T::AccountId) -> T::AccountId {
 			Dids::<T>::get(did).map(|r| r.controller).unwrap_or_else(|| did.clone())
@@ -664,5 +673,11 @@ impl<T: Config> DidAuthority<T::AccountId> for Pallet<T> {
 
 	fn is_deactivated(did: &T::AccountId) -> bool {
 		Dids::<T>::get(did).is_some_and(|r| r.deactivated)
+	}
+}
+
+impl<T: Config> DidCreator<T::AccountId> for Pallet<T> {
+	fn create_did(creator: &T::AccountId) -> Result<T::AccountId, sp_runtime::DispatchError> {
+		Pallet::<T>::derive_did(creator)
 	}
 }

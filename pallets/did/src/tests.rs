@@ -877,3 +877,26 @@ fn other_pallets_ask_who_acts_for_a_did() {
 		assert!(<Authority as DidAuthority<AccountId>>::is_deactivated(&b));
 	});
 }
+
+#[test]
+fn rfc3339_date_times_parse_to_epoch_ms() {
+	use document::parse_datetime;
+	assert_eq!(parse_datetime("1970-01-01T00:00:00Z"), Ok(0));
+	assert_eq!(parse_datetime("2026-11-26T00:00:00Z"), Ok(T0));
+	assert_eq!(parse_datetime("2026-11-26T01:00:00.250+01:00"), Ok(T0 + 250));
+	assert_eq!(parse_datetime("2024-02-29T12:30:15.5Z"), Ok(1_709_209_815_500));
+	for bad in [
+		"2026-11-26",
+		"2026-13-01T00:00:00Z",
+		"2026-11-26T00:00:00",
+		"x026-11-26T00:00:00Z",
+		"2026-11-26T00:00:00.Z",
+		"1969-12-31T23:59:59Z",
+		"2026-11-26T00:00:00+é:0",
+	] {
+		assert!(parse_datetime(bad).is_err(), "{bad}");
+	}
+	// The inverse of the formatter.
+	let ms = T0 + 3_723_000;
+	assert_eq!(parse_datetime(&document::utc_datetime(ms)), Ok(ms));
+}

@@ -318,3 +318,10 @@ pub trait DidAuthority<AccountId> {
 	/// Whether `did` is deactivated.
 	fn is_deactivated(did: &AccountId) -> bool;
 }
+
+/// Lets other pallets give new things (e.g. products) their own DIDs.
+pub trait DidCreator<AccountId> {
+	/// Creates a new DID controlled by `creator`, holding the record deposit from it, and
+	/// returns the DID's account. The account is derived; no key exists for it.
+	fn create_did(creator: &AccountId) -> Result<AccountId, sp_runtime::DispatchError>;
+}

@@ -451,6 +451,10 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 		Registry::<T>::get(machine).map(|m| m.status)
 	}
 
+	fn owner(machine: &T::AccountId) -> Option<T::AccountId> {
+		Registry::<T>::get(machine).map(|m| m.owner)
+	}
+
 	fn start_task(machine: &T::AccountId, task: TaskId) -> Result<(), ()> {
 		let m = Registry::<T>::get(machine).ok_or(())?;
 		if m.status != MachineStatus::Idle {

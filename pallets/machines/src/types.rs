@@ -90,6 +90,8 @@ pub trait MachineRegistry<AccountId> {
 	fn can_perform(machine: &AccountId, capability: &[u8]) -> bool;
 	/// The machine's status, if registered.
 	fn status(machine: &AccountId) -> Option<MachineStatus>;
+	/// The machine's owner, if registered.
+	fn owner(machine: &AccountId) -> Option<AccountId>;
 	/// Marks `machine` busy with `task` (from `Idle`).
 	fn start_task(machine: &AccountId, task: TaskId) -> Result<(), ()>;
 	/// Marks `machine` idle again and counts the task as completed or failed.

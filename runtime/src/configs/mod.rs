@@ -234,6 +234,7 @@ impl pallet_node_authorization::Config for Runtime {
 parameter_types! {
 	pub const ManufacturerRole: pallet_actors::Role = pallet_actors::Role::Manufacturer;
 	pub const CertifierRole: pallet_actors::Role = pallet_actors::Role::Certifier;
+	pub const SupplierRole: pallet_actors::Role = pallet_actors::Role::Supplier;
 }
 
 parameter_types! {
@@ -257,6 +258,33 @@ impl pallet_machines::Config for Runtime {
 	type BenchmarkHelper = MachinesBenchmarkHelper;
 }
 
+/// Anchors a credential of `issuer` about `subject`, valid from the epoch on, directly in
+/// storage (for benchmarks of pallets that check credentials).
+#[cfg(feature = "runtime-benchmarks")]
+fn bench_anchor(
+	issuer: &AccountId,
+	subject: &AccountId,
+	capability: Option<pallet_credentials::Capability>,
+) -> pallet_credentials::Digest {
+	use codec::Encode;
+	let digest = sp_io::hashing::blake2_256(&(issuer, subject, &capability).encode());
+	pallet_credentials::Anchors::<Runtime>::insert(
+		digest,
+		pallet_credentials::Credential {
+			issuer: issuer.clone(),
+			subject: subject.clone(),
+			schema: [0u8; 32],
+			valid_from: 0,
+			valid_until: None,
+			status_index: 0,
+			anchored: pallet_credentials::Stamp { block: 0, time: 0 },
+			capability,
+			deposit: 0,
+		},
+	);
+	digest
+}
+
 /// Anchors capability credentials and adds gateways directly in storage, for the machines
 /// pallet's benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
@@ -264,27 +292,12 @@ pub struct MachinesBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_machines::BenchmarkHelper<AccountId> for MachinesBenchmarkHelper {
 	fn anchor_capability(machine: &AccountId, capability: &[u8]) -> pallet_credentials::Digest {
-		use codec::Encode;
-		let digest = sp_io::hashing::blake2_256(&(machine, capability).encode());
 		let issuer: AccountId = frame_benchmarking::account("issuer", 0, 0);
-		pallet_credentials::Anchors::<Runtime>::insert(
-			digest,
-			pallet_credentials::Credential {
-				issuer,
-				subject: machine.clone(),
-				schema: [0u8; 32],
-				valid_from: 0,
-				valid_until: None,
-				status_index: 0,
-				anchored: pallet_credentials::Stamp { block: 0, time: 0 },
-				capability: Some(pallet_credentials::Capability {
-					id: capability.to_vec().try_into().expect("benchmark capability ids fit"),
-					params: Default::default(),
-				}),
-				deposit: 0,
-			},
-		);
-		digest
+		let capability = pallet_credentials::Capability {
+			id: capability.to_vec().try_into().expect("benchmark capability ids fit"),
+			params: Default::default(),
+		};
+		bench_anchor(&issuer, machine, Some(capability))
 	}
 
 	fn make_gateway(machine: &AccountId, gateway: &AccountId) {
@@ -369,4 +382,98 @@ impl pallet_credentials::Config for Runtime {
 	/// recommended minimum size for herd privacy.
 	type MaxStatusListBytes = ConstU32<16_384>;
 	type WeightInfo = pallet_credentials::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Held for a product (type, lots, counters); its DID's record deposit comes on top.
+	pub const ProductDeposit: Balance = 10 * MILLI_UNIT;
+	/// Held for a supplier lot.
+	pub const LotDeposit: Balance = 10 * MILLI_UNIT;
+	/// A process step takes at most a day.
+	pub const MaxStepDuration: u64 = 24 * 60 * 60 * 1000;
+}
+
+impl pallet_provenance::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Time = Timestamp;
+	/// Only active manufacturers create products.
+	type CreateOrigin = pallet_actors::EnsureActorWithRole<Runtime, ManufacturerRole>;
+	/// Only active suppliers register lots.
+	type SupplierOrigin = pallet_actors::EnsureActorWithRole<Runtime, SupplierRole>;
+	/// Sudo or the council recall any lot or machine range.
+	type RecallOrigin = PrivilegedOrigin;
+	type Dids = Did;
+	type Machines = Machines;
+	type Credentials = Credentials;
+	type Actors = Actors;
+	type ProductDeposit = ProductDeposit;
+	type LotDeposit = LotDeposit;
+	type MaxSteps = ConstU32<1000>;
+	type MaxStepDuration = MaxStepDuration;
+	type MaxComponents = ConstU32<64>;
+	type MaxTransfers = ConstU32<64>;
+	type MaxCredentials = ConstU32<16>;
+	type MaxRecallRanges = ConstU32<16>;
+	type MaxQueuedRecalls = ConstU32<16>;
+	type MaxRecallItemsPerBlock = ConstU32<500>;
+	type WeightInfo = pallet_provenance::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ProvenanceBenchmarkHelper;
+}
+
+/// Registers machines, anchors credentials, grants roles and funds accounts directly in
+/// storage, for the provenance pallet's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ProvenanceBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper {
+	fn machine(owner: &AccountId, machine: &AccountId, capability: &[u8]) {
+		use pallet_machines::BenchmarkHelper as _;
+		let stamp = pallet_machines::Stamp { block: 0, time: 0 };
+		pallet_machines::Registry::<Runtime>::insert(
+			machine,
+			pallet_machines::Machine {
+				owner: owner.clone(),
+				manufacturer: owner.clone(),
+				nameplate: pallet_machines::Nameplate {
+					manufacturer_name: Default::default(),
+					model: Default::default(),
+					serial_number: Default::default(),
+					year_of_construction: 2026,
+				},
+				status: pallet_machines::MachineStatus::Idle,
+				status_since: stamp,
+				registered: stamp,
+				tasks_completed: 0,
+				tasks_failed: 0,
+				maintenance_events: 0,
+				capabilities: 1,
+				deposit: 0,
+			},
+		);
+		let digest = MachinesBenchmarkHelper::anchor_capability(machine, capability);
+		let key: pallet_credentials::CapabilityKey =
+			capability.to_vec().try_into().expect("benchmark capability ids fit");
+		pallet_machines::Capabilities::<Runtime>::insert(machine, &key, digest);
+		pallet_machines::ByCapability::<Runtime>::insert(&key, machine, ());
+	}
+
+	fn make_gateway(machine: &AccountId, gateway: &AccountId) {
+		use pallet_machines::BenchmarkHelper as _;
+		MachinesBenchmarkHelper::make_gateway(machine, gateway)
+	}
+
+	fn credential(issuer: &AccountId, subject: &AccountId) -> pallet_credentials::Digest {
+		bench_anchor(issuer, subject, None)
+	}
+
+	fn actor(who: &AccountId, role: pallet_actors::Role) {
+		<Actors as pallet_actors::RoleProvider<AccountId>>::grant_role(who, role)
+	}
+
+	fn fund(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::set_balance(who, 1_000_000 * UNIT);
+	}
 }

@@ -1,0 +1,1033 @@
+//! # Provenance pallet: the products' digital twins
+//!
+//! - **Lots** ([`Pallet::register_lot`]): an active supplier registers a lot of parts or
+//!   material (its own reference, material, quantity); a deposit is held.
+//! - **Products** ([`Pallet::create_product`]): an active manufacturer creates a product; it gets
+//!   its own DID (pallet-did, controlled by the manufacturer), a type (kind, workpiece colour
+//!   WHITE/RED/BLUE, NFC tag id, unique on the chain) and the lots it is made from.
+//! - **Process log** ([`Pallet::record_step`], [`Pallet::attach_environment`]): each step names
+//!   the capability, the machine's DID, the M2M task, start and end, parameters, result and the
+//!   machine's telemetry window covering it (the environment). The machine must hold the
+//!   capability backed by a valid credential when the step is recorded. Up to `MaxSteps` steps
+//!   per product, read in pages. Steps are recorded by the product's custodian, the machine, its
+//!   gateway (an authentication delegate of the machine's DID), or the M2M tasks pallet through
+//!   [`ProvenanceRecorder`].
+//! - **Composition** ([`Pallet::add_component`]): a finished product is built into one in
+//!   production; a recall of the component reaches the products it was built into.
+//! - **Custody** ([`Pallet::offer_custody`], [`Pallet::accept_custody`],
+//!   [`Pallet::withdraw_offer`]): the custodian offers the product to a registered actor, who
+//!   accepts it. Lifecycle: `InProduction` → `Finished` ([`Pallet::finish`]) → `Shipped` (offered)
+//!   → `Delivered` (accepted); `Recalled` when a recall reaches it.
+//! - **Quality credentials** ([`Pallet::attach_credential`]): credentials anchored about the
+//!   product (pallet-credentials) are attached by its custodian or their issuer; their live state
+//!   is part of the trace.
+//! - **Recalls** ([`Pallet::recall_lot`], [`Pallet::recall_machine_range`]): a recall walks an
+//!   index — lot → products, machine → steps ordered by start time — never all products. The walk
+//!   is queued and done in `on_idle` with bounded work per block (at most
+//!   `MaxRecallItemsPerBlock` index entries, and only with weight left); each reached product
+//!   becomes `Recalled` with an event, and so does every product it was built into. A step
+//!   recorded later that overlaps a recalled machine range marks its product at once; recalled
+//!   lots cannot be used any more.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{traits::fungible, weights::Weight};
+use pallet_actors::{Role, RoleProvider};
+use pallet_credentials::{CapabilityError, CredentialCheck};
+use pallet_did::{DelegateType, DidAuthority, DidCreator};
+use pallet_machines::{MachineRegistry, MachineStatus};
+
+/// A balance of the deposit currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+type AccountOf<T> = <T as frame_system::Config>::AccountId;
+
+/// A product of this runtime.
+pub type ProductOf<T> = Product<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
+/// A recorded step of this runtime.
+pub type StepOf<T> = Step<AccountOf<T>, BlockNumberOf<T>>;
+/// A lot of this runtime.
+pub type LotOf<T> = Lot<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
+/// A recall of this runtime.
+pub type RecallOf<T> = Recall<AccountOf<T>, BlockNumberOf<T>>;
+/// A product's trace of this runtime.
+pub type TraceOf<T> = Trace<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible::MutateHold, UnixTime},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::Zero;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency deposits are held in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// The chain's clock.
+		type Time: UnixTime;
+		/// Who creates products (active manufacturers); yields the manufacturer.
+		type CreateOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
+		/// Who registers lots (active suppliers); yields the supplier.
+		type SupplierOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
+		/// Who may recall any lot or machine range (e.g. the consortium).
+		type RecallOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// DIDs: products get theirs here; machines' gateways are delegates there.
+		type Dids: DidAuthority<Self::AccountId> + DidCreator<Self::AccountId>;
+		/// The machines and their credentialed capabilities.
+		type Machines: MachineRegistry<Self::AccountId>;
+		/// Checks the credentials attached to products.
+		type Credentials: CredentialCheck<Self::AccountId>;
+		/// Who is a registered actor (custody goes only to actors).
+		type Actors: RoleProvider<Self::AccountId>;
+		/// The deposit held for a product (besides its DID's record deposit).
+		#[pallet::constant]
+		type ProductDeposit: Get<BalanceOf<Self>>;
+		/// The deposit held for a lot.
+		#[pallet::constant]
+		type LotDeposit: Get<BalanceOf<Self>>;
+		/// The most process steps a product's log holds.
+		#[pallet::constant]
+		type MaxSteps: Get<u32>;
+		/// The longest a step may take, in ms (bounds a machine-range recall's walk).
+		#[pallet::constant]
+		type MaxStepDuration: Get<Moment>;
+		/// The most products built into one product.
+		#[pallet::constant]
+		type MaxComponents: Get<u32>;
+		/// The most custody transfers of one product.
+		#[pallet::constant]
+		type MaxTransfers: Get<u32>;
+		/// The most credentials attached to one product.
+		#[pallet::constant]
+		type MaxCredentials: Get<u32>;
+		/// The most recalled time ranges kept per machine.
+		#[pallet::constant]
+		type MaxRecallRanges: Get<u32>;
+		/// The most recalls being walked at once.
+		#[pallet::constant]
+		type MaxQueuedRecalls: Get<u32>;
+		/// The most index entries a block's `on_idle` walks for recalls.
+		#[pallet::constant]
+		type MaxRecallItemsPerBlock: Get<u32>;
+		/// Weights from this pallet's benchmarks.
+		type WeightInfo: WeightInfo;
+		/// Sets up machines, credentials and actors in benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit for a product.
+		ProductDeposit,
+		/// The deposit for a lot.
+		LotDeposit,
+	}
+
+	/// Products, by their DID's account.
+	#[pallet::storage]
+	pub type Products<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProductOf<T>>;
+
+	/// Products by the NFC tag they carry.
+	#[pallet::storage]
+	pub type ProductByTag<T: Config> = StorageMap<_, Blake2_128Concat, TagId, T::AccountId>;
+
+	/// Each product's process log, by step index (0, 1, …).
+	#[pallet::storage]
+	pub type Steps<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, StepOf<T>>;
+
+	/// The steps each machine performed, ordered by start time (see [`MachineStepKey`]), with
+	/// each step's end.
+	#[pallet::storage]
+	pub type MachineSteps<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Identity,
+		MachineStepKey<T::AccountId>,
+		Moment,
+	>;
+
+	/// The products built into each product.
+	#[pallet::storage]
+	pub type Components<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, T::AccountId, ()>;
+
+	/// Each product's custody transfers, by index.
+	#[pallet::storage]
+	pub type Custody<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		u32,
+		Transfer<T::AccountId, BlockNumberFor<T>>,
+	>;
+
+	/// The credentials attached to each product.
+	#[pallet::storage]
+	pub type ProductCredentials<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Identity,
+		Digest,
+		Attachment<T::AccountId, BlockNumberFor<T>>,
+	>;
+
+	/// Supplier lots.
+	#[pallet::storage]
+	pub type Lots<T: Config> = StorageMap<_, Twox64Concat, LotId, LotOf<T>>;
+
+	/// The id the next lot gets.
+	#[pallet::storage]
+	pub type NextLotId<T: Config> = StorageValue<_, LotId, ValueQuery>;
+
+	/// The products made from each lot.
+	#[pallet::storage]
+	pub type LotProducts<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, LotId, Blake2_128Concat, T::AccountId, ()>;
+
+	/// Recalls.
+	#[pallet::storage]
+	pub type Recalls<T: Config> = StorageMap<_, Twox64Concat, RecallId, RecallOf<T>>;
+
+	/// The id the next recall gets.
+	#[pallet::storage]
+	pub type NextRecallId<T: Config> = StorageValue<_, RecallId, ValueQuery>;
+
+	/// Each machine's recalled time ranges: `(recall, from, to)`.
+	#[pallet::storage]
+	pub type MachineRecalls<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<(RecallId, Moment, Moment), T::MaxRecallRanges>,
+		ValueQuery,
+	>;
+
+	/// The recalls still being walked, oldest first.
+	#[pallet::storage]
+	pub type RecallQueue<T: Config> =
+		StorageValue<_, BoundedVec<RecallJob<T::AccountId>, T::MaxQueuedRecalls>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A supplier registered a lot.
+		LotRegistered { lot: LotId, supplier: T::AccountId },
+		/// A manufacturer created a product (its DID is `product`).
+		ProductCreated { product: T::AccountId, manufacturer: T::AccountId },
+		/// A process step was appended to a product's log.
+		StepRecorded {
+			product: T::AccountId,
+			index: u32,
+			machine: T::AccountId,
+			capability: CapabilityKey,
+			task: Option<TaskId>,
+		},
+		/// A step's environment (telemetry window) was attached.
+		EnvironmentAttached { product: T::AccountId, index: u32, environment: TelemetryRef },
+		/// A product was finished.
+		ProductFinished { product: T::AccountId },
+		/// A finished product was built into another.
+		ComponentAdded { parent: T::AccountId, component: T::AccountId },
+		/// A custodian offered a product to a receiver.
+		CustodyOffered { product: T::AccountId, from: T::AccountId, to: T::AccountId },
+		/// A custody offer was withdrawn.
+		CustodyOfferWithdrawn { product: T::AccountId },
+		/// A receiver accepted a product.
+		CustodyTransferred { product: T::AccountId, from: T::AccountId, to: T::AccountId },
+		/// A credential was attached to a product.
+		CredentialAttached { product: T::AccountId, credential: Digest },
+		/// A lot was recalled; its products are being marked.
+		LotRecalled { lot: LotId, recall: RecallId },
+		/// A machine's time range was recalled; the products it worked on are being marked.
+		MachineRangeRecalled { machine: T::AccountId, from: Moment, to: Moment, recall: RecallId },
+		/// A recall reached a product.
+		ProductRecalled { product: T::AccountId, recall: RecallId },
+		/// A recall has marked every affected product.
+		RecallCompleted { recall: RecallId, affected: u32 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No product has this DID.
+		UnknownProduct,
+		/// No lot has this id.
+		UnknownLot,
+		/// A product lists the same lot twice.
+		DuplicateLot,
+		/// The lot is recalled; it cannot be used.
+		LotRecalled,
+		/// Another product carries this NFC tag.
+		TagInUse,
+		/// Only the product's custodian may do this.
+		NotCustodian,
+		/// Only the custodian, the machine or its gateway may record this machine's steps.
+		NotAuthorized,
+		/// The product is not in production (no more steps or components).
+		NotInProduction,
+		/// Only an in-production product can be finished.
+		AlreadyFinished,
+		/// The product's log holds `MaxSteps` steps already.
+		TooManySteps,
+		/// A step ends before it starts, or in the future.
+		InvalidTimes,
+		/// A step takes longer than `MaxStepDuration`.
+		StepTooLong,
+		/// No step has this index.
+		UnknownStep,
+		/// The step's environment is set already.
+		EnvironmentSet,
+		/// The machine is not registered.
+		UnknownMachine,
+		/// The machine is retired.
+		MachineRetired,
+		/// The machine does not hold the capability with a credential valid now.
+		CapabilityNotValid,
+		/// A product cannot be built into itself.
+		SelfComponent,
+		/// Only a finished product can be built into another.
+		ComponentNotFinished,
+		/// The product is built into another already; it moves with it.
+		PartOfAssembly,
+		/// The product holds `MaxComponents` components already.
+		TooManyComponents,
+		/// The receiver is not a registered, active actor.
+		ReceiverNotActor,
+		/// The receiver is the custodian.
+		SelfTransfer,
+		/// A custody offer is pending already.
+		OfferPending,
+		/// No custody offer is pending.
+		NoOffer,
+		/// Only the offer's receiver may accept it.
+		NotReceiver,
+		/// The product went through `MaxTransfers` transfers already.
+		TooManyTransfers,
+		/// The credential is not anchored.
+		CredentialUnknown,
+		/// The credential is about another subject.
+		CredentialNotForProduct,
+		/// The credential is not valid now.
+		CredentialNotValidNow,
+		/// The credential is revoked.
+		CredentialRevoked,
+		/// The credential is suspended.
+		CredentialSuspended,
+		/// The credential is attached already.
+		CredentialAttached,
+		/// The product holds `MaxCredentials` credentials already.
+		TooManyCredentials,
+		/// Only the lot's supplier, the machine's owner or the recall origin may recall.
+		NotAllowedToRecall,
+		/// The lot is recalled already.
+		AlreadyRecalled,
+		/// The range ends before it starts.
+		InvalidRange,
+		/// The machine has `MaxRecallRanges` recalled ranges already.
+		TooManyRecallRanges,
+		/// `MaxQueuedRecalls` recalls are being walked; try again in a few blocks.
+		RecallQueueFull,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Walks queued recalls with the block's leftover weight, at most
+		/// `MaxRecallItemsPerBlock` index entries.
+		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			if RecallQueue::<T>::decode_len().unwrap_or(0) == 0 {
+				return T::DbWeight::get().reads(1);
+			}
+			let base = T::WeightInfo::process_recalls(0);
+			let per_item = T::WeightInfo::process_recalls(1).saturating_sub(base);
+			let Some(room) = remaining.checked_sub(&base) else { return Weight::zero() };
+			let by_time = room.ref_time().checked_div(per_item.ref_time()).unwrap_or(u64::MAX);
+			let by_proof = room.proof_size().checked_div(per_item.proof_size()).unwrap_or(u64::MAX);
+			let max = by_time.min(by_proof).min(T::MaxRecallItemsPerBlock::get() as u64) as u32;
+			if max == 0 {
+				return Weight::zero();
+			}
+			let done = Self::process_recalls(max);
+			T::WeightInfo::process_recalls(done)
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers a lot of `quantity` units of `material` under the supplier's own
+		/// `reference`. Active suppliers only; the lot deposit is held. The lot's id is in the
+		/// `LotRegistered` event.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_lot())]
+		pub fn register_lot(
+			origin: OriginFor<T>,
+			reference: ShortText,
+			material: ShortText,
+			quantity: u32,
+		) -> DispatchResult {
+			let supplier = T::SupplierOrigin::ensure_origin(origin)?;
+			let deposit = T::LotDeposit::get();
+			if !deposit.is_zero() {
+				T::Currency::hold(&HoldReason::LotDeposit.into(), &supplier, deposit)?;
+			}
+			let lot = NextLotId::<T>::get();
+			NextLotId::<T>::put(lot.saturating_add(1));
+			Lots::<T>::insert(
+				lot,
+				Lot {
+					supplier: supplier.clone(),
+					reference,
+					material,
+					quantity,
+					registered: Self::stamp(),
+					used_by: 0,
+					recall: None,
+					deposit,
+				},
+			);
+			Self::deposit_event(Event::LotRegistered { lot, supplier });
+			Ok(())
+		}
+
+		/// Creates a product of `product_type` made from `lots`, with a new DID controlled by
+		/// the manufacturer. Active manufacturers only; the product deposit and the DID's record
+		/// deposit are held. The product's DID is in the `ProductCreated` event.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::create_product(lots.len() as u32))]
+		pub fn create_product(
+			origin: OriginFor<T>,
+			product_type: ProductType,
+			lots: LotList,
+		) -> DispatchResult {
+			let manufacturer = T::CreateOrigin::ensure_origin(origin)?;
+			Self::do_create(manufacturer, product_type, lots).map(|_| ())
+		}
+
+		/// Appends `step` to the log of `product` (in production). The custodian, the step's
+		/// machine or the machine's gateway may. The machine must hold the step's capability
+		/// backed by a credential valid now; the step must have ended, and not take longer than
+		/// `MaxStepDuration`. A step overlapping a recalled range of its machine recalls the
+		/// product at once.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::record_step())]
+		pub fn record_step(
+			origin: OriginFor<T>,
+			product: T::AccountId,
+			step: StepInput<T::AccountId>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(
+				who == p.custodian || Self::acts_for_machine(&who, &step.machine),
+				Error::<T>::NotAuthorized
+			);
+			Self::append_step(&who, &product, p, step)
+		}
+
+		/// Sets the environment of step `index` of `product`: the Merkle root of the machine's
+		/// anchored telemetry window covering it. Once only; the custodian, the step's machine
+		/// or its gateway may.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::attach_environment())]
+		pub fn attach_environment(
+			origin: OriginFor<T>,
+			product: T::AccountId,
+			index: u32,
+			environment: TelemetryRef,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
+			let mut step = Steps::<T>::get(&product, index).ok_or(Error::<T>::UnknownStep)?;
+			ensure!(
+				who == p.custodian || Self::acts_for_machine(&who, &step.input.machine),
+				Error::<T>::NotAuthorized
+			);
+			ensure!(step.input.environment.is_none(), Error::<T>::EnvironmentSet);
+			step.input.environment = Some(environment);
+			Steps::<T>::insert(&product, index, step);
+			Self::deposit_event(Event::EnvironmentAttached { product, index, environment });
+			Ok(())
+		}
+
+		/// Marks `product` finished: no more steps. Custodian only.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::finish())]
+		pub fn finish(origin: OriginFor<T>, product: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(p.custodian == who, Error::<T>::NotCustodian);
+			Self::do_finish(&product, p)
+		}
+
+		/// Builds the finished `component` into `parent` (in production). The custodian of both
+		/// may. The component then moves with its parent and shares its recalls.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::add_component())]
+		pub fn add_component(
+			origin: OriginFor<T>,
+			parent: T::AccountId,
+			component: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(parent != component, Error::<T>::SelfComponent);
+			let mut p = Products::<T>::get(&parent).ok_or(Error::<T>::UnknownProduct)?;
+			let mut c = Products::<T>::get(&component).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(p.custodian == who && c.custodian == who, Error::<T>::NotCustodian);
+			ensure!(p.lifecycle == Lifecycle::InProduction, Error::<T>::NotInProduction);
+			// Only finished products become components and only products in production take
+			// them, and neither state comes back: no cycle can form.
+			ensure!(c.lifecycle == Lifecycle::Finished, Error::<T>::ComponentNotFinished);
+			ensure!(c.parent.is_none(), Error::<T>::PartOfAssembly);
+			ensure!(c.offer.is_none(), Error::<T>::OfferPending);
+			ensure!(p.components < T::MaxComponents::get(), Error::<T>::TooManyComponents);
+			p.components += 1;
+			c.parent = Some(parent.clone());
+			Products::<T>::insert(&parent, p);
+			Products::<T>::insert(&component, c);
+			Components::<T>::insert(&parent, &component, ());
+			Self::deposit_event(Event::ComponentAdded { parent, component });
+			Ok(())
+		}
+
+		/// Offers `product` to `to`, a registered active actor, who must accept it. A finished
+		/// or delivered product becomes `Shipped`. Custodian only; not for a product built into
+		/// another.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::offer_custody())]
+		pub fn offer_custody(
+			origin: OriginFor<T>,
+			product: T::AccountId,
+			to: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(p.custodian == who, Error::<T>::NotCustodian);
+			ensure!(p.parent.is_none(), Error::<T>::PartOfAssembly);
+			ensure!(p.offer.is_none(), Error::<T>::OfferPending);
+			ensure!(to != who, Error::<T>::SelfTransfer);
+			ensure!(Self::is_actor(&to), Error::<T>::ReceiverNotActor);
+			ensure!(p.transfers < T::MaxTransfers::get(), Error::<T>::TooManyTransfers);
+			p.offer = Some((to.clone(), p.lifecycle));
+			if matches!(p.lifecycle, Lifecycle::Finished | Lifecycle::Delivered) {
+				p.lifecycle = Lifecycle::Shipped;
+			}
+			Products::<T>::insert(&product, p);
+			Self::deposit_event(Event::CustodyOffered { product, from: who, to });
+			Ok(())
+		}
+
+		/// Accepts the custody of `product` offered to the caller. A shipped product becomes
+		/// `Delivered`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::accept_custody())]
+		pub fn accept_custody(origin: OriginFor<T>, product: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
+			let (to, _) = p.offer.clone().ok_or(Error::<T>::NoOffer)?;
+			ensure!(to == who, Error::<T>::NotReceiver);
+			let from = core::mem::replace(&mut p.custodian, who.clone());
+			p.offer = None;
+			if p.lifecycle == Lifecycle::Shipped {
+				p.lifecycle = Lifecycle::Delivered;
+			}
+			Custody::<T>::insert(
+				&product,
+				p.transfers,
+				Transfer { from: from.clone(), to: who.clone(), at: Self::stamp() },
+			);
+			p.transfers += 1;
+			Products::<T>::insert(&product, p);
+			Self::deposit_event(Event::CustodyTransferred { product, from, to: who });
+			Ok(())
+		}
+
+		/// Withdraws the pending custody offer of `product`; its lifecycle goes back to what it
+		/// was (unless a recall reached it meanwhile). Custodian only.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::withdraw_offer())]
+		pub fn withdraw_offer(origin: OriginFor<T>, product: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
+			ensure!(p.custodian == who, Error::<T>::NotCustodian);
+			let (_, before) = p.offer.take().ok_or(Error::<T>::NoOffer)?;
+			if p.lifecycle != Lifecycle::Recalled {
+				p.lifecycle = before;
+			}
+			Products::<T>::insert(&product, p);
+			Self::deposit_event(Event::CustodyOfferWithdrawn { product });
+			Ok(())
+		}
+
+		/// Attaches the anchored `credential` about `product` (e.g. a quality certificate),
+		/// which must be valid now. The custodian or the credential's issuer may.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::attach_credential())]
+		pub fn attach_credential(
+			origin: OriginFor<T>,
+			product: T::AccountId,
+			credential: Digest,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
+			let issuer =
+				T::Credentials::check_credential(&product, &credential).map_err(|e| match e {
+					CapabilityError::Unknown => Error::<T>::CredentialUnknown,
+					CapabilityError::WrongSubject | CapabilityError::WrongCapability => {
+						Error::<T>::CredentialNotForProduct
+					},
+					CapabilityError::OutsideValidity => Error::<T>::CredentialNotValidNow,
+					CapabilityError::Revoked => Error::<T>::CredentialRevoked,
+					CapabilityError::Suspended => Error::<T>::CredentialSuspended,
+				})?;
+			ensure!(p.custodian == who || issuer == who, Error::<T>::NotCustodian);
+			ensure!(
+				!ProductCredentials::<T>::contains_key(&product, credential),
+				Error::<T>::CredentialAttached
+			);
+			ensure!(p.credentials < T::MaxCredentials::get(), Error::<T>::TooManyCredentials);
+			p.credentials += 1;
+			Products::<T>::insert(&product, p);
+			ProductCredentials::<T>::insert(
+				&product,
+				credential,
+				Attachment { issuer, by: who, at: Self::stamp() },
+			);
+			Self::deposit_event(Event::CredentialAttached { product, credential });
+			Ok(())
+		}
+
+		/// Recalls `lot`: every product made from it, and every product those were built into,
+		/// becomes `Recalled` (walked in `on_idle`); the lot cannot be used any more. The lot's
+		/// supplier or the recall origin may.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::recall_lot())]
+		pub fn recall_lot(origin: OriginFor<T>, lot: LotId, reason: Reason) -> DispatchResult {
+			let by = Self::recaller(origin)?;
+			let mut l = Lots::<T>::get(lot).ok_or(Error::<T>::UnknownLot)?;
+			if let Some(who) = &by {
+				ensure!(&l.supplier == who, Error::<T>::NotAllowedToRecall);
+			}
+			ensure!(l.recall.is_none(), Error::<T>::AlreadyRecalled);
+			let recall = Self::open_recall(RecallScope::Lot(lot), reason, by, Default::default())?;
+			l.recall = Some(recall);
+			Lots::<T>::insert(lot, l);
+			Self::deposit_event(Event::LotRecalled { lot, recall });
+			Ok(())
+		}
+
+		/// Recalls what `machine` did from `from` to `to` (ms since the epoch, inclusive): every
+		/// product with a step on it overlapping the range, and every product those were built
+		/// into, becomes `Recalled` (walked in `on_idle`; steps recorded later that overlap are
+		/// caught when recorded). The machine's owner or the recall origin may.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::recall_machine_range())]
+		pub fn recall_machine_range(
+			origin: OriginFor<T>,
+			machine: T::AccountId,
+			from: Moment,
+			to: Moment,
+			reason: Reason,
+		) -> DispatchResult {
+			let by = Self::recaller(origin)?;
+			let owner = T::Machines::owner(&machine).ok_or(Error::<T>::UnknownMachine)?;
+			if let Some(who) = &by {
+				ensure!(&owner == who, Error::<T>::NotAllowedToRecall);
+			}
+			ensure!(from <= to, Error::<T>::InvalidRange);
+			let mut ranges = MachineRecalls::<T>::get(&machine);
+			ensure!(!ranges.is_full(), Error::<T>::TooManyRecallRanges);
+			// The walk starts at the earliest start of a step that can still overlap `from`.
+			let cursor =
+				Self::machine_key_prefix(&machine, from.saturating_sub(T::MaxStepDuration::get()));
+			let scope = RecallScope::MachineRange { machine: machine.clone(), from, to };
+			let recall = Self::open_recall(scope, reason, by, cursor)?;
+			let _ = ranges.try_push((recall, from, to));
+			MachineRecalls::<T>::insert(&machine, ranges);
+			Self::deposit_event(Event::MachineRangeRecalled { machine, from, to, recall });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		pub(crate) fn stamp() -> Stamp<BlockNumberFor<T>> {
+			Stamp {
+				block: frame_system::Pallet::<T>::block_number(),
+				time: T::Time::now().as_millis() as Moment,
+			}
+		}
+
+		/// Whether `who` is `machine` itself or its gateway.
+		fn acts_for_machine(who: &T::AccountId, machine: &T::AccountId) -> bool {
+			who == machine || T::Dids::is_delegate(machine, who, DelegateType::Authentication)
+		}
+
+		fn is_actor(who: &T::AccountId) -> bool {
+			[Role::Manufacturer, Role::Supplier, Role::Customer, Role::Certifier, Role::Auditor]
+				.into_iter()
+				.any(|role| T::Actors::has_role(who, role))
+		}
+
+		/// `None` for the recall origin, else the signed caller.
+		fn recaller(origin: OriginFor<T>) -> Result<Option<T::AccountId>, DispatchError> {
+			match T::RecallOrigin::try_origin(origin) {
+				Ok(_) => Ok(None),
+				Err(origin) => Ok(Some(ensure_signed(origin)?)),
+			}
+		}
+
+		pub(crate) fn append_step(
+			recorder: &T::AccountId,
+			product: &T::AccountId,
+			mut p: ProductOf<T>,
+			step: StepInput<T::AccountId>,
+		) -> DispatchResult {
+			ensure!(p.lifecycle == Lifecycle::InProduction, Error::<T>::NotInProduction);
+			ensure!(p.steps < T::MaxSteps::get(), Error::<T>::TooManySteps);
+			let now = Self::stamp();
+			ensure!(step.start <= step.end && step.end <= now.time, Error::<T>::InvalidTimes);
+			ensure!(step.end - step.start <= T::MaxStepDuration::get(), Error::<T>::StepTooLong);
+			match T::Machines::status(&step.machine) {
+				None => return Err(Error::<T>::UnknownMachine.into()),
+				Some(MachineStatus::Retired) => return Err(Error::<T>::MachineRetired.into()),
+				Some(_) => {},
+			}
+			ensure!(
+				T::Machines::can_perform(&step.machine, &step.capability),
+				Error::<T>::CapabilityNotValid
+			);
+			let index = p.steps;
+			p.steps += 1;
+			let key =
+				MachineStepKey { start: step.start.to_be_bytes(), product: product.clone(), index };
+			MachineSteps::<T>::insert(&step.machine, key, step.end);
+			let overlapping = MachineRecalls::<T>::get(&step.machine)
+				.iter()
+				.find(|(_, from, to)| step.start <= *to && step.end >= *from)
+				.map(|(recall, _, _)| *recall);
+			let event = Event::StepRecorded {
+				product: product.clone(),
+				index,
+				machine: step.machine.clone(),
+				capability: step.capability.clone(),
+				task: step.task,
+			};
+			Steps::<T>::insert(
+				product,
+				index,
+				Step { input: step, recorder: recorder.clone(), recorded: now },
+			);
+			Products::<T>::insert(product, p);
+			Self::deposit_event(event);
+			if let Some(recall) = overlapping {
+				if let Some(mut r) = Recalls::<T>::get(recall) {
+					// A product has no parent while in production, so nothing to walk up.
+					let _ = Self::mark(product, recall, &mut r);
+					Recalls::<T>::insert(recall, r);
+				}
+			}
+			Ok(())
+		}
+
+		/// Creates a product for `manufacturer`; returns its DID's account.
+		pub(crate) fn do_create(
+			manufacturer: T::AccountId,
+			product_type: ProductType,
+			lots: LotList,
+		) -> Result<T::AccountId, DispatchError> {
+			for (i, lot) in lots.iter().enumerate() {
+				ensure!(!lots[..i].contains(lot), Error::<T>::DuplicateLot);
+				let l = Lots::<T>::get(lot).ok_or(Error::<T>::UnknownLot)?;
+				ensure!(l.recall.is_none(), Error::<T>::LotRecalled);
+			}
+			if let Some(tag) = &product_type.tag {
+				ensure!(!ProductByTag::<T>::contains_key(tag), Error::<T>::TagInUse);
+			}
+			let deposit = T::ProductDeposit::get();
+			if !deposit.is_zero() {
+				T::Currency::hold(&HoldReason::ProductDeposit.into(), &manufacturer, deposit)?;
+			}
+			let product = T::Dids::create_did(&manufacturer)?;
+			for lot in lots.iter() {
+				Lots::<T>::mutate(lot, |l| {
+					if let Some(l) = l {
+						l.used_by = l.used_by.saturating_add(1);
+					}
+				});
+				LotProducts::<T>::insert(lot, &product, ());
+			}
+			if let Some(tag) = &product_type.tag {
+				ProductByTag::<T>::insert(tag, &product);
+			}
+			Products::<T>::insert(
+				&product,
+				Product {
+					manufacturer: manufacturer.clone(),
+					custodian: manufacturer.clone(),
+					product_type,
+					lifecycle: Lifecycle::InProduction,
+					lots,
+					parent: None,
+					components: 0,
+					steps: 0,
+					transfers: 0,
+					credentials: 0,
+					offer: None,
+					recall: None,
+					created: Self::stamp(),
+					deposit,
+				},
+			);
+			Self::deposit_event(Event::ProductCreated { product: product.clone(), manufacturer });
+			Ok(product)
+		}
+
+		pub(crate) fn do_finish(product: &T::AccountId, mut p: ProductOf<T>) -> DispatchResult {
+			ensure!(p.lifecycle == Lifecycle::InProduction, Error::<T>::AlreadyFinished);
+			p.lifecycle = Lifecycle::Finished;
+			Products::<T>::insert(product, p);
+			Self::deposit_event(Event::ProductFinished { product: product.clone() });
+			Ok(())
+		}
+
+		fn open_recall(
+			scope: RecallScope<T::AccountId>,
+			reason: Reason,
+			by: Option<T::AccountId>,
+			cursor: BoundedVec<u8, ConstU32<256>>,
+		) -> Result<RecallId, DispatchError> {
+			let id = NextRecallId::<T>::get();
+			RecallQueue::<T>::try_mutate(|queue| {
+				queue.try_push(RecallJob { recall: id, cursor, pending_parent: None })
+			})
+			.map_err(|_| Error::<T>::RecallQueueFull)?;
+			NextRecallId::<T>::put(id.saturating_add(1));
+			Recalls::<T>::insert(
+				id,
+				Recall { scope, reason, by, at: Self::stamp(), affected: 0, complete: false },
+			);
+			Ok(id)
+		}
+
+		/// The raw storage key before every `MachineSteps` entry of `machine` starting at
+		/// `start` or later (the index is in time order, see [`MachineStepKey`]).
+		fn machine_key_prefix(
+			machine: &T::AccountId,
+			start: Moment,
+		) -> BoundedVec<u8, ConstU32<256>> {
+			let product =
+				T::AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes())
+					.expect("infinite zero input decodes an account");
+			let key = MachineStepKey { start: start.to_be_bytes(), product, index: 0 };
+			let mut raw = MachineSteps::<T>::hashed_key_for(machine, &key);
+			raw.truncate(raw.len() - key.encoded_size() + 8);
+			BoundedVec::truncate_from(raw)
+		}
+
+		/// Marks `product` recalled by `recall` unless it is already; returns the product it is
+		/// built into, which must be marked next.
+		fn mark(
+			product: &T::AccountId,
+			recall: RecallId,
+			r: &mut RecallOf<T>,
+		) -> Option<T::AccountId> {
+			let mut p = Products::<T>::get(product)?;
+			if p.recall.is_some() {
+				return None;
+			}
+			p.recall = Some(recall);
+			p.lifecycle = Lifecycle::Recalled;
+			let parent = p.parent.clone();
+			Products::<T>::insert(product, p);
+			r.affected = r.affected.saturating_add(1);
+			Self::deposit_event(Event::ProductRecalled { product: product.clone(), recall });
+			parent
+		}
+
+		/// Walks at most `max` index entries (or parents) of the queued recalls; returns how
+		/// many it walked.
+		pub(crate) fn process_recalls(max: u32) -> u32 {
+			let mut queue = RecallQueue::<T>::get();
+			let mut done = 0;
+			while done < max && !queue.is_empty() {
+				done += 1;
+				let job = &mut queue[0];
+				let Some(mut r) = Recalls::<T>::get(job.recall) else {
+					queue.remove(0);
+					continue;
+				};
+				if let Some(parent) = job.pending_parent.take() {
+					job.pending_parent = Self::mark(&parent, job.recall, &mut r);
+					Recalls::<T>::insert(job.recall, r);
+					continue;
+				}
+				let next = match &r.scope {
+					RecallScope::Lot(lot) => {
+						let mut keys = if job.cursor.is_empty() {
+							LotProducts::<T>::iter_key_prefix(lot)
+						} else {
+							LotProducts::<T>::iter_key_prefix_from(lot, job.cursor.to_vec())
+						};
+						keys.next().map(|product| {
+							let raw = LotProducts::<T>::hashed_key_for(lot, &product);
+							(Some(product), raw)
+						})
+					},
+					RecallScope::MachineRange { machine, from, to } => {
+						MachineSteps::<T>::iter_prefix_from(machine, job.cursor.to_vec())
+							.next()
+							.filter(|(key, _)| Moment::from_be_bytes(key.start) <= *to)
+							.map(|(key, end)| {
+								let raw = MachineSteps::<T>::hashed_key_for(machine, &key);
+								(if end >= *from { Some(key.product) } else { None }, raw)
+							})
+					},
+				};
+				match next {
+					Some((product, raw)) => {
+						job.cursor = BoundedVec::truncate_from(raw);
+						if let Some(product) = product {
+							job.pending_parent = Self::mark(&product, job.recall, &mut r);
+						}
+						Recalls::<T>::insert(job.recall, r);
+					},
+					None => {
+						r.complete = true;
+						let affected = r.affected;
+						let recall = job.recall;
+						Recalls::<T>::insert(recall, r);
+						queue.remove(0);
+						Self::deposit_event(Event::RecallCompleted { recall, affected });
+					},
+				}
+			}
+			RecallQueue::<T>::put(queue);
+			done
+		}
+
+		/// `product`'s whole story with `limit` steps from step `from`.
+		pub fn trace(product: &T::AccountId, from: u32, limit: u32) -> Option<TraceOf<T>> {
+			let p = Products::<T>::get(product)?;
+			let lots =
+				p.lots.iter().filter_map(|id| Lots::<T>::get(id).map(|l| (*id, l))).collect();
+			let components = Components::<T>::iter_key_prefix(product).collect();
+			let end = from.saturating_add(limit).min(p.steps);
+			let steps = (from..end)
+				.filter_map(|i| Steps::<T>::get(product, i).map(|s| (i, s)))
+				.collect();
+			let custody = (0..p.transfers).filter_map(|i| Custody::<T>::get(product, i)).collect();
+			let credentials = ProductCredentials::<T>::iter_prefix(product)
+				.map(|(digest, attachment)| {
+					let state = match T::Credentials::check_credential(product, &digest) {
+						Ok(_) => CredentialState::Valid,
+						Err(CapabilityError::OutsideValidity) => CredentialState::OutsideValidity,
+						Err(CapabilityError::Revoked) => CredentialState::Revoked,
+						Err(CapabilityError::Suspended) => CredentialState::Suspended,
+						Err(_) => CredentialState::Unknown,
+					};
+					(digest, attachment, state)
+				})
+				.collect();
+			let recall = p.recall.and_then(|id| Recalls::<T>::get(id).map(|r| (id, r)));
+			Some(Trace { product: p, lots, components, steps, custody, credentials, recall })
+		}
+
+		/// Up to `limit` products made from `lot` after `after`, if the lot exists.
+		pub fn lot_products(
+			lot: LotId,
+			after: Option<T::AccountId>,
+			limit: u32,
+		) -> Option<Vec<T::AccountId>> {
+			Lots::<T>::get(lot)?;
+			let keys = match after {
+				Some(a) => LotProducts::<T>::iter_key_prefix_from(
+					lot,
+					LotProducts::<T>::hashed_key_for(lot, a),
+				),
+				None => LotProducts::<T>::iter_key_prefix(lot),
+			};
+			Some(keys.take(limit as usize).collect())
+		}
+
+		/// Up to `limit` steps `machine` performed overlapping `[from, to]`, in start-time
+		/// order, after the step `after` (start, product, index) when paging.
+		pub fn products_by_machine(
+			machine: &T::AccountId,
+			from: Moment,
+			to: Moment,
+			after: Option<(Moment, T::AccountId, u32)>,
+			limit: u32,
+		) -> Vec<MachineStep<T::AccountId>> {
+			let cursor = match after {
+				Some((start, product, index)) => MachineSteps::<T>::hashed_key_for(
+					machine,
+					MachineStepKey { start: start.to_be_bytes(), product, index },
+				),
+				None => Self::machine_key_prefix(
+					machine,
+					from.saturating_sub(T::MaxStepDuration::get()),
+				)
+				.into_inner(),
+			};
+			MachineSteps::<T>::iter_prefix_from(machine, cursor)
+				.map(|(key, end)| (Moment::from_be_bytes(key.start), key, end))
+				.take_while(|(start, _, _)| *start <= to)
+				.filter(|(_, _, end)| *end >= from)
+				.take(limit as usize)
+				.map(|(start, key, end)| (key.product, key.index, start, end))
+				.collect()
+		}
+	}
+}
+
+impl<T: Config> ProvenanceRecorder<T::AccountId> for Pallet<T> {
+	fn record_step(
+		recorder: &T::AccountId,
+		product: &T::AccountId,
+		step: StepInput<T::AccountId>,
+	) -> sp_runtime::DispatchResult {
+		let p = Products::<T>::get(product).ok_or(Error::<T>::UnknownProduct)?;
+		Pallet::<T>::append_step(recorder, product, p, step)
+	}
+
+	fn finish(product: &T::AccountId) -> sp_runtime::DispatchResult {
+		let p = Products::<T>::get(product).ok_or(Error::<T>::UnknownProduct)?;
+		Pallet::<T>::do_finish(product, p)
+	}
+
+	fn in_production(product: &T::AccountId) -> bool {
+		Products::<T>::get(product).is_some_and(|p| p.lifecycle == Lifecycle::InProduction)
+	}
+}
