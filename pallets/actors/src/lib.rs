@@ -340,3 +340,32 @@ impl<T: Config, R: Get<Role>> EnsureOrigin<T::RuntimeOrigin> for EnsureActorWith
 		Ok(frame_system::RawOrigin::Signed(who).into())
 	}
 }
+
+/// An origin check passing signed accounts that are registrars (e.g. the arbiters of disputed
+/// M2M tasks); its success value is the account.
+pub struct EnsureRegistrar<T>(PhantomData<T>);
+
+impl<T: Config> EnsureOrigin<T::RuntimeOrigin> for EnsureRegistrar<T> {
+	type Success = T::AccountId;
+
+	fn try_origin(o: T::RuntimeOrigin) -> Result<Self::Success, T::RuntimeOrigin> {
+		let who = frame_system::ensure_signed(o.clone()).map_err(|_| o.clone())?;
+		if Registrars::<T>::get().contains(&who) {
+			Ok(who)
+		} else {
+			Err(o)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<T::RuntimeOrigin, ()> {
+		let who: T::AccountId = frame_benchmarking::account("registrar", 0, 0);
+		Registrars::<T>::try_mutate(|r| {
+			if !r.contains(&who) {
+				r.try_push(who.clone()).map_err(|_| ())?;
+			}
+			Ok::<(), ()>(())
+		})?;
+		Ok(frame_system::RawOrigin::Signed(who).into())
+	}
+}

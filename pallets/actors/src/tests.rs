@@ -169,3 +169,18 @@ fn ensure_actor_with_role_gates_by_active_role() {
 		assert!(Ensure::try_origin(RuntimeOrigin::signed(10)).is_err(), "suspended");
 	});
 }
+
+#[test]
+fn ensure_registrar_passes_registrars_only() {
+	new_test_ext().execute_with(|| {
+		type Ensure = EnsureRegistrar<Test>;
+		assert_eq!(Ensure::try_origin(RuntimeOrigin::signed(1)).ok(), Some(1));
+		assert!(
+			Ensure::try_origin(RuntimeOrigin::signed(10)).is_err(),
+			"an actor, not a registrar"
+		);
+		assert!(Ensure::try_origin(RuntimeOrigin::root()).is_err(), "not signed");
+		assert_ok!(Actors::remove_registrar(RuntimeOrigin::root(), 1));
+		assert!(Ensure::try_origin(RuntimeOrigin::signed(1)).is_err(), "removed");
+	});
+}

@@ -455,6 +455,28 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 		Registry::<T>::get(machine).map(|m| m.owner)
 	}
 
+	fn idle_candidates(
+		capability: &[u8],
+		max: u32,
+	) -> alloc::vec::Vec<(T::AccountId, u32, Moment)> {
+		let Ok(key) = CapabilityKey::try_from(capability.to_vec()) else {
+			return Default::default();
+		};
+		ByCapability::<T>::iter_key_prefix(&key)
+			.take(max as usize)
+			.filter_map(|machine| {
+				let m = Registry::<T>::get(&machine)?;
+				if m.status != MachineStatus::Idle {
+					return None;
+				}
+				let digest = Capabilities::<T>::get(&machine, &key)?;
+				T::Credentials::check_capability(&machine, capability, &digest).ok()?;
+				let load = m.tasks_completed.saturating_add(m.tasks_failed);
+				Some((machine, load, m.status_since.time))
+			})
+			.collect()
+	}
+
 	fn start_task(machine: &T::AccountId, task: TaskId) -> Result<(), ()> {
 		let m = Registry::<T>::get(machine).ok_or(())?;
 		if m.status != MachineStatus::Idle {

@@ -323,3 +323,34 @@ fn the_capability_index_answers_who_can_idle_first() {
 		assert!(Machines::by_capability(b"kiln").is_empty());
 	});
 }
+
+#[test]
+fn idle_candidates_are_capable_idle_machines_with_load_and_idle_time() {
+	new_test_ext().execute_with(|| {
+		for (machine, digest) in [(MILL, 1u8), (101, 2), (102, 3)] {
+			assert_ok!(Machines::register_machine(
+				RuntimeOrigin::signed(MANUFACTURER),
+				machine,
+				nameplate(2024)
+			));
+			let c = MockCredentials::anchor(digest, machine, "mill");
+			assert_ok!(Machines::add_capability(
+				RuntimeOrigin::signed(MANUFACTURER),
+				machine,
+				key("mill"),
+				c
+			));
+		}
+		// 101 did one task and is idle again since a second later; MILL is busy; 102's
+		// credential is suspended.
+		advance(1_000);
+		assert_ok!(<Machines as MachineRegistry<u64>>::start_task(&101, 5));
+		assert_ok!(<Machines as MachineRegistry<u64>>::finish_task(&101, 5, true));
+		assert_ok!(<Machines as MachineRegistry<u64>>::start_task(&MILL, 6));
+		MockCredentials::fail(3, CapabilityError::Suspended);
+		let found = <Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 10);
+		assert_eq!(found, vec![(101, 1, T0 + 1_000)]);
+		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 0).is_empty());
+		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"kiln", 10).is_empty());
+	});
+}

@@ -92,6 +92,10 @@ pub trait MachineRegistry<AccountId> {
 	fn status(machine: &AccountId) -> Option<MachineStatus>;
 	/// The machine's owner, if registered.
 	fn owner(machine: &AccountId) -> Option<AccountId>;
+	/// Idle machines that can perform `capability` now, from at most `max` entries of the
+	/// capability index: each with its load (tasks completed and failed) and since when it is
+	/// idle (ms since the epoch).
+	fn idle_candidates(capability: &[u8], max: u32) -> alloc::vec::Vec<(AccountId, u32, Moment)>;
 	/// Marks `machine` busy with `task` (from `Idle`).
 	fn start_task(machine: &AccountId, task: TaskId) -> Result<(), ()>;
 	/// Marks `machine` idle again and counts the task as completed or failed.

@@ -1030,4 +1030,16 @@ impl<T: Config> ProvenanceRecorder<T::AccountId> for Pallet<T> {
 	fn in_production(product: &T::AccountId) -> bool {
 		Products::<T>::get(product).is_some_and(|p| p.lifecycle == Lifecycle::InProduction)
 	}
+
+	fn custodian(product: &T::AccountId) -> Option<T::AccountId> {
+		Products::<T>::get(product).map(|p| p.custodian)
+	}
+
+	fn create_product(
+		manufacturer: &T::AccountId,
+		product_type: ProductType,
+		lots: LotList,
+	) -> Result<T::AccountId, sp_runtime::DispatchError> {
+		Pallet::<T>::do_create(manufacturer.clone(), product_type, lots)
+	}
 }

@@ -142,6 +142,9 @@ impl MachineRegistry<u64> for MockMachines {
 	fn finish_task(_: &u64, _: TaskId, _: bool) -> Result<(), ()> {
 		Err(())
 	}
+	fn idle_candidates(_: &[u8], _: u32) -> Vec<(u64, u32, u64)> {
+		Vec::new()
+	}
 }
 
 /// pallet-credentials stand-in: a credential is (subject, issuer, failure if any).

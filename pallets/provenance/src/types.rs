@@ -342,6 +342,15 @@ pub trait ProvenanceRecorder<AccountId> {
 	fn finish(product: &AccountId) -> sp_runtime::DispatchResult;
 	/// Whether `product` exists and is in production.
 	fn in_production(product: &AccountId) -> bool;
+	/// Who has `product` now, if it exists.
+	fn custodian(product: &AccountId) -> Option<AccountId>;
+	/// Creates a product for `manufacturer` (with the checks and deposits of `create_product`,
+	/// except the origin) and returns its DID's account.
+	fn create_product(
+		manufacturer: &AccountId,
+		product_type: ProductType,
+		lots: LotList,
+	) -> Result<AccountId, sp_runtime::DispatchError>;
 }
 
 /// Sets up what benchmarks need from other pallets.

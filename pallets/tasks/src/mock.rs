@@ -1,0 +1,389 @@
+//! A test runtime for the tasks pallet. Machines, DIDs, provenance and actors are in-memory
+//! stand-ins for pallet-machines, pallet-did, pallet-provenance and pallet-actors (their own
+//! tests cover them), so each test states exactly which machine can do what.
+
+use crate as pallet_tasks;
+use codec::{Decode, Encode};
+use core::cell::RefCell;
+use frame_support::{
+	derive_impl,
+	traits::{ConstU128, ConstU32, ConstU64, Hooks, SortedMembers},
+};
+use pallet_actors::{Role, RoleProvider};
+use pallet_did::{DelegateType, DidAuthority};
+use pallet_machines::{MachineRegistry, MachineStatus, Moment, TaskId};
+use pallet_provenance::{LotList, ProductType, ProvenanceRecorder, StepInput};
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
+use std::collections::BTreeMap;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type Balance = u128;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Timestamp: pallet_timestamp,
+		Balances: pallet_balances,
+		Tasks: pallet_tasks,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {
+	type Moment = u64;
+	type OnTimestampSet = ();
+	type MinimumPeriod = ConstU64<1>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+/// A manufacturer (requests tasks, registers recipes, places orders).
+pub const MAKER: u64 = 1;
+/// A customer (an actor that may request tasks).
+pub const CUSTOMER: u64 = 2;
+/// Neither actor nor machine.
+pub const STRANGER: u64 = 3;
+/// The registrar that decides disputes.
+pub const ARBITER: u64 = 9;
+/// Owners of machines.
+pub const OWNER_A: u64 = 10;
+pub const OWNER_B: u64 = 11;
+/// Machines.
+pub const MILL1: u64 = 100;
+pub const MILL2: u64 = 101;
+pub const OVEN: u64 = 102;
+/// MILL1's gateway.
+pub const GATEWAY: u64 = 200;
+/// The first product account the provenance stand-in hands out.
+pub const FIRST_PRODUCT: u64 = 5000;
+
+/// A machine of the stand-in: owner, status, capabilities, completed, failed, idle since.
+#[derive(Clone, Debug, Encode, Decode)]
+pub struct MockMachine {
+	pub owner: u64,
+	pub status: MachineStatus,
+	pub caps: Vec<Vec<u8>>,
+	pub completed: u32,
+	pub failed: u32,
+	pub idle_since: Moment,
+}
+
+/// A product of the stand-in.
+#[derive(Clone, Debug, Encode, Decode)]
+pub struct MockProduct {
+	pub custodian: u64,
+	pub in_production: bool,
+	pub steps: Vec<StepInput<u64>>,
+}
+
+/// The stand-ins keep machines and products in (unhashed) storage, so they are rolled back with
+/// a failed call and reset between benchmark runs, like the pallets they stand in for.
+const MACHINES_KEY: &[u8] = b":mock:machines";
+const PRODUCTS_KEY: &[u8] = b":mock:products";
+
+fn machines() -> BTreeMap<u64, MockMachine> {
+	frame_support::storage::unhashed::get(MACHINES_KEY).unwrap_or_default()
+}
+
+fn with_machines<R>(f: impl FnOnce(&mut BTreeMap<u64, MockMachine>) -> R) -> R {
+	let mut all = machines();
+	let r = f(&mut all);
+	frame_support::storage::unhashed::put(MACHINES_KEY, &all);
+	r
+}
+
+fn products() -> BTreeMap<u64, MockProduct> {
+	frame_support::storage::unhashed::get(PRODUCTS_KEY).unwrap_or_default()
+}
+
+fn with_products<R>(f: impl FnOnce(&mut BTreeMap<u64, MockProduct>) -> R) -> R {
+	let mut all = products();
+	let r = f(&mut all);
+	frame_support::storage::unhashed::put(PRODUCTS_KEY, &all);
+	r
+}
+
+thread_local! {
+	static ACTORS: RefCell<Vec<(u64, Role)>> = const { RefCell::new(Vec::new()) };
+	static DELEGATES: RefCell<Vec<(u64, u64)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// pallet-machines stand-in.
+pub struct MockMachines;
+impl MockMachines {
+	pub fn add(machine: u64, owner: u64, caps: &[&str]) {
+		let m = MockMachine {
+			owner,
+			status: MachineStatus::Idle,
+			caps: caps.iter().map(|c| c.as_bytes().to_vec()).collect(),
+			completed: 0,
+			failed: 0,
+			idle_since: Timestamp::get(),
+		};
+		with_machines(|ms| ms.insert(machine, m));
+	}
+	pub fn get(machine: u64) -> MockMachine {
+		machines().get(&machine).cloned().expect("a machine")
+	}
+	pub fn set(machine: u64, f: impl FnOnce(&mut MockMachine)) {
+		with_machines(|ms| f(ms.get_mut(&machine).expect("a machine")));
+	}
+}
+impl MachineRegistry<u64> for MockMachines {
+	fn can_perform(machine: &u64, capability: &[u8]) -> bool {
+		machines().get(machine).is_some_and(|m| {
+			m.status != MachineStatus::Retired && m.caps.iter().any(|c| c == capability)
+		})
+	}
+	fn status(machine: &u64) -> Option<MachineStatus> {
+		machines().get(machine).map(|m| m.status)
+	}
+	fn owner(machine: &u64) -> Option<u64> {
+		machines().get(machine).map(|m| m.owner)
+	}
+	fn start_task(machine: &u64, task: TaskId) -> Result<(), ()> {
+		with_machines(|ms| {
+			let m = ms.get_mut(machine).ok_or(())?;
+			if m.status != MachineStatus::Idle {
+				return Err(());
+			}
+			m.status = MachineStatus::Busy(task);
+			Ok(())
+		})
+	}
+	fn finish_task(machine: &u64, task: TaskId, success: bool) -> Result<(), ()> {
+		with_machines(|ms| {
+			let m = ms.get_mut(machine).ok_or(())?;
+			if m.status != MachineStatus::Busy(task) {
+				return Err(());
+			}
+			m.status = MachineStatus::Idle;
+			m.idle_since = Timestamp::get();
+			if success {
+				m.completed += 1;
+			} else {
+				m.failed += 1;
+			}
+			Ok(())
+		})
+	}
+	fn idle_candidates(capability: &[u8], max: u32) -> Vec<(u64, u32, Moment)> {
+		machines()
+			.iter()
+			.filter(|(_, m)| m.caps.iter().any(|c| c == capability))
+			.take(max as usize)
+			.filter(|(_, m)| m.status == MachineStatus::Idle)
+			.map(|(id, m)| (*id, m.completed + m.failed, m.idle_since))
+			.collect()
+	}
+}
+
+/// pallet-did stand-in: `(did, gateway)` pairs are authentication delegates.
+pub struct MockDid;
+impl MockDid {
+	pub fn add_gateway(did: u64, gateway: u64) {
+		DELEGATES.with(|d| d.borrow_mut().push((did, gateway)));
+	}
+}
+impl DidAuthority<u64> for MockDid {
+	fn controller(did: &u64) -> u64 {
+		*did
+	}
+	fn is_delegate(did: &u64, who: &u64, kind: DelegateType) -> bool {
+		kind == DelegateType::Authentication
+			&& DELEGATES.with(|d| d.borrow().contains(&(*did, *who)))
+	}
+	fn is_deactivated(_: &u64) -> bool {
+		false
+	}
+}
+
+/// pallet-provenance stand-in.
+pub struct MockProvenance;
+impl MockProvenance {
+	pub fn add(product: u64, custodian: u64) {
+		with_products(|p| {
+			p.insert(product, MockProduct { custodian, in_production: true, steps: vec![] })
+		});
+	}
+	pub fn get(product: u64) -> MockProduct {
+		products().get(&product).cloned().expect("a product")
+	}
+	pub fn stop(product: u64) {
+		with_products(|p| p.get_mut(&product).unwrap().in_production = false);
+	}
+}
+impl ProvenanceRecorder<u64> for MockProvenance {
+	fn record_step(_recorder: &u64, product: &u64, step: StepInput<u64>) -> DispatchResult {
+		with_products(|p| {
+			let product = p.get_mut(product).ok_or(DispatchError::Other("no product"))?;
+			if !product.in_production {
+				return Err(DispatchError::Other("not in production"));
+			}
+			product.steps.push(step);
+			Ok(())
+		})
+	}
+	fn finish(product: &u64) -> DispatchResult {
+		with_products(|p| {
+			let product = p.get_mut(product).ok_or(DispatchError::Other("no product"))?;
+			product.in_production = false;
+			Ok(())
+		})
+	}
+	fn in_production(product: &u64) -> bool {
+		products().get(product).is_some_and(|p| p.in_production)
+	}
+	fn custodian(product: &u64) -> Option<u64> {
+		products().get(product).map(|p| p.custodian)
+	}
+	fn create_product(
+		manufacturer: &u64,
+		_product_type: ProductType,
+		_lots: LotList,
+	) -> Result<u64, DispatchError> {
+		let id = FIRST_PRODUCT + products().len() as u64;
+		Self::add(id, *manufacturer);
+		Ok(id)
+	}
+}
+
+/// pallet-actors stand-in.
+pub struct MockActors;
+impl RoleProvider<u64> for MockActors {
+	fn has_role(who: &u64, role: Role) -> bool {
+		ACTORS.with(|a| a.borrow().contains(&(*who, role)))
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn grant_role(who: &u64, role: Role) {
+		ACTORS.with(|a| a.borrow_mut().push((*who, role)));
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<u64> for MockActors {
+	fn machine(owner: &u64, machine: &u64, capability: &[u8]) {
+		let cap = core::str::from_utf8(capability).expect("benchmark capabilities are text");
+		MockMachines::add(*machine, *owner, &[cap]);
+	}
+	fn fund(who: &u64) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::set_balance(who, 1_000_000_000_000);
+	}
+	fn actor(who: &u64, role: Role) {
+		ACTORS.with(|a| a.borrow_mut().push((*who, role)));
+	}
+}
+
+/// Active manufacturers, as `SortedMembers` for the recipe origin.
+pub struct Manufacturers;
+impl SortedMembers<u64> for Manufacturers {
+	fn sorted_members() -> Vec<u64> {
+		let mut m: Vec<u64> = ACTORS.with(|a| {
+			a.borrow()
+				.iter()
+				.filter(|(_, r)| *r == Role::Manufacturer)
+				.map(|(w, _)| *w)
+				.collect()
+		});
+		m.sort();
+		m
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn add(who: &u64) {
+		ACTORS.with(|a| a.borrow_mut().push((*who, Role::Manufacturer)));
+	}
+}
+
+/// The registrars.
+pub struct Arbiters;
+impl SortedMembers<u64> for Arbiters {
+	fn sorted_members() -> Vec<u64> {
+		vec![ARBITER]
+	}
+}
+
+impl pallet_tasks::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Time = Timestamp;
+	type Machines = MockMachines;
+	type Dids = MockDid;
+	type Provenance = MockProvenance;
+	type Actors = MockActors;
+	type RecipeOrigin = frame_system::EnsureSignedBy<Manufacturers, u64>;
+	type ArbiterOrigin = frame_system::EnsureSignedBy<Arbiters, u64>;
+	type MinReward = ConstU128<10>;
+	type RecipeDeposit = ConstU128<50>;
+	type ChallengePeriod = ConstU64<5>;
+	type MaxDeadline = ConstU64<100>;
+	type MaxTasksPerBlock = ConstU32<3>;
+	type MaxCandidates = ConstU32<8>;
+	type MaxWaiting = ConstU32<4>;
+	type MaxRetriesPerBlock = ConstU32<2>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockActors;
+}
+
+/// The time at genesis of the tests: 2026-11-26T00:00:00Z.
+pub const T0: u64 = 1_795_651_200_000;
+
+/// Initial balances.
+pub const FUNDS: [(u64, Balance); 6] = [
+	(MAKER, 10_000),
+	(CUSTOMER, 10_000),
+	(STRANGER, 10_000),
+	(OWNER_A, 100),
+	(OWNER_B, 100),
+	(MILL1, 100),
+];
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		balances: pallet_balances::GenesisConfig { balances: FUNDS.to_vec(), ..Default::default() },
+	}
+	.build_storage()
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		Timestamp::set_timestamp(T0);
+		ACTORS.with(|a| {
+			*a.borrow_mut() = vec![(MAKER, Role::Manufacturer), (CUSTOMER, Role::Customer)]
+		});
+		MockMachines::add(MILL1, OWNER_A, &["mill"]);
+		MockMachines::add(MILL2, OWNER_B, &["mill"]);
+		MockMachines::add(OVEN, OWNER_B, &["fire"]);
+		MockDid::add_gateway(MILL1, GATEWAY);
+	});
+	ext
+}
+
+/// Runs the next block's `on_initialize`, 2 s later.
+pub fn next_block() {
+	let n = System::block_number() + 1;
+	System::set_block_number(n);
+	Timestamp::set_timestamp(Timestamp::get() + 2_000);
+	Tasks::on_initialize(n);
+}
+
+/// Runs blocks until block `n`.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		next_block();
+	}
+}

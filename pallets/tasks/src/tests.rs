@@ -1,0 +1,727 @@
+//! Unit tests of the tasks pallet: every transition and refusal, matching, recipes run by
+//! machines alone, and an escrow invariant over random call sequences.
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+};
+use pallet_machines::MachineStatus;
+use sp_runtime::DispatchError;
+use std::collections::BTreeMap;
+
+fn cap(s: &str) -> CapabilityKey {
+	s.as_bytes().to_vec().try_into().unwrap()
+}
+
+fn params(s: &str) -> StepParams {
+	s.as_bytes().to_vec().try_into().unwrap()
+}
+
+fn detail(s: &str) -> pallet_provenance::ResultDetail {
+	s.as_bytes().to_vec().try_into().unwrap()
+}
+
+fn escrow(who: u64) -> Balance {
+	Balances::balance_on_hold(&HoldReason::Escrow.into(), &who)
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Tasks(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn last_event() -> Event<Test> {
+	events().pop().expect("an event")
+}
+
+fn state(task: TaskId) -> TaskState {
+	Registry::<Test>::get(task).unwrap().state
+}
+
+/// MAKER asks for milling, reward 100, deadline in 10 blocks.
+fn mill_task(auto: bool) -> TaskId {
+	let id = NextTaskId::<Test>::get();
+	assert_ok!(Tasks::create_task(
+		RuntimeOrigin::signed(MAKER),
+		cap("mill"),
+		params("{\"depthMm\":2}"),
+		None,
+		None,
+		100,
+		System::block_number() + 10,
+		auto
+	));
+	id
+}
+
+#[test]
+fn tasks_hold_their_reward_and_check_requester_reward_and_deadline() {
+	new_test_ext().execute_with(|| {
+		let create = |who, reward, deadline| {
+			Tasks::create_task(
+				RuntimeOrigin::signed(who),
+				cap("mill"),
+				params(""),
+				None,
+				None,
+				reward,
+				deadline,
+				false,
+			)
+		};
+		assert_noop!(create(STRANGER, 100, 5), Error::<Test>::NotParticipant);
+		assert_noop!(create(MAKER, 9, 5), Error::<Test>::RewardTooLow);
+		assert_noop!(create(MAKER, 100, 1), Error::<Test>::InvalidDeadline);
+		assert_noop!(create(MAKER, 100, 102), Error::<Test>::InvalidDeadline);
+		assert_noop!(create(MAKER, 20_000, 5), sp_runtime::TokenError::FundsUnavailable);
+		assert_ok!(create(MAKER, 100, 5));
+		assert_eq!(
+			last_event(),
+			Event::TaskCreated {
+				task: 0,
+				requester: MAKER,
+				capability: cap("mill"),
+				reward: 100,
+				deadline: 5
+			}
+		);
+		assert_eq!(escrow(MAKER), 100);
+		assert_eq!(state(0), TaskState::Open);
+		// Machines request too (they are participants), paying from their own account.
+		assert_ok!(create(MILL1, 10, 5));
+		assert_ok!(create(CUSTOMER, 10, 5));
+		// Three deadlines per block at most.
+		assert_noop!(create(MAKER, 10, 5), Error::<Test>::DeadlineBusy);
+		assert_ok!(create(MAKER, 10, 6));
+	});
+}
+
+#[test]
+fn tasks_on_a_product_need_its_custodian_and_a_product_in_production() {
+	new_test_ext().execute_with(|| {
+		MockProvenance::add(7000, MAKER);
+		let create = |who, product| {
+			Tasks::create_task(
+				RuntimeOrigin::signed(who),
+				cap("mill"),
+				params(""),
+				Some(product),
+				None,
+				10,
+				5,
+				false,
+			)
+		};
+		assert_noop!(create(CUSTOMER, 7000), Error::<Test>::NotCustodian);
+		assert_noop!(create(MAKER, 7001), Error::<Test>::ProductNotInProduction);
+		assert_ok!(create(MAKER, 7000));
+		MockProvenance::stop(7000);
+		assert_noop!(create(MAKER, 7000), Error::<Test>::ProductNotInProduction);
+	});
+}
+
+#[test]
+fn providers_must_be_idle_capable_designated_and_spoken_for() {
+	new_test_ext().execute_with(|| {
+		let t = mill_task(false);
+		let accept = |who, machine| Tasks::accept_task(RuntimeOrigin::signed(who), t, machine);
+		assert_noop!(accept(STRANGER, MILL1), Error::<Test>::NotProvider);
+		assert_noop!(accept(OWNER_B, MILL1), Error::<Test>::NotProvider);
+		assert_noop!(accept(555, 555), Error::<Test>::UnknownMachine);
+		assert_noop!(accept(OWNER_B, OVEN), Error::<Test>::CapabilityNotValid);
+		MockMachines::set(MILL2, |m| m.status = MachineStatus::Maintenance);
+		assert_noop!(accept(OWNER_B, MILL2), Error::<Test>::ProviderBusy);
+		// A revoked credential takes the capability away.
+		MockMachines::set(MILL2, |m| {
+			m.status = MachineStatus::Idle;
+			m.caps.clear()
+		});
+		assert_noop!(accept(MILL2, MILL2), Error::<Test>::CapabilityNotValid);
+		// MILL1's gateway takes it for MILL1, which becomes busy.
+		assert_ok!(accept(GATEWAY, MILL1));
+		assert_eq!(
+			last_event(),
+			Event::TaskAssigned {
+				task: t,
+				machine: MILL1,
+				requester: MAKER,
+				capability: cap("mill"),
+				params: params("{\"depthMm\":2}"),
+				product: None,
+				deadline: 11
+			}
+		);
+		assert_eq!(MockMachines::get(MILL1).status, MachineStatus::Busy(t));
+		assert_noop!(accept(OWNER_A, MILL1), Error::<Test>::WrongState);
+		// A busy machine takes no second task.
+		let u = mill_task(false);
+		assert_noop!(
+			Tasks::accept_task(RuntimeOrigin::signed(OWNER_A), u, MILL1),
+			Error::<Test>::ProviderBusy
+		);
+		// A designated task goes to its machine only.
+		MockMachines::set(MILL2, |m| m.caps = vec![b"mill".to_vec()]);
+		assert_ok!(Tasks::create_task(
+			RuntimeOrigin::signed(MAKER),
+			cap("mill"),
+			params(""),
+			None,
+			Some(MILL2),
+			10,
+			9,
+			false
+		));
+		let d = NextTaskId::<Test>::get() - 1;
+		MockMachines::add(103, OWNER_A, &["mill"]);
+		assert_noop!(
+			Tasks::accept_task(RuntimeOrigin::signed(OWNER_A), d, 103),
+			Error::<Test>::NotDesignated
+		);
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(OWNER_B), d, MILL2));
+	});
+}
+
+#[test]
+fn completion_records_provenance_frees_the_machine_and_settles_on_confirmation() {
+	new_test_ext().execute_with(|| {
+		MockProvenance::add(7000, MAKER);
+		assert_ok!(Tasks::create_task(
+			RuntimeOrigin::signed(MAKER),
+			cap("mill"),
+			params("{\"depthMm\":2}"),
+			Some(7000),
+			None,
+			100,
+			10,
+			false
+		));
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(GATEWAY), 0, MILL1));
+		next_block();
+		assert_noop!(
+			Tasks::start_task(RuntimeOrigin::signed(OWNER_B), 0),
+			Error::<Test>::NotProvider
+		);
+		assert_ok!(Tasks::start_task(RuntimeOrigin::signed(MILL1), 0));
+		assert_eq!(state(0), TaskState::InProgress);
+		assert_noop!(Tasks::start_task(RuntimeOrigin::signed(MILL1), 0), Error::<Test>::WrongState);
+		next_block();
+		assert_noop!(
+			Tasks::complete_task(RuntimeOrigin::signed(MAKER), 0, detail("ok"), [1; 32]),
+			Error::<Test>::NotProvider
+		);
+		assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(GATEWAY), 0, detail("ok"), [1; 32]));
+		assert_eq!(
+			last_event(),
+			Event::TaskCompleted { task: 0, machine: MILL1, evidence: [1; 32] }
+		);
+		// The step joined the product's provenance with its times and parameters.
+		let steps = MockProvenance::get(7000).steps;
+		assert_eq!(steps.len(), 1);
+		let s = &steps[0];
+		assert_eq!((s.machine, s.task, s.start, s.end), (MILL1, Some(0), T0 + 2_000, T0 + 4_000));
+		assert_eq!(s.params, params("{\"depthMm\":2}"));
+		assert_eq!(s.result, StepResult::Ok(detail("ok")));
+		// The machine is free for the next task; the reward still waits.
+		let m = MockMachines::get(MILL1);
+		assert_eq!((m.status, m.completed), (MachineStatus::Idle, 1));
+		assert_eq!(escrow(MAKER), 100);
+		assert!(Deadlines::<Test>::get(10).is_empty());
+		assert_eq!(ChallengeEnds::<Test>::get(8).to_vec(), vec![0]);
+		// Only the requester confirms; the owner of MILL1 is paid, once.
+		assert_noop!(
+			Tasks::confirm_task(RuntimeOrigin::signed(CUSTOMER), 0),
+			Error::<Test>::NotRequester
+		);
+		assert_ok!(Tasks::confirm_task(RuntimeOrigin::signed(MAKER), 0));
+		assert_eq!(
+			last_event(),
+			Event::TaskSettled { task: 0, from: MAKER, to: OWNER_A, reward: 100 }
+		);
+		assert_eq!(Balances::balance(&OWNER_A), 200);
+		assert_eq!((escrow(MAKER), Balances::total_balance(&MAKER)), (0, 9_900));
+		assert_noop!(
+			Tasks::confirm_task(RuntimeOrigin::signed(MAKER), 0),
+			Error::<Test>::WrongState
+		);
+		assert!(ChallengeEnds::<Test>::get(8).is_empty());
+		run_to(10);
+		assert_eq!(Balances::balance(&OWNER_A), 200, "no second payment");
+	});
+}
+
+#[test]
+fn unconfirmed_completions_settle_after_the_challenge_period() {
+	new_test_ext().execute_with(|| {
+		let t = mill_task(false);
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(OWNER_B), t, MILL2));
+		assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(OWNER_B), t, detail(""), [2; 32]));
+		run_to(5);
+		assert_eq!(state(t), TaskState::Completed);
+		next_block();
+		assert_eq!(state(t), TaskState::Settled);
+		assert_eq!(Balances::balance(&OWNER_B), 200);
+		assert_noop!(
+			Tasks::dispute_task(RuntimeOrigin::signed(MAKER), t),
+			Error::<Test>::WrongState
+		);
+	});
+}
+
+#[test]
+fn only_open_tasks_are_cancelled_and_refunded() {
+	new_test_ext().execute_with(|| {
+		let t = mill_task(false);
+		assert_noop!(
+			Tasks::cancel_task(RuntimeOrigin::signed(CUSTOMER), t),
+			Error::<Test>::NotRequester
+		);
+		let u = mill_task(false);
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(OWNER_A), u, MILL1));
+		assert_noop!(
+			Tasks::cancel_task(RuntimeOrigin::signed(MAKER), u),
+			Error::<Test>::WrongState
+		);
+		assert_ok!(Tasks::cancel_task(RuntimeOrigin::signed(MAKER), t));
+		assert_eq!(last_event(), Event::TaskCancelled { task: t });
+		assert_eq!((state(t), escrow(MAKER)), (TaskState::Cancelled, 100));
+		assert_eq!(Deadlines::<Test>::get(11).to_vec(), vec![u]);
+	});
+}
+
+#[test]
+fn deadlines_expire_tasks_refund_and_count_against_the_provider() {
+	new_test_ext().execute_with(|| {
+		let open = mill_task(false);
+		let taken = mill_task(false);
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(OWNER_A), taken, MILL1));
+		run_to(10);
+		assert_eq!(state(taken), TaskState::Assigned);
+		next_block();
+		assert_eq!((state(open), state(taken)), (TaskState::Expired, TaskState::Expired));
+		assert!(events().contains(&Event::TaskExpired { task: taken, machine: Some(MILL1) }));
+		assert_eq!(escrow(MAKER), 0);
+		assert_eq!(Balances::total_balance(&MAKER), 10_000);
+		let m = MockMachines::get(MILL1);
+		assert_eq!((m.status, m.failed), (MachineStatus::Idle, 1));
+		assert_noop!(
+			Tasks::complete_task(RuntimeOrigin::signed(OWNER_A), taken, detail(""), [0; 32]),
+			Error::<Test>::WrongState
+		);
+	});
+}
+
+#[test]
+fn failures_refund_and_join_the_products_story() {
+	new_test_ext().execute_with(|| {
+		MockProvenance::add(7000, MAKER);
+		assert_ok!(Tasks::create_task(
+			RuntimeOrigin::signed(MAKER),
+			cap("mill"),
+			params(""),
+			Some(7000),
+			None,
+			100,
+			10,
+			true
+		));
+		assert_noop!(
+			Tasks::fail_task(RuntimeOrigin::signed(OWNER_B), 0, detail("E42")),
+			Error::<Test>::NotProvider
+		);
+		assert_ok!(Tasks::fail_task(RuntimeOrigin::signed(OWNER_A), 0, detail("E42")));
+		assert_eq!(last_event(), Event::TaskFailed { task: 0, machine: MILL1 });
+		assert_eq!((state(0), escrow(MAKER)), (TaskState::Failed, 0));
+		assert_eq!(MockMachines::get(MILL1).failed, 1);
+		assert_eq!(MockProvenance::get(7000).steps[0].result, StepResult::Failed(detail("E42")));
+	});
+}
+
+#[test]
+fn disputes_are_decided_by_an_arbiter_either_way() {
+	new_test_ext().execute_with(|| {
+		let a = mill_task(true);
+		let b = mill_task(true);
+		for t in [a, b] {
+			let machine = Registry::<Test>::get(t).unwrap().provider.unwrap();
+			assert_ok!(Tasks::complete_task(
+				RuntimeOrigin::signed(machine),
+				t,
+				detail(""),
+				[3; 32]
+			));
+		}
+		assert_noop!(
+			Tasks::dispute_task(RuntimeOrigin::signed(CUSTOMER), a),
+			Error::<Test>::NotRequester
+		);
+		assert_ok!(Tasks::dispute_task(RuntimeOrigin::signed(MAKER), a));
+		assert_ok!(Tasks::dispute_task(RuntimeOrigin::signed(MAKER), b));
+		assert_eq!(state(a), TaskState::Disputed);
+		// A disputed task does not settle by itself.
+		run_to(20);
+		assert_eq!(state(a), TaskState::Disputed);
+		assert_noop!(
+			Tasks::resolve_dispute(RuntimeOrigin::signed(MAKER), a, false),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Tasks::resolve_dispute(RuntimeOrigin::signed(ARBITER), a, true));
+		assert_eq!(state(a), TaskState::Settled);
+		assert_ok!(Tasks::resolve_dispute(RuntimeOrigin::signed(ARBITER), b, false));
+		assert_eq!(
+			last_event(),
+			Event::DisputeResolved { task: b, arbiter: ARBITER, for_provider: false }
+		);
+		assert_eq!(state(b), TaskState::Refunded);
+		assert_eq!(escrow(MAKER), 0);
+		assert_eq!(Balances::total_balance(&MAKER), 9_900);
+		assert_noop!(
+			Tasks::resolve_dispute(RuntimeOrigin::signed(ARBITER), b, true),
+			Error::<Test>::WrongState
+		);
+	});
+}
+
+#[test]
+fn matching_picks_the_least_loaded_then_longest_idle_machine() {
+	new_test_ext().execute_with(|| {
+		// MILL1 has done more work than MILL2: MILL2 first.
+		MockMachines::set(MILL1, |m| m.completed = 3);
+		let first = mill_task(true);
+		assert_eq!(Registry::<Test>::get(first).unwrap().provider, Some(MILL2));
+		// Equal load: the one idle for longer.
+		MockMachines::add(103, OWNER_A, &["mill"]);
+		MockMachines::set(MILL1, |m| {
+			m.completed = 0;
+			m.idle_since = T0 - 5_000
+		});
+		MockMachines::set(103, |m| m.idle_since = T0 - 1_000);
+		let second = mill_task(true);
+		assert_eq!(Registry::<Test>::get(second).unwrap().provider, Some(MILL1));
+		// A designated machine is assigned only if it can take it.
+		assert_ok!(Tasks::create_task(
+			RuntimeOrigin::signed(MAKER),
+			cap("mill"),
+			params(""),
+			None,
+			Some(MILL2),
+			10,
+			12,
+			true
+		));
+		let designated = NextTaskId::<Test>::get() - 1;
+		assert_eq!(state(designated), TaskState::Open);
+		assert_eq!(Waiting::<Test>::get().to_vec(), vec![designated]);
+		assert_noop!(
+			Tasks::assign_task(RuntimeOrigin::signed(STRANGER), designated),
+			Error::<Test>::NoProviderAvailable
+		);
+		// When MILL2 is free, the next block's retry assigns it.
+		assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(MILL2), first, detail(""), [0; 32]));
+		next_block();
+		assert_eq!(Registry::<Test>::get(designated).unwrap().provider, Some(MILL2));
+		assert!(Waiting::<Test>::get().is_empty());
+		// `assign_task` does it at once for anyone.
+		let waiting = mill_task(true);
+		assert_eq!(state(waiting), TaskState::Assigned, "103 was idle");
+		let none = mill_task(true);
+		assert_eq!(state(none), TaskState::Open);
+		assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(MILL1), second, detail(""), [0; 32]));
+		assert_ok!(Tasks::assign_task(RuntimeOrigin::signed(STRANGER), none));
+		assert_eq!(Registry::<Test>::get(none).unwrap().provider, Some(MILL1));
+	});
+}
+
+fn recipe(steps: &[(&str, &str)]) -> RecipeSteps {
+	steps
+		.iter()
+		.map(|(c, p)| RecipeStep { capability: cap(c), params: params(p) })
+		.collect::<Vec<_>>()
+		.try_into()
+		.unwrap()
+}
+
+fn workpiece() -> ProductType {
+	ProductType {
+		kind: b"workpiece".to_vec().try_into().unwrap(),
+		colour: Some(pallet_provenance::Colour::White),
+		tag: None,
+	}
+}
+
+#[test]
+fn recipes_are_registered_by_manufacturers_with_a_deposit() {
+	new_test_ext().execute_with(|| {
+		let name: ShortText = b"fire and mill".to_vec().try_into().unwrap();
+		assert_noop!(
+			Tasks::register_recipe(
+				RuntimeOrigin::signed(CUSTOMER),
+				name.clone(),
+				recipe(&[("mill", "")])
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Tasks::register_recipe(RuntimeOrigin::signed(MAKER), name.clone(), recipe(&[])),
+			Error::<Test>::EmptyRecipe
+		);
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			name,
+			recipe(&[("fire", "{}"), ("mill", "{}")])
+		));
+		assert_eq!(last_event(), Event::RecipeRegistered { recipe: 0, manufacturer: MAKER });
+		assert_eq!(Balances::balance_on_hold(&HoldReason::RecipeDeposit.into(), &MAKER), 50);
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(MAKER),
+				7,
+				workpiece(),
+				Default::default(),
+				10,
+				20
+			),
+			Error::<Test>::UnknownRecipe
+		);
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(MAKER),
+				0,
+				workpiece(),
+				Default::default(),
+				5,
+				20
+			),
+			Error::<Test>::RewardTooLow
+		);
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(MAKER),
+				0,
+				workpiece(),
+				Default::default(),
+				10,
+				0
+			),
+			Error::<Test>::InvalidDeadline
+		);
+	});
+}
+
+/// Plays every machine: takes nothing, completes whatever it is assigned.
+fn machines_complete_assigned() {
+	let assigned: Vec<(TaskId, u64)> = Registry::<Test>::iter()
+		.filter(|(_, t)| t.state == TaskState::Assigned)
+		.map(|(id, t)| (id, t.provider.unwrap()))
+		.collect();
+	for (id, machine) in assigned {
+		assert_ok!(Tasks::start_task(RuntimeOrigin::signed(machine), id));
+		assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(machine), id, detail("ok"), [9; 32]));
+	}
+}
+
+#[test]
+fn an_order_runs_its_recipe_to_a_finished_product_with_machines_alone() {
+	new_test_ext().execute_with(|| {
+		MockMachines::add(104, OWNER_A, &["retrieve"]);
+		MockMachines::add(105, OWNER_A, &["sort"]);
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"line".to_vec().try_into().unwrap(),
+			recipe(&[("retrieve", "A1"), ("fire", "220C"), ("mill", "2mm"), ("sort", "WHITE")])
+		));
+		assert_ok!(Tasks::place_order(
+			RuntimeOrigin::signed(MAKER),
+			0,
+			workpiece(),
+			Default::default(),
+			25,
+			20
+		));
+		let product = FIRST_PRODUCT;
+		assert!(events().contains(&Event::OrderPlaced { order: 0, recipe: 0, product }));
+		// Every step's reward is held from the start.
+		assert_eq!(escrow(MAKER), 100);
+		assert_eq!(Registry::<Test>::get(0).unwrap().provider, Some(104));
+		// From here on, only machines act.
+		for _ in 0..4 {
+			next_block();
+			machines_complete_assigned();
+		}
+		assert!(events().contains(&Event::OrderFinished { order: 0, product }));
+		let o = Orders::<Test>::get(0).unwrap();
+		assert_eq!((o.state, o.remaining), (OrderState::Finished, 0));
+		let story: Vec<(u64, Vec<u8>)> = MockProvenance::get(product)
+			.steps
+			.iter()
+			.map(|s| (s.machine, s.capability.to_vec()))
+			.collect();
+		assert_eq!(
+			story,
+			vec![
+				(104, b"retrieve".to_vec()),
+				(OVEN, b"fire".to_vec()),
+				(MILL1, b"mill".to_vec()),
+				(105, b"sort".to_vec())
+			]
+		);
+		assert!(!MockProvenance::get(product).in_production);
+		// The rewards settle after the challenge period.
+		run_to(20);
+		assert_eq!(escrow(MAKER), 0);
+		assert_eq!(Balances::total_balance(&MAKER), 10_000 - 100);
+		// Retrieve, mill (MILL1 wins the tie with MILL2) and sort are A's; the kiln is B's.
+		assert_eq!(Balances::balance(&OWNER_A), 175);
+		assert_eq!(Balances::balance(&OWNER_B), 125);
+	});
+}
+
+#[test]
+fn an_order_stops_when_a_step_expires_and_refunds_the_rest() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"fire, mill".to_vec().try_into().unwrap(),
+			recipe(&[("fire", ""), ("mill", "")])
+		));
+		assert_ok!(Tasks::place_order(
+			RuntimeOrigin::signed(MAKER),
+			0,
+			workpiece(),
+			Default::default(),
+			30,
+			3
+		));
+		assert_eq!(escrow(MAKER), 60);
+		run_to(4);
+		assert_eq!(state(0), TaskState::Expired);
+		assert!(events().contains(&Event::OrderFailed { order: 0, step: 0 }));
+		assert_eq!(Orders::<Test>::get(0).unwrap().state, OrderState::Failed);
+		assert_eq!(escrow(MAKER), 0);
+		assert_eq!(Balances::total_balance(&MAKER), 10_000);
+	});
+}
+
+/// A small deterministic generator (xorshift).
+struct Rng(u64);
+impl Rng {
+	fn next(&mut self) -> u64 {
+		self.0 ^= self.0 << 13;
+		self.0 ^= self.0 >> 7;
+		self.0 ^= self.0 << 17;
+		self.0
+	}
+	fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+		items[(self.next() % items.len() as u64) as usize]
+	}
+}
+
+/// What is held in escrow equals the rewards of unsettled tasks plus what running orders still
+/// hold; no account's total changes but by settlements; total issuance never changes.
+fn check_invariants(initial: &[(u64, Balance)], issuance: Balance) {
+	assert_eq!(Balances::total_issuance(), issuance);
+	let mut expected_escrow: BTreeMap<u64, Balance> = BTreeMap::new();
+	for (_, t) in Registry::<Test>::iter() {
+		// An order's step tasks carry their reward out of the order's hold.
+		if t.state.holds_reward() {
+			*expected_escrow.entry(t.requester).or_default() += t.reward;
+		}
+	}
+	for (_, o) in Orders::<Test>::iter() {
+		*expected_escrow.entry(o.requester).or_default() += o.remaining;
+	}
+	let mut settled: BTreeMap<u64, i128> = BTreeMap::new();
+	for e in events() {
+		if let Event::TaskSettled { from, to, reward, .. } = e {
+			*settled.entry(from).or_default() -= reward as i128;
+			*settled.entry(to).or_default() += reward as i128;
+		}
+	}
+	for (who, start) in initial {
+		assert_eq!(escrow(*who), expected_escrow.get(who).copied().unwrap_or(0), "escrow of {who}");
+		let total = Balances::total_balance(who) as i128;
+		assert_eq!(
+			total,
+			*start as i128 + settled.get(who).copied().unwrap_or(0),
+			"total of {who}"
+		);
+	}
+}
+
+#[test]
+fn escrow_conserves_funds_over_random_call_sequences() {
+	let mut sequences = 0;
+	let mut calls = 0;
+	for seed in 1..=150u64 {
+		new_test_ext().execute_with(|| {
+			let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+			MockProvenance::add(7000, MAKER);
+			assert_ok!(Tasks::register_recipe(
+				RuntimeOrigin::signed(MAKER),
+				b"r".to_vec().try_into().unwrap(),
+				recipe(&[("fire", ""), ("mill", "")])
+			));
+			let mut initial = FUNDS.to_vec();
+			initial.push((ARBITER, 0));
+			let issuance = Balances::total_issuance();
+			let requesters = [MAKER, CUSTOMER, MILL1, STRANGER];
+			let machines = [MILL1, MILL2, OVEN];
+			let actors =
+				[MAKER, CUSTOMER, OWNER_A, OWNER_B, GATEWAY, MILL1, MILL2, OVEN, ARBITER, STRANGER];
+			for _ in 0..60 {
+				let task = rng.next() % (NextTaskId::<Test>::get() + 1);
+				let who = rng.pick(&actors);
+				let o = RuntimeOrigin::signed(who);
+				// Results are ignored: refusals must leave everything as it was.
+				let _ = match rng.next() % 13 {
+					0 | 1 => Tasks::create_task(
+						RuntimeOrigin::signed(rng.pick(&requesters)),
+						cap(rng.pick(&["mill", "fire"])),
+						params(""),
+						if rng.next() % 3 == 0 { Some(7000) } else { None },
+						if rng.next() % 4 == 0 { Some(rng.pick(&machines)) } else { None },
+						10 + (rng.next() % 200) as u128,
+						System::block_number() + 1 + rng.next() % 12,
+						rng.next() % 2 == 0,
+					),
+					2 => Tasks::accept_task(o, task, rng.pick(&machines)),
+					3 => Tasks::start_task(o, task),
+					4 | 5 => Tasks::complete_task(o, task, detail(""), [0; 32]),
+					6 => Tasks::confirm_task(o, task),
+					7 => Tasks::cancel_task(o, task),
+					8 => Tasks::dispute_task(o, task),
+					9 => Tasks::resolve_dispute(o, task, rng.next() % 2 == 0),
+					10 => Tasks::fail_task(o, task, detail("x")),
+					11 => Tasks::place_order(
+						RuntimeOrigin::signed(rng.pick(&[MAKER, CUSTOMER])),
+						0,
+						workpiece(),
+						Default::default(),
+						10 + (rng.next() % 50) as u128,
+						1 + rng.next() % 8,
+					),
+					_ => {
+						next_block();
+						Ok(())
+					},
+				};
+				calls += 1;
+				check_invariants(&initial, issuance);
+			}
+			// Everything ends: all deadlines and challenge periods pass.
+			run_to(System::block_number() + 120);
+			check_invariants(&initial, issuance);
+			for (_, t) in Registry::<Test>::iter() {
+				assert!(!t.state.holds_reward() || t.state == TaskState::Disputed, "{:?}", t.state);
+			}
+			sequences += 1;
+		});
+	}
+	assert_eq!(sequences, 150);
+	assert!(calls >= 9_000);
+}
