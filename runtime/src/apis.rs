@@ -30,6 +30,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_credentials, Credentials]
 	[pallet_machines, Machines]
 	[pallet_provenance, Provenance]
+	[pallet_tasks, Tasks]
 );
 
 impl_runtime_apis! {

@@ -59,7 +59,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -195,6 +195,10 @@ mod runtime {
 	pub type Machines = pallet_machines;
 	#[runtime::pallet_index(51)]
 	pub type Provenance = pallet_provenance;
+
+	// Machine-to-machine work: task escrow, recipes, production orders.
+	#[runtime::pallet_index(60)]
+	pub type Tasks = pallet_tasks;
 }
 
 #[cfg(test)]

@@ -37,11 +37,11 @@ export function describeError(api, err) {
  * Signs and submits `tx`; resolves with { blockHash, events } once it is in a block
  * (`finalized` waits for finality), rejects with the decoded error if it failed.
  */
-export function signAndWait(api, tx, signer, { finalized = false } = {}) {
+export function signAndWait(api, tx, signer, { finalized = false, nonce } = {}) {
   return new Promise((resolve, reject) => {
     let unsub;
     const timer = setTimeout(() => { unsub?.(); reject(new Error('transaction not included within 90 s')); }, 90_000);
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, nonce === undefined ? {} : { nonce }, ({ status, events, dispatchError }) => {
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         clearTimeout(timer); unsub?.();
         reject(new Error(`transaction ${status.type}`));
@@ -54,6 +54,15 @@ export function signAndWait(api, tx, signer, { finalized = false } = {}) {
       else resolve({ blockHash: finalized ? status.asFinalized : (status.isInBlock ? status.asInBlock : status.asFinalized), events });
     }).then((u) => { unsub = u; }, (e) => { clearTimeout(timer); reject(e); });
   });
+}
+
+/**
+ * Submits `txs` from one signer at once, with consecutive nonces, so they land in as few blocks
+ * as possible; resolves with their results in order (rejects with the first failure).
+ */
+export async function signAndWaitAll(api, txs, signer) {
+  const start = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
+  return Promise.all(txs.map((tx, i) => signAndWait(api, tx, signer, { nonce: start + i })));
 }
 
 /**

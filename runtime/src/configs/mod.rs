@@ -477,3 +477,61 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 		let _ = Balances::set_balance(who, 1_000_000 * UNIT);
 	}
 }
+
+parameter_types! {
+	/// The smallest task reward (above the existential deposit, so a settlement always pays).
+	pub const MinTaskReward: Balance = 10 * MILLI_UNIT;
+	/// Held for a recipe.
+	pub const RecipeDeposit: Balance = 100 * MILLI_UNIT;
+	/// A requester has 20 s (10 blocks) after completion to dispute.
+	pub const TaskChallengePeriod: BlockNumber = 10;
+	/// Deadlines lie at most a day ahead (a provenance step takes at most a day).
+	pub const MaxTaskDeadline: BlockNumber = DAYS;
+}
+
+impl pallet_tasks::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Time = Timestamp;
+	type Machines = Machines;
+	type Dids = Did;
+	type Provenance = Provenance;
+	type Actors = Actors;
+	/// Active manufacturers register recipes and place orders.
+	type RecipeOrigin = pallet_actors::EnsureActorWithRole<Runtime, ManufacturerRole>;
+	/// Registrars decide disputes.
+	type ArbiterOrigin = pallet_actors::EnsureRegistrar<Runtime>;
+	type MinReward = MinTaskReward;
+	type RecipeDeposit = RecipeDeposit;
+	type ChallengePeriod = TaskChallengePeriod;
+	type MaxDeadline = MaxTaskDeadline;
+	type MaxTasksPerBlock = ConstU32<64>;
+	type MaxCandidates = ConstU32<32>;
+	type MaxWaiting = ConstU32<256>;
+	type MaxRetriesPerBlock = ConstU32<16>;
+	type WeightInfo = pallet_tasks::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TasksBenchmarkHelper;
+}
+
+/// Registers machines, funds accounts and grants roles directly in storage, for the tasks
+/// pallet's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TasksBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_tasks::BenchmarkHelper<AccountId> for TasksBenchmarkHelper {
+	fn machine(owner: &AccountId, machine: &AccountId, capability: &[u8]) {
+		use pallet_provenance::BenchmarkHelper as _;
+		ProvenanceBenchmarkHelper::machine(owner, machine, capability)
+	}
+
+	fn fund(who: &AccountId) {
+		use pallet_provenance::BenchmarkHelper as _;
+		ProvenanceBenchmarkHelper::fund(who)
+	}
+
+	fn actor(who: &AccountId, role: pallet_actors::Role) {
+		use pallet_provenance::BenchmarkHelper as _;
+		ProvenanceBenchmarkHelper::actor(who, role)
+	}
+}

@@ -1,0 +1,120 @@
+// M2M tasks on a running node: a manufacturer registers a five-step recipe (the fischertechnik
+// line: retrieve → transport → fire → mill → sort) over five machines and places one production
+// order. From then on only the machines act — each takes what the chain assigns it, starts and
+// completes it — until the product is finished; its provenance lists the five steps in order,
+// and every reward settles to the machines' operator after the challenge period.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/api';
+import { u8aToString } from '@polkadot/util';
+import { randomAsU8a, blake2AsHex } from '@polkadot/util-crypto';
+import { Node, waitFor } from './lib/harness.mjs';
+import { connect, devAccounts, signAndWait, signAndWaitAll } from './lib/chain.mjs';
+
+const did = (address) => `did:twin:${address}`;
+const UNIT = 10n ** 12n;
+const REWARD = UNIT / 10n;
+
+test('tasks: a five-step recipe runs to a finished product with only the order from a person', async (t) => {
+  const node = new Node({ name: 'dev-tasks', args: ['--dev'] });
+  let api;
+  let unsubscribe;
+  t.after(async () => { unsubscribe?.(); await api?.disconnect(); await node.dispose(); });
+  await node.start();
+  await waitFor('block 1', async () => (await node.bestNumber()) >= 1, 60_000);
+  api = await connect(node.wsUrl);
+  const { alice, charlie, dave } = await devAccounts();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const line = [
+    ['hbw', 'retrieve', '{"from":"A1"}'],
+    ['vgr', 'transport', '{"to":"MPO"}'],
+    ['kiln', 'fire', '{"tempC":220,"s":15}'],
+    ['mill', 'mill', '{"depthMm":2}'],
+    ['sld', 'sort', '{"colour":"WHITE"}'],
+  ].map(([name, capability, params]) => ({ key: keyring.addFromUri(`//Line/${name}`), capability, params }));
+  const byAddress = new Map(line.map((m) => [m.key.address, m]));
+
+  // Set-up (people): machines with credentialed capabilities, operated by Dave; a recipe.
+  const schema = (await api.query.credentials.schemas.entries())
+    .find(([, v]) => u8aToString(v.unwrap().name) === 'MachineCapability')[0].args[0];
+  const digests = line.map(() => randomAsU8a(32));
+  const nameplate = (serial) => ({ manufacturerName: 'fischertechnik', model: 'Learning Factory 4.0', serialNumber: serial, yearOfConstruction: 2025 });
+  await Promise.all([
+    signAndWaitAll(api, line.flatMap((m, i) => [
+      api.tx.machines.registerMachine(m.key.address, nameplate(`LF-${i}`)),
+      api.tx.balances.transferKeepAlive(m.key.address, UNIT),
+    ]), alice),
+    signAndWaitAll(api, line.map((m, i) => api.tx.credentials.anchor(digests[i], m.key.address, schema, null, null, { id: m.capability, params: [] })), charlie),
+  ]);
+  const steps = line.map((m) => ({ capability: m.capability, params: m.params }));
+  await signAndWaitAll(api, [
+    ...line.map((m, i) => api.tx.machines.addCapability(m.key.address, m.capability, digests[i])),
+    ...line.map((m) => api.tx.machines.transferOwnership(m.key.address, dave.address)),
+    api.tx.tasks.registerRecipe('white workpiece: retrieve, transport, fire, mill, sort', steps),
+  ], alice);
+  const recipe = (await api.query.tasks.nextRecipeId()).toNumber() - 1;
+
+  // The machines: each does what the chain assigns it, signing as itself.
+  const assignments = [];
+  const seen = new Set();
+  let work = Promise.resolve();
+  unsubscribe = await api.query.system.events((records) => {
+    for (const { event } of records) {
+      if (!api.events.tasks.TaskAssigned.is(event)) continue;
+      const machine = byAddress.get(event.data.machine.toString());
+      if (!machine) continue;
+      const task = event.data.task.toNumber();
+      if (seen.has(task)) continue;
+      seen.add(task);
+      assignments.push({ task, machine: machine.key.address, capability: u8aToString(event.data.capability), params: u8aToString(event.data.params), product: event.data.product.toString() });
+      work = work.then(async () => {
+        await signAndWait(api, api.tx.tasks.startTask(task), machine.key);
+        await signAndWait(api, api.tx.tasks.completeTask(task, 'ok', blake2AsHex(`${task}:${machine.capability}:done`)), machine.key);
+      });
+    }
+  });
+
+  // The one human act: Alice orders a white workpiece.
+  const daveBefore = (await api.query.system.account(dave.address)).data.free.toBigInt();
+  const { events, blockHash: orderBlock } = await signAndWait(api, api.tx.tasks.placeOrder(recipe, { kind: 'workpiece', colour: 'White', tag: null }, [], REWARD, 30), alice);
+  const placed = events.find(({ event }) => api.events.tasks.OrderPlaced.is(event)).event.data;
+  const order = placed.order.toNumber();
+  const product = placed.product.toString();
+  await waitFor('the order finishes', async () => (await api.query.tasks.orders(order)).unwrap().state.isFinished, 120_000, 500);
+  await work;
+
+  // The chain assigned each step to the machine with the capability, in recipe order, and
+  // the events carried what a gateway needs to command it.
+  assert.deepEqual(assignments.map((a) => a.capability), line.map((m) => m.capability));
+  assert.deepEqual(assignments.map((a) => a.machine), line.map((m) => m.key.address));
+  assert.deepEqual(assignments.map((a) => a.params), line.map((m) => m.params));
+  assert.ok(assignments.every((a) => a.product === product));
+
+  // The product's story lists the five steps in order.
+  const trace = await node.rpc('provenance_trace', [did(product)]);
+  assert.equal(trace.lifecycle, 'Finished');
+  assert.equal(trace.steps.total, 5);
+  assert.deepEqual(trace.steps.items.map((s) => [s.capability, s.machine, s.task]),
+    line.map((m, i) => [m.capability, did(m.key.address), assignments[i].task]));
+  for (const s of trace.steps.items) assert.ok(s.start.ms <= s.end.ms);
+
+  // After the order, only machines signed extrinsics.
+  const first = (await api.rpc.chain.getHeader(orderBlock)).number.toNumber() + 1;
+  const last = await node.bestNumber();
+  for (let n = first; n <= last; n++) {
+    const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
+    for (const xt of block.block.extrinsics) {
+      if (xt.isSigned) assert.ok(byAddress.has(xt.signer.toString()), `block ${n}: ${xt.method.section}.${xt.method.method} signed by ${xt.signer}`);
+    }
+  }
+
+  // Every reward settles to Dave, the machines' operator, once the challenge period is over.
+  await waitFor('all five rewards settle', async () => {
+    const tasks = await Promise.all(assignments.map((a) => api.query.tasks.registry(a.task)));
+    return tasks.every((x) => x.unwrap().state.isSettled);
+  }, 60_000, 1000);
+  const daveAfter = (await api.query.system.account(dave.address)).data.free.toBigInt();
+  assert.equal(daveAfter - daveBefore, 5n * REWARD);
+  assert.equal((await api.query.balances.holds(alice.address)).filter((h) => h.id.isTasks && h.id.asTasks.isEscrow).length, 0, 'nothing left in escrow');
+});
