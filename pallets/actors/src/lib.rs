@@ -295,6 +295,12 @@ impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
 			.is_some_and(|a| a.status == ActorStatus::Active && a.roles.contains(role))
 	}
 
+	fn is_active_actor(who: &T::AccountId) -> bool {
+		ActorOf::<T>::get(who).is_some_and(|a| {
+			a.status == ActorStatus::Active && Role::ALL.into_iter().any(|r| a.roles.contains(r))
+		})
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_role(who: &T::AccountId, role: Role) {
 		ActorOf::<T>::mutate(who, |entry| match entry {

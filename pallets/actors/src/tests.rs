@@ -109,9 +109,12 @@ fn suspension_withdraws_roles_until_reactivated() {
 			Actors::reactivate_actor(RuntimeOrigin::signed(2), 99),
 			Error::<Test>::UnknownActor
 		);
+		assert!(!<Actors as RoleProvider<u64>>::is_active_actor(&10), "suspended");
 		assert_ok!(Actors::reactivate_actor(RuntimeOrigin::signed(2), 10));
 		assert_eq!(last_event(), Event::ActorReactivated { actor: 10, registrar: 2 }.into());
 		assert!(<Actors as RoleProvider<u64>>::has_role(&10, Role::Manufacturer));
+		assert!(<Actors as RoleProvider<u64>>::is_active_actor(&10));
+		assert!(!<Actors as RoleProvider<u64>>::is_active_actor(&99), "never registered");
 	});
 }
 
@@ -144,6 +147,7 @@ fn registrars_revoke_single_roles() {
 		assert_ok!(Actors::revoke_role(RuntimeOrigin::signed(2), 10, Role::Manufacturer));
 		let a = ActorOf::<Test>::get(10).unwrap();
 		assert!(a.roles.is_empty());
+		assert!(!<Actors as RoleProvider<u64>>::is_active_actor(&10), "no role left");
 		assert!(a.withdrawn.contains(Role::Certifier) && a.withdrawn.contains(Role::Manufacturer));
 		// Given back, the role is no longer withdrawn.
 		assert_ok!(Actors::register_actor(RuntimeOrigin::signed(1), 10, Role::Certifier, vec![]));

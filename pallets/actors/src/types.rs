@@ -131,6 +131,11 @@ pub trait RoleProvider<AccountId> {
 	/// Whether `who` is registered with `role` and is not suspended.
 	fn has_role(who: &AccountId, role: Role) -> bool;
 
+	/// Whether `who` is registered and not suspended, with any role.
+	fn is_active_actor(who: &AccountId) -> bool {
+		Role::ALL.into_iter().any(|role| Self::has_role(who, role))
+	}
+
 	/// Makes `who` an active actor with `role` (benchmarks and tests of other pallets only).
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_role(who: &AccountId, role: Role);

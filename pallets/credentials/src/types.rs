@@ -131,7 +131,7 @@ pub struct CredentialStatus {
 }
 
 /// Why a capability check failed.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[derive(Clone, Copy, Debug, Decode, Encode, Eq, PartialEq)]
 pub enum CapabilityError {
 	/// No credential is anchored under this digest.
 	Unknown,

@@ -39,6 +39,9 @@
 
 extern crate alloc;
 
+#[cfg(feature = "std")]
+pub mod mock_state;
+
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -413,7 +416,7 @@ pub mod pallet {
 
 		/// The chain's time, ms since the Unix epoch.
 		pub fn now() -> Moment {
-			T::Time::now().as_millis() as Moment
+			now_ms::<T::Time>()
 		}
 
 		/// The weight an operation is charged before dispatch.
@@ -440,7 +443,7 @@ pub mod pallet {
 		}
 
 		fn stamp() -> Stamp<BlockNumberFor<T>> {
-			Stamp { block: frame_system::Pallet::<T>::block_number(), time: Self::now() }
+			stamp_now::<T, T::Time>()
 		}
 
 		fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {

@@ -352,10 +352,7 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		fn stamp() -> Stamp<BlockNumberFor<T>> {
-			Stamp {
-				block: frame_system::Pallet::<T>::block_number(),
-				time: T::Time::now().as_millis() as Moment,
-			}
+			pallet_did::stamp_now::<T, T::Time>()
 		}
 
 		fn ensure_owner(

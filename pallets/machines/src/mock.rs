@@ -3,12 +3,12 @@
 //! (their own tests cover them), so each test states exactly which credential is valid.
 
 use crate as pallet_machines;
-use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, SortedMembers},
 };
 use pallet_credentials::{Capability, CapabilityCheck, CapabilityError, Digest};
+use pallet_did::mock_state;
 use pallet_did::{DelegateType, DidAuthority};
 use sp_runtime::BuildStorage;
 use std::collections::BTreeMap;
@@ -58,21 +58,22 @@ impl SortedMembers<u64> for Manufacturers {
 	}
 }
 
-thread_local! {
-	static DELEGATES: RefCell<Vec<(u64, u64)>> = RefCell::new(Vec::new());
-	static DEACTIVATED: RefCell<Vec<u64>> = RefCell::new(Vec::new());
-	static CREDENTIALS: RefCell<BTreeMap<Digest, (u64, Vec<u8>, Option<CapabilityError>)>> =
-		RefCell::new(BTreeMap::new());
-}
+/// Stand-in state (see `pallet_did::mock_state`): rolled back with failed calls, fresh per run.
+const DELEGATES: &[u8] = b":mock:delegates";
+type DelegatesState = Vec<(u64, u64)>;
+const DEACTIVATED: &[u8] = b":mock:deactivated";
+type DeactivatedState = Vec<u64>;
+const CREDENTIALS: &[u8] = b":mock:credentials";
+type CredentialsState = BTreeMap<Digest, (u64, Vec<u8>, Option<CapabilityError>)>;
 
 /// pallet-did stand-in: `(did, gateway)` pairs are authentication delegates.
 pub struct MockDid;
 impl MockDid {
 	pub fn add_gateway(did: u64, gateway: u64) {
-		DELEGATES.with(|d| d.borrow_mut().push((did, gateway)));
+		mock_state::with(DELEGATES, |d: &mut DelegatesState| d.push((did, gateway)));
 	}
 	pub fn deactivate(did: u64) {
-		DEACTIVATED.with(|d| d.borrow_mut().push(did));
+		mock_state::with(DEACTIVATED, |d: &mut DeactivatedState| d.push(did));
 	}
 }
 impl DidAuthority<u64> for MockDid {
@@ -81,10 +82,10 @@ impl DidAuthority<u64> for MockDid {
 	}
 	fn is_delegate(did: &u64, who: &u64, kind: DelegateType) -> bool {
 		kind == DelegateType::Authentication
-			&& DELEGATES.with(|d| d.borrow().contains(&(*did, *who)))
+			&& mock_state::with(DELEGATES, |d: &mut DelegatesState| d.contains(&(*did, *who)))
 	}
 	fn is_deactivated(did: &u64) -> bool {
-		DEACTIVATED.with(|d| d.borrow().contains(did))
+		mock_state::with(DEACTIVATED, |d: &mut DeactivatedState| d.contains(did))
 	}
 }
 
@@ -92,14 +93,15 @@ impl DidAuthority<u64> for MockDid {
 pub struct MockCredentials;
 impl MockCredentials {
 	pub fn anchor(digest: u8, subject: u64, capability: &str) -> Digest {
-		CREDENTIALS.with(|c| {
-			c.borrow_mut()
-				.insert([digest; 32], (subject, capability.as_bytes().to_vec(), None))
+		mock_state::with(CREDENTIALS, |c: &mut CredentialsState| {
+			c.insert([digest; 32], (subject, capability.as_bytes().to_vec(), None))
 		});
 		[digest; 32]
 	}
 	pub fn fail(digest: u8, error: CapabilityError) {
-		CREDENTIALS.with(|c| c.borrow_mut().get_mut(&[digest; 32]).unwrap().2 = Some(error));
+		mock_state::with(CREDENTIALS, |c: &mut CredentialsState| {
+			c.get_mut(&[digest; 32]).unwrap().2 = Some(error)
+		});
 	}
 }
 impl CapabilityCheck<u64> for MockCredentials {
@@ -108,9 +110,9 @@ impl CapabilityCheck<u64> for MockCredentials {
 		capability: &[u8],
 		credential: &Digest,
 	) -> Result<Capability, CapabilityError> {
-		let (s, cap, failure) = CREDENTIALS
-			.with(|c| c.borrow().get(credential).cloned())
-			.ok_or(CapabilityError::Unknown)?;
+		let (s, cap, failure) =
+			mock_state::with(CREDENTIALS, |c: &mut CredentialsState| c.get(credential).cloned())
+				.ok_or(CapabilityError::Unknown)?;
 		if s != *subject {
 			return Err(CapabilityError::WrongSubject);
 		}
@@ -129,7 +131,9 @@ impl crate::BenchmarkHelper<u64> for MockCredentials {
 	fn anchor_capability(machine: &u64, capability: &[u8]) -> Digest {
 		use codec::Encode;
 		let digest = sp_io::hashing::blake2_256(&(machine, capability).encode());
-		CREDENTIALS.with(|c| c.borrow_mut().insert(digest, (*machine, capability.to_vec(), None)));
+		mock_state::with(CREDENTIALS, |c: &mut CredentialsState| {
+			c.insert(digest, (*machine, capability.to_vec(), None))
+		});
 		digest
 	}
 	fn make_gateway(machine: &u64, gateway: &u64) {

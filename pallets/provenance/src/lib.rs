@@ -50,7 +50,7 @@ pub mod weights;
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{traits::fungible, weights::Weight};
-use pallet_actors::{Role, RoleProvider};
+use pallet_actors::RoleProvider;
 use pallet_credentials::{CapabilityError, CredentialCheck};
 use pallet_did::{DelegateType, DidAuthority, DidCreator};
 use pallet_machines::{MachineRegistry, MachineStatus};
@@ -683,10 +683,7 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		pub(crate) fn stamp() -> Stamp<BlockNumberFor<T>> {
-			Stamp {
-				block: frame_system::Pallet::<T>::block_number(),
-				time: T::Time::now().as_millis() as Moment,
-			}
+			pallet_did::stamp_now::<T, T::Time>()
 		}
 
 		/// Whether `who` is `machine` itself or its gateway.
@@ -695,9 +692,7 @@ pub mod pallet {
 		}
 
 		fn is_actor(who: &T::AccountId) -> bool {
-			[Role::Manufacturer, Role::Supplier, Role::Customer, Role::Certifier, Role::Auditor]
-				.into_iter()
-				.any(|role| T::Actors::has_role(who, role))
+			T::Actors::is_active_actor(who)
 		}
 
 		/// `None` for the recall origin, else the signed caller.

@@ -4,7 +4,6 @@
 //! which credential is valid.
 
 use crate as pallet_provenance;
-use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, SortedMembers},
@@ -12,6 +11,7 @@ use frame_support::{
 use frame_system::EnsureRoot;
 use pallet_actors::{Role, RoleProvider};
 use pallet_credentials::{CapabilityError, CredentialCheck, Digest};
+use pallet_did::mock_state;
 use pallet_did::{DelegateType, DidAuthority, DidCreator};
 use pallet_machines::{MachineRegistry, MachineStatus, TaskId};
 use sp_runtime::{BuildStorage, DispatchError};
@@ -61,22 +61,23 @@ pub const GATEWAY: u64 = 200;
 /// The first account the DID stand-in hands out.
 pub const FIRST_PRODUCT: u64 = 1000;
 
-thread_local! {
-	static NEXT_DID: RefCell<u64> = const { RefCell::new(FIRST_PRODUCT) };
-	static DELEGATES: RefCell<Vec<(u64, u64)>> = const { RefCell::new(Vec::new()) };
-	static MACHINES: RefCell<BTreeMap<u64, (u64, MachineStatus, Vec<Vec<u8>>)>> =
-		const { RefCell::new(BTreeMap::new()) };
-	static CREDENTIALS: RefCell<BTreeMap<Digest, (u64, u64, Option<CapabilityError>)>> =
-		const { RefCell::new(BTreeMap::new()) };
-	static ACTORS: RefCell<Vec<(u64, Role)>> = const { RefCell::new(Vec::new()) };
-}
+/// Stand-in state (see `pallet_did::mock_state`): rolled back with failed calls, fresh per run.
+const NEXT_DID: &[u8] = b":mock:next_did";
+const DELEGATES: &[u8] = b":mock:delegates";
+type DelegatesState = Vec<(u64, u64)>;
+const MACHINES: &[u8] = b":mock:machines";
+type MachinesState = BTreeMap<u64, (u64, MachineStatus, Vec<Vec<u8>>)>;
+const CREDENTIALS: &[u8] = b":mock:credentials";
+type CredentialsState = BTreeMap<Digest, (u64, u64, Option<CapabilityError>)>;
+const ACTORS: &[u8] = b":mock:actors";
+type ActorsState = Vec<(u64, Role)>;
 
 /// pallet-did stand-in: hands out accounts 1000, 1001, …; `(did, gateway)` pairs are
 /// authentication delegates.
 pub struct MockDid;
 impl MockDid {
 	pub fn add_gateway(did: u64, gateway: u64) {
-		DELEGATES.with(|d| d.borrow_mut().push((did, gateway)));
+		mock_state::with(DELEGATES, |d: &mut DelegatesState| d.push((did, gateway)));
 	}
 }
 impl DidAuthority<u64> for MockDid {
@@ -85,7 +86,7 @@ impl DidAuthority<u64> for MockDid {
 	}
 	fn is_delegate(did: &u64, who: &u64, kind: DelegateType) -> bool {
 		kind == DelegateType::Authentication
-			&& DELEGATES.with(|d| d.borrow().contains(&(*did, *who)))
+			&& mock_state::with(DELEGATES, |d: &mut DelegatesState| d.contains(&(*did, *who)))
 	}
 	fn is_deactivated(_: &u64) -> bool {
 		false
@@ -93,10 +94,9 @@ impl DidAuthority<u64> for MockDid {
 }
 impl DidCreator<u64> for MockDid {
 	fn create_did(_creator: &u64) -> Result<u64, DispatchError> {
-		Ok(NEXT_DID.with(|n| {
-			let did = *n.borrow();
-			*n.borrow_mut() += 1;
-			did
+		Ok(mock_state::with(NEXT_DID, |n: &mut u64| {
+			*n += 1;
+			FIRST_PRODUCT + *n - 1
 		}))
 	}
 }
@@ -106,35 +106,33 @@ pub struct MockMachines;
 impl MockMachines {
 	pub fn add(machine: u64, owner: u64, capabilities: &[&str]) {
 		let caps = capabilities.iter().map(|c| c.as_bytes().to_vec()).collect();
-		MACHINES.with(|m| m.borrow_mut().insert(machine, (owner, MachineStatus::Idle, caps)));
+		mock_state::with(MACHINES, |m: &mut MachinesState| {
+			m.insert(machine, (owner, MachineStatus::Idle, caps))
+		});
 	}
 	pub fn set_status(machine: u64, status: MachineStatus) {
-		MACHINES.with(|m| m.borrow_mut().get_mut(&machine).unwrap().1 = status);
+		mock_state::with(MACHINES, |m: &mut MachinesState| m.get_mut(&machine).unwrap().1 = status);
 	}
 	/// The credential behind `capability` stops being valid.
 	pub fn invalidate(machine: u64, capability: &str) {
-		MACHINES.with(|m| {
-			m.borrow_mut()
-				.get_mut(&machine)
-				.unwrap()
-				.2
-				.retain(|c| c != capability.as_bytes())
+		mock_state::with(MACHINES, |m: &mut MachinesState| {
+			m.get_mut(&machine).unwrap().2.retain(|c| c != capability.as_bytes())
 		});
 	}
 }
 impl MachineRegistry<u64> for MockMachines {
 	fn can_perform(machine: &u64, capability: &[u8]) -> bool {
-		MACHINES.with(|m| {
-			m.borrow().get(machine).is_some_and(|(_, status, caps)| {
+		mock_state::with(MACHINES, |m: &mut MachinesState| {
+			m.get(machine).is_some_and(|(_, status, caps)| {
 				*status != MachineStatus::Retired && caps.iter().any(|c| c == capability)
 			})
 		})
 	}
 	fn status(machine: &u64) -> Option<MachineStatus> {
-		MACHINES.with(|m| m.borrow().get(machine).map(|(_, s, _)| *s))
+		mock_state::with(MACHINES, |m: &mut MachinesState| m.get(machine).map(|(_, s, _)| *s))
 	}
 	fn owner(machine: &u64) -> Option<u64> {
-		MACHINES.with(|m| m.borrow().get(machine).map(|(o, _, _)| *o))
+		mock_state::with(MACHINES, |m: &mut MachinesState| m.get(machine).map(|(o, _, _)| *o))
 	}
 	fn start_task(_: &u64, _: TaskId) -> Result<(), ()> {
 		Err(())
@@ -151,18 +149,22 @@ impl MachineRegistry<u64> for MockMachines {
 pub struct MockCredentials;
 impl MockCredentials {
 	pub fn anchor(digest: u8, subject: u64, issuer: u64) -> Digest {
-		CREDENTIALS.with(|c| c.borrow_mut().insert([digest; 32], (subject, issuer, None)));
+		mock_state::with(CREDENTIALS, |c: &mut CredentialsState| {
+			c.insert([digest; 32], (subject, issuer, None))
+		});
 		[digest; 32]
 	}
 	pub fn fail(digest: u8, error: CapabilityError) {
-		CREDENTIALS.with(|c| c.borrow_mut().get_mut(&[digest; 32]).unwrap().2 = Some(error));
+		mock_state::with(CREDENTIALS, |c: &mut CredentialsState| {
+			c.get_mut(&[digest; 32]).unwrap().2 = Some(error)
+		});
 	}
 }
 impl CredentialCheck<u64> for MockCredentials {
 	fn check_credential(subject: &u64, credential: &Digest) -> Result<u64, CapabilityError> {
-		let (s, issuer, failure) = CREDENTIALS
-			.with(|c| c.borrow().get(credential).cloned())
-			.ok_or(CapabilityError::Unknown)?;
+		let (s, issuer, failure) =
+			mock_state::with(CREDENTIALS, |c: &mut CredentialsState| c.get(credential).cloned())
+				.ok_or(CapabilityError::Unknown)?;
 		if s != *subject {
 			return Err(CapabilityError::WrongSubject);
 		}
@@ -174,20 +176,19 @@ impl CredentialCheck<u64> for MockCredentials {
 pub struct MockActors;
 impl RoleProvider<u64> for MockActors {
 	fn has_role(who: &u64, role: Role) -> bool {
-		ACTORS.with(|a| a.borrow().contains(&(*who, role)))
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.contains(&(*who, role)))
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_role(who: &u64, role: Role) {
-		ACTORS.with(|a| a.borrow_mut().push((*who, role)));
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, role)));
 	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<u64> for MockActors {
 	fn machine(owner: &u64, machine: &u64, capability: &[u8]) {
-		MACHINES.with(|m| {
-			m.borrow_mut()
-				.insert(*machine, (*owner, MachineStatus::Idle, vec![capability.to_vec()]))
+		mock_state::with(MACHINES, |m: &mut MachinesState| {
+			m.insert(*machine, (*owner, MachineStatus::Idle, vec![capability.to_vec()]))
 		});
 	}
 	fn make_gateway(machine: &u64, gateway: &u64) {
@@ -196,11 +197,13 @@ impl crate::BenchmarkHelper<u64> for MockActors {
 	fn credential(issuer: &u64, subject: &u64) -> Digest {
 		use codec::Encode;
 		let digest = sp_io::hashing::blake2_256(&(issuer, subject).encode());
-		CREDENTIALS.with(|c| c.borrow_mut().insert(digest, (*subject, *issuer, None)));
+		mock_state::with(CREDENTIALS, |c: &mut CredentialsState| {
+			c.insert(digest, (*subject, *issuer, None))
+		});
 		digest
 	}
 	fn actor(who: &u64, role: Role) {
-		ACTORS.with(|a| a.borrow_mut().push((*who, role)));
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, role)));
 	}
 	fn fund(who: &u64) {
 		use frame_support::traits::fungible::Mutate;
@@ -213,15 +216,16 @@ pub struct WithRole<const R: u8>;
 impl<const R: u8> SortedMembers<u64> for WithRole<R> {
 	fn sorted_members() -> Vec<u64> {
 		let role = if R == 0 { Role::Manufacturer } else { Role::Supplier };
-		let mut members: Vec<u64> = ACTORS
-			.with(|a| a.borrow().iter().filter(|(_, r)| *r == role).map(|(w, _)| *w).collect());
+		let mut members: Vec<u64> = mock_state::with(ACTORS, |a: &mut ActorsState| {
+			a.iter().filter(|(_, r)| *r == role).map(|(w, _)| *w).collect()
+		});
 		members.sort();
 		members
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn add(who: &u64) {
 		let role = if R == 0 { Role::Manufacturer } else { Role::Supplier };
-		ACTORS.with(|a| a.borrow_mut().push((*who, role)));
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, role)));
 	}
 }
 
@@ -272,8 +276,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Timestamp::set_timestamp(T0);
-		ACTORS.with(|a| {
-			*a.borrow_mut() = vec![
+		mock_state::with(ACTORS, |a: &mut ActorsState| {
+			*a = vec![
 				(MANUFACTURER, Role::Manufacturer),
 				(SUPPLIER, Role::Supplier),
 				(CUSTOMER, Role::Customer),

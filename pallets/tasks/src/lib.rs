@@ -47,7 +47,7 @@ pub mod weights;
 
 use codec::Encode;
 use frame_support::{traits::fungible, weights::Weight};
-use pallet_actors::{Role, RoleProvider};
+use pallet_actors::RoleProvider;
 use pallet_did::{DelegateType, DidAuthority};
 use pallet_machines::{MachineRegistry, MachineStatus};
 use pallet_provenance::{ProvenanceRecorder, StepInput};
@@ -630,25 +630,16 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		pub(crate) fn now() -> Moment {
-			T::Time::now().as_millis() as Moment
+			pallet_did::now_ms::<T::Time>()
 		}
 
 		pub(crate) fn stamp() -> Stamp<BlockNumberFor<T>> {
-			Stamp { block: frame_system::Pallet::<T>::block_number(), time: Self::now() }
+			pallet_did::stamp_now::<T, T::Time>()
 		}
 
 		/// Registered actors and registered machines may request.
 		fn is_participant(who: &T::AccountId) -> bool {
-			T::Machines::status(who).is_some()
-				|| [
-					Role::Manufacturer,
-					Role::Supplier,
-					Role::Customer,
-					Role::Certifier,
-					Role::Auditor,
-				]
-				.into_iter()
-				.any(|role| T::Actors::has_role(who, role))
+			T::Machines::status(who).is_some() || T::Actors::is_active_actor(who)
 		}
 
 		/// Whether `who` is `machine`, its gateway or its owner.

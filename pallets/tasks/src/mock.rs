@@ -4,12 +4,12 @@
 
 use crate as pallet_tasks;
 use codec::{Decode, Encode};
-use core::cell::RefCell;
 use frame_support::{
 	derive_impl,
 	traits::{ConstU128, ConstU32, ConstU64, Hooks, SortedMembers},
 };
 use pallet_actors::{Role, RoleProvider};
+use pallet_did::mock_state;
 use pallet_did::{DelegateType, DidAuthority};
 use pallet_machines::{MachineRegistry, MachineStatus, Moment, TaskId};
 use pallet_provenance::{LotList, ProductType, ProvenanceRecorder, StepInput};
@@ -94,31 +94,26 @@ const MACHINES_KEY: &[u8] = b":mock:machines";
 const PRODUCTS_KEY: &[u8] = b":mock:products";
 
 fn machines() -> BTreeMap<u64, MockMachine> {
-	frame_support::storage::unhashed::get(MACHINES_KEY).unwrap_or_default()
+	mock_state::get(MACHINES_KEY)
 }
 
 fn with_machines<R>(f: impl FnOnce(&mut BTreeMap<u64, MockMachine>) -> R) -> R {
-	let mut all = machines();
-	let r = f(&mut all);
-	frame_support::storage::unhashed::put(MACHINES_KEY, &all);
-	r
+	mock_state::with(MACHINES_KEY, f)
 }
 
 fn products() -> BTreeMap<u64, MockProduct> {
-	frame_support::storage::unhashed::get(PRODUCTS_KEY).unwrap_or_default()
+	mock_state::get(PRODUCTS_KEY)
 }
 
 fn with_products<R>(f: impl FnOnce(&mut BTreeMap<u64, MockProduct>) -> R) -> R {
-	let mut all = products();
-	let r = f(&mut all);
-	frame_support::storage::unhashed::put(PRODUCTS_KEY, &all);
-	r
+	mock_state::with(PRODUCTS_KEY, f)
 }
 
-thread_local! {
-	static ACTORS: RefCell<Vec<(u64, Role)>> = const { RefCell::new(Vec::new()) };
-	static DELEGATES: RefCell<Vec<(u64, u64)>> = const { RefCell::new(Vec::new()) };
-}
+/// Stand-in state (see `pallet_did::mock_state`): rolled back with failed calls, fresh per run.
+const ACTORS: &[u8] = b":mock:actors";
+type ActorsState = Vec<(u64, Role)>;
+const DELEGATES: &[u8] = b":mock:delegates";
+type DelegatesState = Vec<(u64, u64)>;
 
 /// pallet-machines stand-in.
 pub struct MockMachines;
@@ -194,7 +189,7 @@ impl MachineRegistry<u64> for MockMachines {
 pub struct MockDid;
 impl MockDid {
 	pub fn add_gateway(did: u64, gateway: u64) {
-		DELEGATES.with(|d| d.borrow_mut().push((did, gateway)));
+		mock_state::with(DELEGATES, |d: &mut DelegatesState| d.push((did, gateway)));
 	}
 }
 impl DidAuthority<u64> for MockDid {
@@ -203,7 +198,7 @@ impl DidAuthority<u64> for MockDid {
 	}
 	fn is_delegate(did: &u64, who: &u64, kind: DelegateType) -> bool {
 		kind == DelegateType::Authentication
-			&& DELEGATES.with(|d| d.borrow().contains(&(*did, *who)))
+			&& mock_state::with(DELEGATES, |d: &mut DelegatesState| d.contains(&(*did, *who)))
 	}
 	fn is_deactivated(_: &u64) -> bool {
 		false
@@ -264,11 +259,11 @@ impl ProvenanceRecorder<u64> for MockProvenance {
 pub struct MockActors;
 impl RoleProvider<u64> for MockActors {
 	fn has_role(who: &u64, role: Role) -> bool {
-		ACTORS.with(|a| a.borrow().contains(&(*who, role)))
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.contains(&(*who, role)))
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_role(who: &u64, role: Role) {
-		ACTORS.with(|a| a.borrow_mut().push((*who, role)));
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, role)));
 	}
 }
 
@@ -283,7 +278,7 @@ impl crate::BenchmarkHelper<u64> for MockActors {
 		let _ = Balances::set_balance(who, 1_000_000_000_000);
 	}
 	fn actor(who: &u64, role: Role) {
-		ACTORS.with(|a| a.borrow_mut().push((*who, role)));
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, role)));
 	}
 }
 
@@ -291,19 +286,15 @@ impl crate::BenchmarkHelper<u64> for MockActors {
 pub struct Manufacturers;
 impl SortedMembers<u64> for Manufacturers {
 	fn sorted_members() -> Vec<u64> {
-		let mut m: Vec<u64> = ACTORS.with(|a| {
-			a.borrow()
-				.iter()
-				.filter(|(_, r)| *r == Role::Manufacturer)
-				.map(|(w, _)| *w)
-				.collect()
+		let mut m: Vec<u64> = mock_state::with(ACTORS, |a: &mut ActorsState| {
+			a.iter().filter(|(_, r)| *r == Role::Manufacturer).map(|(w, _)| *w).collect()
 		});
 		m.sort();
 		m
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn add(who: &u64) {
-		ACTORS.with(|a| a.borrow_mut().push((*who, Role::Manufacturer)));
+		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, Role::Manufacturer)));
 	}
 }
 
@@ -362,8 +353,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Timestamp::set_timestamp(T0);
-		ACTORS.with(|a| {
-			*a.borrow_mut() = vec![(MAKER, Role::Manufacturer), (CUSTOMER, Role::Customer)]
+		mock_state::with(ACTORS, |a: &mut ActorsState| {
+			*a = vec![(MAKER, Role::Manufacturer), (CUSTOMER, Role::Customer)]
 		});
 		MockMachines::add(MILL1, OWNER_A, &["mill"]);
 		MockMachines::add(MILL2, OWNER_B, &["mill"]);

@@ -659,7 +659,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 	let mut calls = 0;
 	for seed in 1..=150u64 {
 		new_test_ext().execute_with(|| {
-			let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+			let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
 			MockProvenance::add(7000, MAKER);
 			assert_ok!(Tasks::register_recipe(
 				RuntimeOrigin::signed(MAKER),
