@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Twinchain needs, and only what is missing. Idempotent.
-#   - apt: clang, libclang-dev, protobuf-compiler (the C parts), mosquitto (MQTT tests);
+#   - apt: clang, libclang-dev, protobuf-compiler (the C parts), mosquitto and mosquitto-clients
+#     (the MQTT tests' broker, publisher and subscriber);
 #     Node.js and npm only if absent (machines that have Node.js 20 keep it);
 #   - rustup: the wasm targets and rust-src for the runtime;
 #   - npm: the integration tests' packages (tests/package-lock.json).
@@ -14,6 +15,7 @@ command -v clang >/dev/null || need_apt+=(clang)
 [ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang*.so >/dev/null 2>&1 || need_apt+=(libclang-dev)
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then

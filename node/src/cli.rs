@@ -15,6 +15,9 @@ pub struct Cli {
 	/// Resolver driver interface, `GET /1.0/identifiers/{did}`. Off unless given.
 	#[arg(long, value_name = "ADDR")]
 	pub did_http: Option<std::net::SocketAddr>,
+
+	#[clap(flatten)]
+	pub bridge: crate::gateway::BridgeParams,
 }
 
 /// What the node can do besides running.
@@ -70,6 +73,46 @@ pub enum Subcommand {
 	/// `provenance lot <id>`, `provenance by-tag <nfc-tag>`.
 	#[command(subcommand)]
 	Provenance(ProvenanceCmd),
+
+	/// Machine telemetry: `telemetry verify <did> --start <t> --index <n>` checks a raw
+	/// reading against the window root anchored on chain; `telemetry windows <did>` lists them.
+	#[command(subcommand)]
+	Telemetry(TelemetryCmd),
+}
+
+/// Telemetry queries (through the node's `telemetry_*` JSON-RPC methods).
+#[derive(Debug, clap::Subcommand)]
+pub enum TelemetryCmd {
+	/// Fetches reading `--index` of the machine's window starting at `--start` with its Merkle
+	/// proof, and the window's root from the chain, and verifies the proof from the reading.
+	/// Prints the verified reading; exits 1 if it does not match.
+	Verify {
+		/// The machine's DID.
+		did: String,
+		/// The window's start: Unix ms or RFC 3339.
+		#[arg(long)]
+		start: String,
+		/// The reading's position in the window.
+		#[arg(long)]
+		index: u32,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
+	/// A machine's anchored windows, oldest first.
+	Windows {
+		/// The machine's DID.
+		did: String,
+		/// The earliest start: Unix ms or RFC 3339.
+		#[arg(long)]
+		from: Option<String>,
+		/// How many (at most 100).
+		#[arg(long)]
+		limit: Option<u32>,
+		/// The node's JSON-RPC WebSocket endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
 }
 
 /// Provenance queries (through the node's `provenance_*` JSON-RPC methods).

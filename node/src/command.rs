@@ -134,12 +134,18 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Vc(crate::cli::VcCmd::Verify(cmd))) => crate::vc::verify_cmd(cmd),
 		Some(Subcommand::Machines(cmd)) => crate::twins::machines_cmd(cmd),
 		Some(Subcommand::Provenance(cmd)) => crate::provenance::provenance_cmd(cmd),
+		Some(Subcommand::Telemetry(cmd)) => crate::telemetry::telemetry_cmd(cmd),
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let extras = service::Extras {
+				did_http: cli.did_http,
+				bridge: cli.bridge.clone(),
+				dev: cli.run.shared_params.dev,
+			};
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
@@ -147,10 +153,10 @@ pub fn run() -> sc_cli::Result<()> {
 							OpaqueBlock,
 							<OpaqueBlock as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config, cli.did_http)
+					>(config, extras)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, cli.did_http)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, extras)
 							.map_err(sc_cli::Error::Service)
 					},
 				}

@@ -4,10 +4,12 @@ mod chain_spec;
 mod cli;
 mod command;
 mod did;
+mod gateway;
 mod provenance;
 mod query;
 mod rpc;
 mod service;
+mod telemetry;
 mod twins;
 mod vc;
 

@@ -22,7 +22,7 @@ pub const MAX_PAGE: u32 = 1000;
 /// Steps per page unless asked otherwise.
 pub const DEFAULT_PAGE: u32 = 100;
 
-fn did(account: &AccountId) -> String {
+pub(crate) fn did(account: &AccountId) -> String {
 	did_of::<Runtime>(account)
 }
 
@@ -34,7 +34,7 @@ fn text(bytes: &[u8]) -> String {
 	}
 }
 
-fn time(ms: u64) -> Value {
+pub(crate) fn time(ms: u64) -> Value {
 	json!({ "ms": ms, "utc": utc_datetime(ms) })
 }
 
@@ -53,7 +53,7 @@ pub fn lifecycle_name(l: Lifecycle) -> &'static str {
 	}
 }
 
-fn colour_name(c: Colour) -> &'static str {
+pub(crate) fn colour_name(c: Colour) -> &'static str {
 	match c {
 		Colour::White => "WHITE",
 		Colour::Red => "RED",
@@ -102,7 +102,11 @@ pub fn trace_json(trace: &Trace<AccountId, Balance, BlockNumber>, from: u32) -> 
 				"end": time(i.end),
 				"params": text(&i.params),
 				"result": { "ok": ok, "detail": text(detail) },
-				"environment": i.environment.map(|e| format!("0x{}", pallet_credentials::jwt::hex(&e))),
+				"environment": i.environment.as_ref().map(|e| json!({
+					"sensor": did(&e.sensor),
+					"start": time(e.start),
+					"root": format!("0x{}", pallet_credentials::jwt::hex(&e.root)),
+				})),
 				"recorder": did(&s.recorder),
 				"recorded": stamp(&s.recorded),
 			})
@@ -350,7 +354,7 @@ where
 }
 
 /// A CLI time: Unix ms (digits only) or RFC 3339.
-fn cli_moment(s: &str) -> Value {
+pub(crate) fn cli_moment(s: &str) -> Value {
 	match s.parse::<u64>() {
 		Ok(ms) => json!(ms),
 		Err(_) => json!(s),

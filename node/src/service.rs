@@ -135,14 +135,25 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// What the node runs besides the standard services.
+pub struct Extras {
+	/// `--did-http`: serve DID resolution over HTTP there.
+	pub did_http: Option<std::net::SocketAddr>,
+	/// The factory bridge's options.
+	pub bridge: crate::gateway::BridgeParams,
+	/// Started with `--dev`.
+	pub dev: bool,
+}
+
 /// Builds and starts a full node: a validator when started with `--validator` (or a dev
 /// shortcut such as `--alice`), a full node otherwise.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
-	did_http: Option<std::net::SocketAddr>,
+	extras: Extras,
 ) -> Result<TaskManager, ServiceError> {
+	let Extras { did_http, bridge: bridge_params, dev } = extras;
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -224,11 +235,28 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// The factory bridge: MQTT in and out, its state in the offchain database.
+	let bridge = crate::gateway::start(
+		&bridge_params,
+		dev,
+		client.clone(),
+		backend.offchain_storage(),
+		keystore_container.keystore(),
+		prometheus_registry.as_ref(),
+		&task_manager.spawn_handle(),
+	)
+	.map_err(|e| ServiceError::Other(format!("factory bridge: {e}")))?;
+	let telemetry_proofs = bridge.map(|b| b as Arc<dyn crate::telemetry::ProofSource>);
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				telemetry_proofs: telemetry_proofs.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -31,6 +31,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_machines, Machines]
 	[pallet_provenance, Provenance]
 	[pallet_tasks, Tasks]
+	[pallet_telemetry, Telemetry]
 );
 
 impl_runtime_apis! {
@@ -332,6 +333,27 @@ impl_runtime_apis! {
 			limit: u32,
 		) -> Option<Vec<AccountId>> {
 			Provenance::lot_products(lot, after, limit)
+		}
+	}
+
+	impl pallet_telemetry::TelemetryApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn window(
+			machine: AccountId,
+			start: pallet_telemetry::Moment,
+		) -> Option<pallet_telemetry::Window<AccountId, BlockNumber>> {
+			Telemetry::window(&machine, start)
+		}
+
+		fn windows(
+			machine: AccountId,
+			from: pallet_telemetry::Moment,
+			limit: u32,
+		) -> Vec<(pallet_telemetry::Moment, pallet_telemetry::Window<AccountId, BlockNumber>)> {
+			Telemetry::windows_from(&machine, from, limit)
+		}
+
+		fn rules(machine: AccountId) -> Vec<pallet_telemetry::Rule<AccountId, Balance>> {
+			pallet_telemetry::Rules::<Runtime>::get(&machine).into_inner()
 		}
 	}
 

@@ -1,9 +1,9 @@
 //! Genesis presets: `dev` (one validator, sudo) and `local` (the three-party consortium).
 
 use crate::{
-	AccountId, ActorsConfig, BalancesConfig, CouncilMembershipConfig, CredentialsConfig,
-	NodeAuthorizationConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
-	ValidatorSetConfig, UNIT,
+	dev_factory, AccountId, ActorsConfig, BalancesConfig, CouncilMembershipConfig,
+	CredentialsConfig, GatewayConfig, NodeAuthorizationConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, SudoConfig, ValidatorSetConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -83,6 +83,7 @@ fn genesis(
 	well_known_nodes: Vec<(OpaquePeerId, AccountId)>,
 	registrars: Vec<AccountId>,
 	actors: Vec<(AccountId, Role, Vec<u8>)>,
+	setup_calls: Vec<(AccountId, Vec<u8>)>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -106,6 +107,7 @@ fn genesis(
 		node_authorization: NodeAuthorizationConfig { nodes: well_known_nodes },
 		actors: ActorsConfig { registrars, actors },
 		credentials: CredentialsConfig { schemas: pallet_credentials::schemas::genesis_schemas() },
+		gateway: GatewayConfig { calls: setup_calls },
 	})
 }
 
@@ -116,11 +118,15 @@ fn actor(key: Sr25519Keyring, role: Role, name: &str) -> (AccountId, Role, Vec<u
 
 /// `dev`: Alice validates alone, holds the sudo key and is the registrar; the dev accounts are
 /// funded and hold one role each (Alice manufacturer, Bob supplier, Charlie certifier, Dave
-/// customer, Eve auditor).
+/// customer, Eve auditor). Alice owns the demo factory ([`dev_factory`]), whose gateway
+/// (`//Gateway`, funded) is a manufacturer so that it can place the orders it receives.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::iter()
+			.map(|k| k.to_account_id())
+			.chain([dev_factory::gateway()])
+			.collect(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		vec![Sr25519Keyring::Alice.to_account_id()],
 		Vec::new(),
@@ -131,7 +137,9 @@ pub fn development_config_genesis() -> Value {
 			actor(Sr25519Keyring::Charlie, Role::Certifier, "Certifier C"),
 			actor(Sr25519Keyring::Dave, Role::Customer, "Customer D"),
 			actor(Sr25519Keyring::Eve, Role::Auditor, "Auditor E"),
+			(dev_factory::gateway(), Role::Manufacturer, b"Learning Factory gateway".to_vec()),
 		],
+		dev_factory::genesis_calls(),
 	)
 }
 
@@ -160,6 +168,7 @@ pub fn local_config_genesis() -> Value {
 			actor(Sr25519Keyring::Bob, Role::Manufacturer, "factory-b"),
 			actor(Sr25519Keyring::Charlie, Role::Supplier, "supplier-a"),
 		],
+		Vec::new(),
 	)
 }
 

@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 
 pub mod apis;
 pub mod configs;
+pub mod dev_factory;
 pub mod genesis_config_presets;
 
 use sp_runtime::{
@@ -59,7 +60,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -195,10 +196,16 @@ mod runtime {
 	pub type Machines = pallet_machines;
 	#[runtime::pallet_index(51)]
 	pub type Provenance = pallet_provenance;
+	#[runtime::pallet_index(52)]
+	pub type Telemetry = pallet_telemetry;
 
 	// Machine-to-machine work: task escrow, recipes, production orders.
 	#[runtime::pallet_index(60)]
 	pub type Tasks = pallet_tasks;
+
+	// The factory bridge: the gateway's offchain worker signs what the node's MQTT side queued.
+	#[runtime::pallet_index(70)]
+	pub type Gateway = pallet_gateway;
 }
 
 #[cfg(test)]

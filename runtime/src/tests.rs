@@ -219,3 +219,103 @@ fn products_get_real_dids_and_lot_recalls_run_in_on_idle() {
 		assert!(pallet_provenance::Recalls::<Runtime>::get(0).unwrap().complete);
 	});
 }
+
+#[test]
+fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
+	use pallet_actors::Role;
+	use pallet_machines::{MachineRegistry, MachineStatus};
+	use sp_core::Pair;
+	let gateway = dev_factory::gateway();
+	assert_eq!(
+		sp_core::sr25519::Pair::from_string(dev_factory::GATEWAY_SEED, None)
+			.unwrap()
+			.public()
+			.0,
+		dev_factory::GATEWAY_PUBLIC,
+		"the gateway key is the dev seed's"
+	);
+	genesis_of("dev").execute_with(|| {
+		System::set_block_number(1);
+		pallet_timestamp::Now::<Runtime>::put(1_795_651_200_000u64);
+		for (station, _) in dev_factory::STATIONS {
+			let m = dev_factory::machine(station).unwrap();
+			assert_eq!(
+				<Machines as MachineRegistry<AccountId>>::owner(&m),
+				Some(Alice.to_account_id())
+			);
+			assert_eq!(pallet_did::Pallet::<Runtime>::controller_of(&m), Alice.to_account_id());
+			assert!(<Did as pallet_did::DidAuthority<AccountId>>::is_delegate(
+				&m,
+				&gateway,
+				pallet_did::DelegateType::Authentication
+			));
+			for capability in dev_factory::capabilities(station) {
+				assert!(
+					<Machines as MachineRegistry<AccountId>>::can_perform(
+						&m,
+						capability.as_bytes()
+					),
+					"{station} {capability}"
+				);
+			}
+		}
+		assert_eq!(pallet_tasks::NextRecipeId::<Runtime>::get(), 3);
+		assert!(<Actors as pallet_actors::RoleProvider<AccountId>>::has_role(
+			&gateway,
+			Role::Manufacturer
+		));
+
+		// The gateway orders a RED workpiece: the warehouse gets the first step.
+		Tasks::place_order(
+			RuntimeOrigin::signed(gateway.clone()),
+			1,
+			pallet_provenance::ProductType {
+				kind: b"workpiece".to_vec().try_into().unwrap(),
+				colour: Some(pallet_provenance::Colour::Red),
+				tag: None,
+			},
+			Default::default(),
+			dev_factory::STEP_REWARD,
+			30,
+		)
+		.unwrap();
+		let hbw = dev_factory::machine("hbw").unwrap();
+		assert!(matches!(
+			<Machines as MachineRegistry<AccountId>>::status(&hbw),
+			Some(MachineStatus::Busy(0))
+		));
+
+		// Three hot kiln windows anchored by the gateway: maintenance, with a paid task.
+		let mpo = dev_factory::machine("mpo").unwrap();
+		let t0 = 1_795_651_200_000u64 - 60_000;
+		for i in 0..3u64 {
+			let summary = pallet_telemetry::MetricSummary {
+				metric: b"kiln_t".to_vec().try_into().unwrap(),
+				count: 1,
+				min: 85_000,
+				max: 85_000,
+				mean: 85_000,
+			};
+			Telemetry::anchor_window(
+				RuntimeOrigin::signed(gateway.clone()),
+				mpo.clone(),
+				pallet_telemetry::WindowInput {
+					start: t0 + i * 10_000,
+					end: t0 + (i + 1) * 10_000,
+					root: [i as u8; 32],
+					count: 1,
+					metrics: vec![summary].try_into().unwrap(),
+				},
+			)
+			.unwrap();
+		}
+		assert_eq!(
+			<Machines as MachineRegistry<AccountId>>::status(&mpo),
+			Some(MachineStatus::Maintenance)
+		);
+		let task = pallet_tasks::Registry::<Runtime>::get(1).expect("the maintenance task");
+		assert_eq!(task.capability.to_vec(), b"maintenance".to_vec());
+		assert_eq!((task.requester, task.reward), (Alice.to_account_id(), 100 * MILLI_UNIT));
+		assert_eq!(task.params.to_vec(), codec::Encode::encode(&mpo));
+	});
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TARGET =
+export const TARGET =
   process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'twinchain', 'target');
 /** The node binary under test: $TWINCHAIN_BIN, else the release build in the shared target dir. */
 export const BIN = process.env.TWINCHAIN_BIN || path.join(TARGET, 'release', 'twinchain');

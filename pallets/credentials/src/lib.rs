@@ -382,7 +382,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// The chain's time, ms since the Unix epoch.
 		pub fn now() -> Moment {
-			pallet_did::now_ms::<T::Time>()
+			pallet_did::now_ms::<T, T::Time>()
 		}
 
 		fn ensure_issuer(

@@ -43,6 +43,15 @@ extern crate alloc;
 pub mod mock_state;
 
 pub use pallet::*;
+
+/// The DID [`Pallet::create_did`] gives `creator` when `count` DIDs were created on the chain
+/// before: `BLAKE2b-256(SCALE("twinchain/did/new", creator, count))` as an account. Genesis
+/// presets use it to know the accounts of the DIDs they create.
+pub fn derived_did<AccountId: codec::Codec>(creator: &AccountId, count: u64) -> Option<AccountId> {
+	use codec::Encode;
+	let seed = (b"twinchain/did/new", creator, count).using_encoded(sp_io::hashing::blake2_256);
+	AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::new(&seed[..])).ok()
+}
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -73,14 +82,14 @@ pub type DidRecordOf<T> = DidRecord<
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use codec::{Decode, Encode};
+	use codec::Encode;
 	use frame_support::{
 		dispatch::{DispatchResultWithPostInfo, PostDispatchInfo},
 		pallet_prelude::*,
 		traits::{fungible::MutateHold, tokens::Precision, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{IdentifyAccount, TrailingZeroInput, Verify, Zero};
+	use sp_runtime::traits::{IdentifyAccount, Verify, Zero};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -378,10 +387,8 @@ pub mod pallet {
 		/// a chain-wide counter, holding the record deposit from `creator`.
 		pub(crate) fn derive_did(creator: &T::AccountId) -> Result<T::AccountId, DispatchError> {
 			let count = CreatedCount::<T>::get();
-			let seed =
-				(b"twinchain/did/new", creator, count).using_encoded(sp_io::hashing::blake2_256);
-			let did = T::AccountId::decode(&mut TrailingZeroInput::new(&seed[..]))
-				.map_err(|_| DispatchError::Other("cannot derive an account"))?;
+			let did = derived_did::<T::AccountId>(creator, count)
+				.ok_or(DispatchError::Other("cannot derive an account"))?;
 			CreatedCount::<T>::put(count.saturating_add(1));
 			let mut record = Self::new_record(&did, creator)?;
 			record.controller = creator.clone();
@@ -416,7 +423,7 @@ pub mod pallet {
 
 		/// The chain's time, ms since the Unix epoch.
 		pub fn now() -> Moment {
-			now_ms::<T::Time>()
+			now_ms::<T, T::Time>()
 		}
 
 		/// The weight an operation is charged before dispatch.

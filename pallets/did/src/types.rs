@@ -27,15 +27,20 @@ pub struct Stamp<BlockNumber> {
 	pub time: Moment,
 }
 
-/// Now as ms since the Unix epoch, read from `Time` (the chain's timestamp in a runtime).
-pub fn now_ms<Time: frame_support::traits::UnixTime>() -> Moment {
+/// Now as ms since the Unix epoch, read from `Time` (the chain's timestamp in a runtime); 0 at
+/// genesis, where there is no timestamp yet (and `Time` would complain).
+pub fn now_ms<T: frame_system::Config, Time: frame_support::traits::UnixTime>() -> Moment {
+	use sp_runtime::traits::Zero;
+	if frame_system::Pallet::<T>::block_number().is_zero() {
+		return 0;
+	}
 	Time::now().as_millis() as Moment
 }
 
 /// The current block of `T` and the time `Time` reports: the stamp every pallet records.
 pub fn stamp_now<T: frame_system::Config, Time: frame_support::traits::UnixTime>(
 ) -> Stamp<frame_system::pallet_prelude::BlockNumberFor<T>> {
-	Stamp { block: frame_system::Pallet::<T>::block_number(), time: now_ms::<Time>() }
+	Stamp { block: frame_system::Pallet::<T>::block_number(), time: now_ms::<T, Time>() }
 }
 
 /// What the chain stores for a DID once anything about it changed. A DID without a record is

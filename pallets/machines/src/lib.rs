@@ -485,7 +485,8 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 
 	fn finish_task(machine: &T::AccountId, task: TaskId, success: bool) -> Result<(), ()> {
 		let mut m = Registry::<T>::get(machine).ok_or(())?;
-		if m.status != MachineStatus::Busy(task) {
+		let busy = m.status == MachineStatus::Busy(task);
+		if !busy && m.status != MachineStatus::Maintenance {
 			return Err(());
 		}
 		if success {
@@ -493,9 +494,22 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 		} else {
 			m.tasks_failed = m.tasks_failed.saturating_add(1);
 		}
-		let owner = m.owner.clone();
-		Pallet::<T>::change_status(machine, m, MachineStatus::Idle, owner).map_err(|_| ())?;
+		if busy {
+			let owner = m.owner.clone();
+			Pallet::<T>::change_status(machine, m, MachineStatus::Idle, owner).map_err(|_| ())?;
+		} else {
+			Registry::<T>::insert(machine, m);
+		}
 		Pallet::<T>::deposit_event(Event::TaskFinished { machine: machine.clone(), task, success });
 		Ok(())
+	}
+
+	fn enter_maintenance(machine: &T::AccountId) -> Result<(), ()> {
+		let m = Registry::<T>::get(machine).ok_or(())?;
+		if !matches!(m.status, MachineStatus::Idle | MachineStatus::Busy(_)) {
+			return Err(());
+		}
+		let owner = m.owner.clone();
+		Pallet::<T>::change_status(machine, m, MachineStatus::Maintenance, owner).map_err(|_| ())
 	}
 }

@@ -296,6 +296,39 @@ fn tasks_move_machines_between_idle_and_busy_and_count() {
 }
 
 #[test]
+fn maintenance_can_interrupt_idle_and_busy_machines() {
+	new_test_ext().execute_with(|| {
+		with_mill_capability();
+		type Reg = Machines;
+		assert_eq!(<Reg as MachineRegistry<u64>>::enter_maintenance(&999), Err(()), "unknown");
+		assert_ok!(<Reg as MachineRegistry<u64>>::start_task(&MILL, 1));
+		assert_ok!(<Reg as MachineRegistry<u64>>::enter_maintenance(&MILL));
+		assert_eq!(
+			last_event(),
+			Event::StatusChanged {
+				machine: MILL,
+				status: MachineStatus::Maintenance,
+				by: MANUFACTURER
+			}
+			.into()
+		);
+		assert_eq!(<Reg as MachineRegistry<u64>>::enter_maintenance(&MILL), Err(()), "already");
+		// The interrupted task may still finish; the machine stays in maintenance.
+		assert_ok!(<Reg as MachineRegistry<u64>>::finish_task(&MILL, 1, true));
+		let m = Registry::<Test>::get(MILL).unwrap();
+		assert_eq!((m.tasks_completed, m.maintenance_events), (1, 1));
+		assert_eq!(m.status, MachineStatus::Maintenance);
+		assert_eq!(<Reg as MachineRegistry<u64>>::start_task(&MILL, 2), Err(()), "not idle");
+		assert_ok!(Machines::set_status(
+			RuntimeOrigin::signed(MANUFACTURER),
+			MILL,
+			MachineStatus::Offline
+		));
+		assert_eq!(<Reg as MachineRegistry<u64>>::enter_maintenance(&MILL), Err(()), "offline");
+	});
+}
+
+#[test]
 fn the_capability_index_answers_who_can_idle_first() {
 	new_test_ext().execute_with(|| {
 		for (machine, digest) in [(MILL, 1u8), (101, 2), (102, 3)] {

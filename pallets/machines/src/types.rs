@@ -98,8 +98,13 @@ pub trait MachineRegistry<AccountId> {
 	fn idle_candidates(capability: &[u8], max: u32) -> alloc::vec::Vec<(AccountId, u32, Moment)>;
 	/// Marks `machine` busy with `task` (from `Idle`).
 	fn start_task(machine: &AccountId, task: TaskId) -> Result<(), ()>;
-	/// Marks `machine` idle again and counts the task as completed or failed.
+	/// Marks `machine` idle again and counts the task as completed or failed. A machine put
+	/// into maintenance while busy stays in maintenance.
 	fn finish_task(machine: &AccountId, task: TaskId, success: bool) -> Result<(), ()>;
+	/// Puts `machine` into maintenance (from `Idle` or `Busy`; a task it is busy with may still
+	/// be completed). Fails for unknown, offline, retired machines and ones already in
+	/// maintenance.
+	fn enter_maintenance(machine: &AccountId) -> Result<(), ()>;
 }
 
 /// Sets up what benchmarks need from other pallets.

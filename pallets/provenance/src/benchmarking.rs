@@ -148,8 +148,12 @@ mod benches {
 			let _ = ranges.try_push((i, from, to));
 		}
 		MachineRecalls::<T>::insert(&machine, ranges);
+		// With its environment, which is checked against the anchored window.
+		let root = T::BenchmarkHelper::environment(&machine, start, start + 10_000);
+		let mut s = step::<T>(&machine, start);
+		s.environment = Some(EnvironmentRef { sensor: machine.clone(), start, root });
 		#[extrinsic_call]
-		_(RawOrigin::Signed(gateway), p.clone(), step::<T>(&machine, start));
+		_(RawOrigin::Signed(gateway), p.clone(), s);
 		assert_eq!(Products::<T>::get(&p).map(|p| p.lifecycle), Some(Lifecycle::Recalled));
 		Ok(())
 	}
@@ -167,9 +171,11 @@ mod benches {
 			step::<T>(&machine, start),
 		)
 		.map_err(|_| BenchmarkError::Stop("step failed"))?;
+		let root = T::BenchmarkHelper::environment(&machine, start, start + 10_000);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(gateway), p.clone(), 0, [7u8; 32]);
-		assert!(Steps::<T>::get(&p, 0).is_some_and(|s| s.input.environment == Some([7u8; 32])));
+		_(RawOrigin::Signed(gateway), p.clone(), 0, machine.clone(), start);
+		assert!(Steps::<T>::get(&p, 0)
+			.is_some_and(|s| s.input.environment.is_some_and(|e| e.root == root)));
 		Ok(())
 	}
 

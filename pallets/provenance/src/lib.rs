@@ -7,7 +7,8 @@
 //!   WHITE/RED/BLUE, NFC tag id, unique on the chain) and the lots it is made from.
 //! - **Process log** ([`Pallet::record_step`], [`Pallet::attach_environment`]): each step names
 //!   the capability, the machine's DID, the M2M task, start and end, parameters, result and the
-//!   machine's telemetry window covering it (the environment). The machine must hold the
+//!   environment: an anchored telemetry window overlapping it (pallet-telemetry, through
+//!   [`EnvironmentAnchors`]; its root is taken from the chain). The machine must hold the
 //!   capability backed by a valid credential when the step is recorded. Up to `MaxSteps` steps
 //!   per product, read in pages. Steps are recorded by the product's custodian, the machine, its
 //!   gateway (an authentication delegate of the machine's DID), or the M2M tasks pallet through
@@ -108,6 +109,8 @@ pub mod pallet {
 		type Credentials: CredentialCheck<Self::AccountId>;
 		/// Who is a registered actor (custody goes only to actors).
 		type Actors: RoleProvider<Self::AccountId>;
+		/// The anchored telemetry windows step environments refer to.
+		type Environment: EnvironmentAnchors<Self::AccountId>;
 		/// The deposit held for a product (besides its DID's record deposit).
 		#[pallet::constant]
 		type ProductDeposit: Get<BalanceOf<Self>>;
@@ -258,7 +261,13 @@ pub mod pallet {
 			task: Option<TaskId>,
 		},
 		/// A step's environment (telemetry window) was attached.
-		EnvironmentAttached { product: T::AccountId, index: u32, environment: TelemetryRef },
+		EnvironmentAttached {
+			product: T::AccountId,
+			index: u32,
+			sensor: T::AccountId,
+			start: Moment,
+			root: TelemetryRef,
+		},
 		/// A product was finished.
 		ProductFinished { product: T::AccountId },
 		/// A finished product was built into another.
@@ -311,6 +320,10 @@ pub mod pallet {
 		UnknownStep,
 		/// The step's environment is set already.
 		EnvironmentSet,
+		/// No telemetry window of that machine starting then is anchored (or its root differs).
+		EnvironmentNotAnchored,
+		/// The telemetry window does not overlap the step.
+		EnvironmentNotCovering,
 		/// The machine is not registered.
 		UnknownMachine,
 		/// The machine is retired.
@@ -457,16 +470,18 @@ pub mod pallet {
 			Self::append_step(&who, &product, p, step)
 		}
 
-		/// Sets the environment of step `index` of `product`: the Merkle root of the machine's
-		/// anchored telemetry window covering it. Once only; the custodian, the step's machine
-		/// or its gateway may.
+		/// Sets the environment of step `index` of `product`: `sensor`'s telemetry window
+		/// starting at `start`, which must be anchored and overlap the step (its Merkle root is
+		/// taken from the chain). Once only; the custodian, the step's machine or its gateway
+		/// may.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::attach_environment())]
 		pub fn attach_environment(
 			origin: OriginFor<T>,
 			product: T::AccountId,
 			index: u32,
-			environment: TelemetryRef,
+			sensor: T::AccountId,
+			start: Moment,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
@@ -476,9 +491,15 @@ pub mod pallet {
 				Error::<T>::NotAuthorized
 			);
 			ensure!(step.input.environment.is_none(), Error::<T>::EnvironmentSet);
-			step.input.environment = Some(environment);
+			let (end, root) =
+				T::Environment::window(&sensor, start).ok_or(Error::<T>::EnvironmentNotAnchored)?;
+			ensure!(
+				start <= step.input.end && end > step.input.start,
+				Error::<T>::EnvironmentNotCovering
+			);
+			step.input.environment = Some(EnvironmentRef { sensor: sensor.clone(), start, root });
 			Steps::<T>::insert(&product, index, step);
-			Self::deposit_event(Event::EnvironmentAttached { product, index, environment });
+			Self::deposit_event(Event::EnvironmentAttached { product, index, sensor, start, root });
 			Ok(())
 		}
 
@@ -723,6 +744,15 @@ pub mod pallet {
 				T::Machines::can_perform(&step.machine, &step.capability),
 				Error::<T>::CapabilityNotValid
 			);
+			if let Some(e) = &step.environment {
+				let (end, _) = T::Environment::window(&e.sensor, e.start)
+					.filter(|(_, root)| *root == e.root)
+					.ok_or(Error::<T>::EnvironmentNotAnchored)?;
+				ensure!(
+					e.start <= step.end && end > step.start,
+					Error::<T>::EnvironmentNotCovering
+				);
+			}
 			let index = p.steps;
 			p.steps += 1;
 			let key =

@@ -140,6 +140,9 @@ impl MachineRegistry<u64> for MockMachines {
 	fn finish_task(_: &u64, _: TaskId, _: bool) -> Result<(), ()> {
 		Err(())
 	}
+	fn enter_maintenance(_: &u64) -> Result<(), ()> {
+		Err(())
+	}
 	fn idle_candidates(_: &[u8], _: u32) -> Vec<(u64, u32, u64)> {
 		Vec::new()
 	}
@@ -209,6 +212,25 @@ impl crate::BenchmarkHelper<u64> for MockActors {
 		use frame_support::traits::fungible::Mutate;
 		Balances::set_balance(who, 1_000_000_000);
 	}
+	fn environment(sensor: &u64, start: u64, end: u64) -> [u8; 32] {
+		MockEnvironment::anchor(*sensor, start, end, [9; 32]);
+		[9; 32]
+	}
+}
+
+/// pallet-telemetry stand-in: anchored windows (sensor, start) → (end, root).
+pub struct MockEnvironment;
+const WINDOWS: &[u8] = b":mock:windows";
+type WindowsState = BTreeMap<(u64, u64), (u64, [u8; 32])>;
+impl MockEnvironment {
+	pub fn anchor(sensor: u64, start: u64, end: u64, root: [u8; 32]) {
+		mock_state::with(WINDOWS, |w: &mut WindowsState| w.insert((sensor, start), (end, root)));
+	}
+}
+impl pallet_provenance::EnvironmentAnchors<u64> for MockEnvironment {
+	fn window(sensor: &u64, start: u64) -> Option<(u64, [u8; 32])> {
+		mock_state::get::<WindowsState>(WINDOWS).get(&(*sensor, start)).copied()
+	}
 }
 
 /// Active actors with a role, as `SortedMembers` for the origins.
@@ -244,6 +266,7 @@ impl pallet_provenance::Config for Test {
 	type Machines = MockMachines;
 	type Credentials = MockCredentials;
 	type Actors = MockActors;
+	type Environment = MockEnvironment;
 	type ProductDeposit = ConstU128<10>;
 	type LotDeposit = ConstU128<5>;
 	type MaxSteps = ConstU32<5>;

@@ -297,29 +297,48 @@ fn the_log_is_bounded_and_closes_when_finished() {
 }
 
 #[test]
-fn environments_are_attached_once() {
+fn environments_are_anchored_windows_overlapping_the_step_attached_once() {
 	new_test_ext().execute_with(|| {
 		let p = new_product(&[]);
 		next_block(60_000);
-		record(p, step(MILL, "mill", 0, 10));
-		assert_noop!(
-			Provenance::attach_environment(RuntimeOrigin::signed(OVEN), p, 0, [1; 32]),
-			Error::<Test>::NotAuthorized
-		);
-		assert_noop!(
-			Provenance::attach_environment(RuntimeOrigin::signed(MILL), p, 1, [1; 32]),
-			Error::<Test>::UnknownStep
-		);
-		assert_ok!(Provenance::attach_environment(RuntimeOrigin::signed(MILL), p, 0, [1; 32]));
+		record(p, step(MILL, "mill", 10_000, 20_000));
+		const ENV: u64 = 300;
+		let attach = |who, index, start| {
+			Provenance::attach_environment(RuntimeOrigin::signed(who), p, index, ENV, T0 + start)
+		};
+		MockEnvironment::anchor(ENV, T0, T0 + 10_000, [1; 32]);
+		MockEnvironment::anchor(ENV, T0 + 15_000, T0 + 25_000, [2; 32]);
+		assert_noop!(attach(OVEN, 0, 15_000), Error::<Test>::NotAuthorized);
+		assert_noop!(attach(MILL, 1, 15_000), Error::<Test>::UnknownStep);
+		assert_noop!(attach(MILL, 0, 5_000), Error::<Test>::EnvironmentNotAnchored);
+		// [T0, T0+10 s) ends where the step starts: no overlap.
+		assert_noop!(attach(MILL, 0, 0), Error::<Test>::EnvironmentNotCovering);
+		assert_ok!(attach(MILL, 0, 15_000));
 		assert_eq!(
 			last_event(),
-			Event::EnvironmentAttached { product: p, index: 0, environment: [1; 32] }
+			Event::EnvironmentAttached {
+				product: p,
+				index: 0,
+				sensor: ENV,
+				start: T0 + 15_000,
+				root: [2; 32]
+			}
 		);
-		assert_eq!(Steps::<Test>::get(p, 0).unwrap().input.environment, Some([1; 32]));
-		assert_noop!(
-			Provenance::attach_environment(RuntimeOrigin::signed(MANUFACTURER), p, 0, [2; 32]),
-			Error::<Test>::EnvironmentSet
+		assert_eq!(
+			Steps::<Test>::get(p, 0).unwrap().input.environment,
+			Some(EnvironmentRef { sensor: ENV, start: T0 + 15_000, root: [2; 32] })
 		);
+		assert_noop!(attach(MANUFACTURER, 0, 15_000), Error::<Test>::EnvironmentSet);
+
+		// Given with the step, it is checked the same way, root included.
+		let with_env = |root, start| StepInput {
+			environment: Some(EnvironmentRef { sensor: ENV, start: T0 + start, root }),
+			..step(MILL, "mill", 10_000, 20_000)
+		};
+		let rec = |s| Provenance::record_step(RuntimeOrigin::signed(MANUFACTURER), p, s);
+		assert_noop!(rec(with_env([9; 32], 15_000)), Error::<Test>::EnvironmentNotAnchored);
+		assert_noop!(rec(with_env([1; 32], 0)), Error::<Test>::EnvironmentNotCovering);
+		assert_ok!(rec(with_env([2; 32], 15_000)));
 	});
 }
 

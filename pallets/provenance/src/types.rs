@@ -158,8 +158,34 @@ pub struct StepInput<AccountId> {
 	pub params: StepParams,
 	/// Its result.
 	pub result: StepResult,
-	/// The machine's telemetry window covering it, if anchored already.
-	pub environment: Option<TelemetryRef>,
+	/// The environment it ran in: an anchored telemetry window overlapping it.
+	pub environment: Option<EnvironmentRef<AccountId>>,
+}
+
+/// An anchored telemetry window a step ran in: whose, where it starts, and its Merkle root.
+#[derive(
+	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
+)]
+pub struct EnvironmentRef<AccountId> {
+	/// The machine whose window it is: the environment sensor or the step's machine.
+	pub sensor: AccountId,
+	/// The window's start, ms since the Unix epoch.
+	pub start: Moment,
+	/// The window's Merkle root, as anchored.
+	pub root: TelemetryRef,
+}
+
+/// The anchored telemetry windows (pallet-telemetry), which step environments must refer to.
+pub trait EnvironmentAnchors<AccountId> {
+	/// The end and Merkle root of `sensor`'s anchored window starting at `start`.
+	fn window(sensor: &AccountId, start: Moment) -> Option<(Moment, TelemetryRef)>;
+}
+
+/// No telemetry: no environment can be referred to.
+impl<AccountId> EnvironmentAnchors<AccountId> for () {
+	fn window(_: &AccountId, _: Moment) -> Option<(Moment, TelemetryRef)> {
+		None
+	}
 }
 
 /// A recorded process step.
@@ -366,4 +392,6 @@ pub trait BenchmarkHelper<AccountId> {
 	fn actor(who: &AccountId, role: pallet_actors::Role);
 	/// Gives `who` enough funds for any number of deposits a benchmark needs.
 	fn fund(who: &AccountId);
+	/// Anchors a telemetry window of `sensor` from `start` to `end`; returns its root.
+	fn environment(sensor: &AccountId, start: Moment, end: Moment) -> TelemetryRef;
 }

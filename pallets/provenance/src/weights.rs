@@ -59,7 +59,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::NextLotId` (r:1 w:1)
 	/// Proof: `Provenance::NextLotId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -67,9 +67,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Provenance::Lots` (r:0 w:1)
 	/// Proof: `Provenance::Lots` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	fn register_lot() -> Weight {
-		// Proof size: measured `519`, estimated `3658` bytes.
-		// Minimum execution time: 96_420_000 ps.
-		Weight::from_parts(160_720_000, 3658)
+		// Proof size: measured `677`, estimated `3712` bytes.
+		// Minimum execution time: 100_337_000 ps.
+		Weight::from_parts(175_227_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -82,7 +82,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Did::CreatedCount` (r:1 w:1)
 	/// Proof: `Did::CreatedCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -95,10 +95,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Did::Dids` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	/// Component `l` ranges over `[0, 8]`.
 	fn create_product(l: u32, ) -> Weight {
-		// Proof size: measured `799 + l * 53`, estimated `3658 + l * 2696` bytes.
-		// Minimum execution time: 166_230_000 ps.
-		Weight::from_parts(270_273_195, 3658)
-			.saturating_add(Weight::from_parts(25_081_507, 0).saturating_mul(l.into()))
+		// Proof size: measured `1073 + l * 53`, estimated `3712 + l * 2696` bytes.
+		// Minimum execution time: 172_062_000 ps.
+		Weight::from_parts(308_455_523, 3712)
+			.saturating_add(Weight::from_parts(13_961_298, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -119,6 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Credentials::Anchors` (`max_values`: None, `max_size`: Some(1004), added: 3479, mode: `MaxEncodedLen`)
 	/// Storage: `Credentials::StatusLists` (r:2 w:0)
 	/// Proof: `Credentials::StatusLists` (`max_values`: None, `max_size`: Some(16445), added: 18920, mode: `MaxEncodedLen`)
+	/// Storage: `Telemetry::Windows` (r:1 w:0)
+	/// Proof: `Telemetry::Windows` (`max_values`: None, `max_size`: Some(865), added: 3340, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::MachineRecalls` (r:1 w:0)
 	/// Proof: `Provenance::MachineRecalls` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::Recalls` (r:1 w:1)
@@ -126,35 +128,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Provenance::MachineSteps` (r:0 w:1)
 	/// Proof: `Provenance::MachineSteps` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::Steps` (r:0 w:1)
-	/// Proof: `Provenance::Steps` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
+	/// Proof: `Provenance::Steps` (`max_values`: None, `max_size`: Some(592), added: 3067, mode: `MaxEncodedLen`)
 	fn record_step() -> Weight {
-		// Proof size: measured `2357`, estimated `38830` bytes.
-		// Minimum execution time: 123_260_000 ps.
-		Weight::from_parts(213_669_000, 38830)
-			.saturating_add(T::DbWeight::get().reads(10))
+		// Proof size: measured `3248`, estimated `38830` bytes.
+		// Minimum execution time: 144_520_000 ps.
+		Weight::from_parts(254_165_000, 38830)
+			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
 	/// Storage: `Provenance::Products` (r:1 w:0)
 	/// Proof: `Provenance::Products` (`max_values`: None, `max_size`: Some(396), added: 2871, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::Steps` (r:1 w:1)
-	/// Proof: `Provenance::Steps` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
+	/// Proof: `Provenance::Steps` (`max_values`: None, `max_size`: Some(592), added: 3067, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Did::Delegates` (r:1 w:0)
 	/// Proof: `Did::Delegates` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
+	/// Storage: `Telemetry::Windows` (r:1 w:0)
+	/// Proof: `Telemetry::Windows` (`max_values`: None, `max_size`: Some(865), added: 3340, mode: `MaxEncodedLen`)
 	fn attach_environment() -> Weight {
-		// Proof size: measured `1200`, estimated `4017` bytes.
-		// Minimum execution time: 52_558_000 ps.
-		Weight::from_parts(96_892_000, 4017)
-			.saturating_add(T::DbWeight::get().reads(4))
+		// Proof size: measured `1625`, estimated `4330` bytes.
+		// Minimum execution time: 69_199_000 ps.
+		Weight::from_parts(118_952_000, 4330)
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Provenance::Products` (r:1 w:1)
 	/// Proof: `Provenance::Products` (`max_values`: None, `max_size`: Some(396), added: 2871, mode: `MaxEncodedLen`)
 	fn finish() -> Weight {
-		// Proof size: measured `331`, estimated `3861` bytes.
-		// Minimum execution time: 24_766_000 ps.
-		Weight::from_parts(43_842_000, 3861)
+		// Proof size: measured `369`, estimated `3861` bytes.
+		// Minimum execution time: 24_806_000 ps.
+		Weight::from_parts(48_671_000, 3861)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -163,9 +167,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Provenance::Components` (r:0 w:1)
 	/// Proof: `Provenance::Components` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn add_component() -> Weight {
-		// Proof size: measured `606`, estimated `6732` bytes.
-		// Minimum execution time: 35_186_000 ps.
-		Weight::from_parts(54_382_000, 6732)
+		// Proof size: measured `644`, estimated `6732` bytes.
+		// Minimum execution time: 36_418_000 ps.
+		Weight::from_parts(64_390_000, 6732)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -174,9 +178,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Actors::ActorOf` (r:1 w:0)
 	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn offer_custody() -> Weight {
-		// Proof size: measured `773`, estimated `3861` bytes.
-		// Minimum execution time: 44_473_000 ps.
-		Weight::from_parts(65_252_000, 3861)
+		// Proof size: measured `878`, estimated `3861` bytes.
+		// Minimum execution time: 36_048_000 ps.
+		Weight::from_parts(55_393_000, 3861)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -187,18 +191,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Provenance::Custody` (r:0 w:1)
 	/// Proof: `Provenance::Custody` (`max_values`: None, `max_size`: Some(136), added: 2611, mode: `MaxEncodedLen`)
 	fn accept_custody() -> Weight {
-		// Proof size: measured `370`, estimated `3861` bytes.
-		// Minimum execution time: 37_300_000 ps.
-		Weight::from_parts(42_760_000, 3861)
+		// Proof size: measured `408`, estimated `3861` bytes.
+		// Minimum execution time: 39_825_000 ps.
+		Weight::from_parts(60_453_000, 3861)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `Provenance::Products` (r:1 w:1)
 	/// Proof: `Provenance::Products` (`max_values`: None, `max_size`: Some(396), added: 2871, mode: `MaxEncodedLen`)
 	fn withdraw_offer() -> Weight {
-		// Proof size: measured `364`, estimated `3861` bytes.
-		// Minimum execution time: 23_283_000 ps.
-		Weight::from_parts(32_110_000, 3861)
+		// Proof size: measured `402`, estimated `3861` bytes.
+		// Minimum execution time: 23_685_000 ps.
+		Weight::from_parts(33_673_000, 3861)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -213,9 +217,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Provenance::ProductCredentials` (r:1 w:1)
 	/// Proof: `Provenance::ProductCredentials` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
 	fn attach_credential() -> Weight {
-		// Proof size: measured `574`, estimated `38830` bytes.
-		// Minimum execution time: 57_638_000 ps.
-		Weight::from_parts(72_745_000, 38830)
+		// Proof size: measured `819`, estimated `38830` bytes.
+		// Minimum execution time: 63_970_000 ps.
+		Weight::from_parts(108_754_000, 38830)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -230,9 +234,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Provenance::Recalls` (r:0 w:1)
 	/// Proof: `Provenance::Recalls` (`max_values`: None, `max_size`: Some(241), added: 2716, mode: `MaxEncodedLen`)
 	fn recall_lot() -> Weight {
-		// Proof size: measured `285`, estimated `6206` bytes.
-		// Minimum execution time: 38_753_000 ps.
-		Weight::from_parts(54_171_000, 6206)
+		// Proof size: measured `323`, estimated `6206` bytes.
+		// Minimum execution time: 41_818_000 ps.
+		Weight::from_parts(67_707_000, 6206)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -249,9 +253,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Provenance::Recalls` (r:0 w:1)
 	/// Proof: `Provenance::Recalls` (`max_values`: None, `max_size`: Some(241), added: 2716, mode: `MaxEncodedLen`)
 	fn recall_machine_range() -> Weight {
-		// Proof size: measured `668`, estimated `6206` bytes.
-		// Minimum execution time: 51_617_000 ps.
-		Weight::from_parts(65_794_000, 6206)
+		// Proof size: measured `859`, estimated `6206` bytes.
+		// Minimum execution time: 54_993_000 ps.
+		Weight::from_parts(84_889_000, 6206)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -265,10 +269,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Provenance::Products` (`max_values`: None, `max_size`: Some(396), added: 2871, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 100]`.
 	fn process_recalls(n: u32, ) -> Weight {
-		// Proof size: measured `63 + n * 332`, estimated `6206 + n * 2785` bytes.
-		// Minimum execution time: 6_883_000 ps.
-		Weight::from_parts(210_388_024, 6206)
-			.saturating_add(Weight::from_parts(30_044_357, 0).saturating_mul(n.into()))
+		// Proof size: measured `89 + n * 332`, estimated `6206 + n * 2785` bytes.
+		// Minimum execution time: 12_483_000 ps.
+		Weight::from_parts(89_808_941, 6206)
+			.saturating_add(Weight::from_parts(26_681_817, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -280,13 +284,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_lot() -> Weight {
-		Weight::from_parts(160_720_000, 3658)
+		Weight::from_parts(175_227_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn create_product(l: u32, ) -> Weight {
-		Weight::from_parts(270_273_195, 3658)
-			.saturating_add(Weight::from_parts(25_081_507, 0).saturating_mul(l.into()))
+		Weight::from_parts(308_455_523, 3712)
+			.saturating_add(Weight::from_parts(13_961_298, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(ParityDbWeight::get().writes(6))
@@ -294,58 +298,58 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2696).saturating_mul(l.into()))
 	}
 	fn record_step() -> Weight {
-		Weight::from_parts(213_669_000, 38830)
-			.saturating_add(ParityDbWeight::get().reads(10))
+		Weight::from_parts(254_165_000, 38830)
+			.saturating_add(ParityDbWeight::get().reads(11))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn attach_environment() -> Weight {
-		Weight::from_parts(96_892_000, 4017)
-			.saturating_add(ParityDbWeight::get().reads(4))
+		Weight::from_parts(118_952_000, 4330)
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn finish() -> Weight {
-		Weight::from_parts(43_842_000, 3861)
+		Weight::from_parts(48_671_000, 3861)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn add_component() -> Weight {
-		Weight::from_parts(54_382_000, 6732)
+		Weight::from_parts(64_390_000, 6732)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn offer_custody() -> Weight {
-		Weight::from_parts(65_252_000, 3861)
+		Weight::from_parts(55_393_000, 3861)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn accept_custody() -> Weight {
-		Weight::from_parts(42_760_000, 3861)
+		Weight::from_parts(60_453_000, 3861)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn withdraw_offer() -> Weight {
-		Weight::from_parts(32_110_000, 3861)
+		Weight::from_parts(33_673_000, 3861)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn attach_credential() -> Weight {
-		Weight::from_parts(72_745_000, 38830)
+		Weight::from_parts(108_754_000, 38830)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn recall_lot() -> Weight {
-		Weight::from_parts(54_171_000, 6206)
+		Weight::from_parts(67_707_000, 6206)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn recall_machine_range() -> Weight {
-		Weight::from_parts(65_794_000, 6206)
+		Weight::from_parts(84_889_000, 6206)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn process_recalls(n: u32, ) -> Weight {
-		Weight::from_parts(210_388_024, 6206)
-			.saturating_add(Weight::from_parts(30_044_357, 0).saturating_mul(n.into()))
+		Weight::from_parts(89_808_941, 6206)
+			.saturating_add(Weight::from_parts(26_681_817, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))

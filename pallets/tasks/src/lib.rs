@@ -290,6 +290,10 @@ pub mod pallet {
 		EmptyRecipe,
 		/// The rewards of all steps overflow.
 		Overflow,
+		/// A capability or parameters too long for a task.
+		BadInput,
+		/// The machine cannot go into maintenance (unknown, offline, retired or already there).
+		MachineUnavailable,
 	}
 
 	#[pallet::hooks]
@@ -630,7 +634,7 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		pub(crate) fn now() -> Moment {
-			pallet_did::now_ms::<T::Time>()
+			pallet_did::now_ms::<T, T::Time>()
 		}
 
 		pub(crate) fn stamp() -> Stamp<BlockNumberFor<T>> {
@@ -693,7 +697,7 @@ pub mod pallet {
 		/// Creates a task (holding its reward unless an order holds it already), schedules its
 		/// deadline and, if asked, assigns it or queues it for a machine.
 		#[allow(clippy::too_many_arguments)]
-		fn new_task(
+		pub(crate) fn new_task(
 			requester: T::AccountId,
 			capability: CapabilityKey,
 			params: StepParams,
@@ -977,5 +981,41 @@ pub mod pallet {
 			Orders::<T>::insert(order, o);
 			Self::deposit_event(Event::OrderFailed { order, step });
 		}
+	}
+}
+
+impl<T: Config> MaintenanceRequest<T::AccountId, BalanceOf<T>, BlockNumberOf<T>> for Pallet<T> {
+	fn open_maintenance(
+		machine: &T::AccountId,
+		payer: &T::AccountId,
+		capability: &[u8],
+		reward: BalanceOf<T>,
+		blocks: BlockNumberOf<T>,
+	) -> Result<TaskId, sp_runtime::DispatchError> {
+		use frame_support::traits::Get;
+		use sp_runtime::traits::{Saturating, Zero};
+		frame_support::storage::with_storage_layer(|| {
+			let capability =
+				CapabilityKey::try_from(capability.to_vec()).map_err(|_| Error::<T>::BadInput)?;
+			let params =
+				StepParams::try_from(machine.encode()).map_err(|_| Error::<T>::BadInput)?;
+			frame_support::ensure!(
+				!blocks.is_zero() && blocks <= T::MaxDeadline::get(),
+				Error::<T>::InvalidDeadline
+			);
+			T::Machines::enter_maintenance(machine).map_err(|_| Error::<T>::MachineUnavailable)?;
+			let deadline = frame_system::Pallet::<T>::block_number().saturating_add(blocks);
+			Self::new_task(
+				payer.clone(),
+				capability,
+				params,
+				None,
+				None,
+				reward,
+				deadline,
+				true,
+				None,
+			)
+		})
 	}
 }

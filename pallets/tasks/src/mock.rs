@@ -161,16 +161,27 @@ impl MachineRegistry<u64> for MockMachines {
 	fn finish_task(machine: &u64, task: TaskId, success: bool) -> Result<(), ()> {
 		with_machines(|ms| {
 			let m = ms.get_mut(machine).ok_or(())?;
-			if m.status != MachineStatus::Busy(task) {
+			if m.status == MachineStatus::Busy(task) {
+				m.status = MachineStatus::Idle;
+				m.idle_since = Timestamp::get();
+			} else if m.status != MachineStatus::Maintenance {
 				return Err(());
 			}
-			m.status = MachineStatus::Idle;
-			m.idle_since = Timestamp::get();
 			if success {
 				m.completed += 1;
 			} else {
 				m.failed += 1;
 			}
+			Ok(())
+		})
+	}
+	fn enter_maintenance(machine: &u64) -> Result<(), ()> {
+		with_machines(|ms| {
+			let m = ms.get_mut(machine).ok_or(())?;
+			if !matches!(m.status, MachineStatus::Idle | MachineStatus::Busy(_)) {
+				return Err(());
+			}
+			m.status = MachineStatus::Maintenance;
 			Ok(())
 		})
 	}

@@ -194,6 +194,21 @@ pub struct Order<AccountId, Balance, BlockNumber> {
 	pub remaining: Balance,
 }
 
+/// How another pallet (telemetry rules) takes a machine out of service for maintenance.
+pub trait MaintenanceRequest<AccountId, Balance, BlockNumber> {
+	/// Puts `machine` into maintenance and opens a task for `capability` (its parameters name
+	/// the machine: its SCALE-encoded account) requested by `payer`, who pays `reward` (held in
+	/// escrow from its free balance) if a capable machine completes it within `blocks`. The
+	/// chain assigns it. Returns the task, or why nothing changed.
+	fn open_maintenance(
+		machine: &AccountId,
+		payer: &AccountId,
+		capability: &[u8],
+		reward: Balance,
+		blocks: BlockNumber,
+	) -> Result<TaskId, sp_runtime::DispatchError>;
+}
+
 /// Sets up what benchmarks need from other pallets.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {

@@ -407,6 +407,8 @@ impl pallet_provenance::Config for Runtime {
 	type Machines = Machines;
 	type Credentials = Credentials;
 	type Actors = Actors;
+	/// Step environments are windows anchored in pallet-telemetry.
+	type Environment = Telemetry;
 	type ProductDeposit = ProductDeposit;
 	type LotDeposit = LotDeposit;
 	type MaxSteps = ConstU32<1000>;
@@ -476,6 +478,27 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 		use frame_support::traits::fungible::Mutate;
 		let _ = Balances::set_balance(who, 1_000_000 * UNIT);
 	}
+
+	fn environment(
+		sensor: &AccountId,
+		start: pallet_provenance::Moment,
+		end: pallet_provenance::Moment,
+	) -> pallet_provenance::TelemetryRef {
+		let root = [7u8; 32];
+		pallet_telemetry::Windows::<Runtime>::insert(
+			sensor,
+			pallet_telemetry::window_key(start),
+			pallet_telemetry::Window {
+				end,
+				root,
+				count: 1,
+				metrics: Default::default(),
+				gateway: sensor.clone(),
+				anchored: pallet_did::Stamp { block: 0, time: 0 },
+			},
+		);
+		root
+	}
 }
 
 parameter_types! {
@@ -533,5 +556,142 @@ impl pallet_tasks::BenchmarkHelper<AccountId> for TasksBenchmarkHelper {
 	fn actor(who: &AccountId, role: pallet_actors::Role) {
 		use pallet_provenance::BenchmarkHelper as _;
 		ProvenanceBenchmarkHelper::actor(who, role)
+	}
+}
+
+parameter_types! {
+	/// Held for a telemetry rule, besides its maintenance reward.
+	pub const TelemetryRuleDeposit: Balance = 100 * MILLI_UNIT;
+	/// A window covers at most 10 minutes.
+	pub const MaxWindowLength: u64 = 10 * 60_000;
+	/// A window may end at most 30 s after the chain's clock (gateway clocks drift).
+	pub const MaxClockSkew: u64 = 30_000;
+	/// A maintenance task may take an hour.
+	pub const MaintenanceBlocks: BlockNumber = HOURS;
+}
+
+impl pallet_telemetry::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Time = Timestamp;
+	type Dids = Did;
+	type Machines = Machines;
+	/// A rule that fires opens a maintenance task in pallet-tasks.
+	type Maintenance = Tasks;
+	type RuleDeposit = TelemetryRuleDeposit;
+	type MaxRules = ConstU32<8>;
+	type MaxStreak = ConstU8<16>;
+	type MaxWindowLength = MaxWindowLength;
+	type MaxClockSkew = MaxClockSkew;
+	type MaintenanceBlocks = MaintenanceBlocks;
+	type WeightInfo = pallet_telemetry::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TelemetryBenchmarkHelper;
+}
+
+/// Registers machines, gateways and funds directly in storage, for the telemetry pallet's
+/// benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TelemetryBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_telemetry::BenchmarkHelper<AccountId> for TelemetryBenchmarkHelper {
+	fn machine(owner: &AccountId, machine: &AccountId) {
+		use pallet_provenance::BenchmarkHelper as _;
+		ProvenanceBenchmarkHelper::machine(owner, machine, b"mill")
+	}
+
+	fn make_gateway(machine: &AccountId, gateway: &AccountId) {
+		use pallet_provenance::BenchmarkHelper as _;
+		ProvenanceBenchmarkHelper::make_gateway(machine, gateway)
+	}
+
+	fn fund(who: &AccountId) {
+		use pallet_provenance::BenchmarkHelper as _;
+		ProvenanceBenchmarkHelper::fund(who)
+	}
+}
+
+/// The calls a factory gateway may have its offchain worker sign: anchoring telemetry,
+/// reporting on its machines' tasks and status, linking steps to telemetry, placing orders.
+pub struct GatewayCalls;
+impl frame_support::traits::Contains<RuntimeCall> for GatewayCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::Telemetry(pallet_telemetry::Call::anchor_window { .. })
+				| RuntimeCall::Tasks(
+					pallet_tasks::Call::start_task { .. }
+						| pallet_tasks::Call::complete_task { .. }
+						| pallet_tasks::Call::fail_task { .. }
+						| pallet_tasks::Call::place_order { .. }
+				) | RuntimeCall::Provenance(pallet_provenance::Call::attach_environment { .. })
+				| RuntimeCall::Machines(pallet_machines::Call::set_status { .. })
+		)
+	}
+}
+
+impl pallet_gateway::Config for Runtime {
+	type AuthorityId = pallet_gateway::crypto::GatewayAuthId;
+	type GatewayCalls = GatewayCalls;
+	/// Resubmitted after 10 blocks (20 s) unless seen finalized by then.
+	type RetryAfter = ConstU32<10>;
+	type MaxAttempts = ConstU32<5>;
+	type MaxPerBlock = ConstU32<64>;
+}
+
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <Signature as sp_runtime::traits::Verify>::Signer;
+	type Signature = Signature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	/// Builds a transaction as wallets do: mortal for ~68 minutes from the parent block, no
+	/// tip, signed by the offchain worker's key.
+	fn create_signed_transaction<
+		A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		public: <Signature as sp_runtime::traits::Verify>::Signer,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<UncheckedExtrinsic> {
+		use codec::Encode;
+		use frame_support::traits::Get;
+		use sp_runtime::{
+			generic::Era,
+			traits::{SaturatedConversion, StaticLookup},
+		};
+		let period = <<Runtime as frame_system::Config>::BlockHashCount as Get<BlockNumber>>::get()
+			.checked_next_power_of_two()
+			.map(|c| c / 2)
+			.unwrap_or(2) as u64;
+		let current = System::block_number().saturated_into::<u64>().saturating_sub(1);
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::mortal(period, current)),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let raw = SignedPayload::new(call, extension).ok()?;
+		let signature = raw.using_encoded(|payload| A::sign(payload, public))?;
+		let (call, extension, _) = raw.deconstruct();
+		let address = <Runtime as frame_system::Config>::Lookup::unlookup(account);
+		Some(UncheckedExtrinsic::new_signed(call, address, signature, extension))
 	}
 }

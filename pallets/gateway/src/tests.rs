@@ -1,0 +1,148 @@
+//! Unit tests of the gateway pallet: the worker signs queued calls with the named key, only
+//! allowed ones, retries on schedule and gives up.
+
+use crate::{mock::*, *};
+use codec::{Decode, Encode};
+use sp_core::offchain::{
+	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
+	OffchainDbExt, OffchainStorage, OffchainWorkerExt, TransactionPoolExt,
+};
+use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+use std::sync::Arc;
+
+struct Env {
+	ext: sp_io::TestExternalities,
+	pool: Arc<parking_lot::RwLock<PoolState>>,
+	offchain: Arc<parking_lot::RwLock<sp_core::offchain::testing::OffchainState>>,
+	gateway: [u8; 32],
+}
+
+fn env() -> Env {
+	let (offchain, offchain_state) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	let gateway = keystore.sr25519_generate_new(KEY_TYPE, Some("//Gateway")).unwrap().0;
+	let mut ext = new_test_ext();
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(Arc::new(keystore)));
+	Env { ext, pool: pool_state, offchain: offchain_state, gateway }
+}
+
+fn remark(n: u8) -> RuntimeCall {
+	RuntimeCall::System(frame_system::Call::remark { remark: vec![n] })
+}
+
+impl Env {
+	/// Queues `entries` as the node does (tests' offchain DB has an empty prefix).
+	fn queue(&self, entries: &[(u64, Entry)]) {
+		let mut state = self.offchain.write();
+		let ids: Vec<u64> = entries.iter().map(|(id, _)| *id).collect();
+		state.persistent_storage.set(b"", QUEUE_KEY, &ids.encode());
+		for (id, e) in entries {
+			state.persistent_storage.set(b"", &entry_key(*id), &e.encode());
+		}
+	}
+	fn tried(&self, id: u64) -> Option<Tried> {
+		OffchainStorage::get(&self.offchain.read().persistent_storage, b"", &tried_key(id))
+			.map(|raw| Tried::decode(&mut &raw[..]).unwrap())
+	}
+	fn submitted(&self) -> Vec<(u64, RuntimeCall)> {
+		self.pool
+			.write()
+			.transactions
+			.drain(..)
+			.map(|raw| {
+				let xt = Extrinsic::decode(&mut &raw[..]).unwrap();
+				let sp_runtime::generic::Preamble::Signed(nonce, (), ()) = xt.preamble else {
+					panic!("a signed transaction")
+				};
+				(nonce, xt.function)
+			})
+			.collect()
+	}
+	fn run(&mut self, block: u64) -> u32 {
+		self.ext.execute_with(|| Gateway::process_queue(block))
+	}
+}
+
+#[test]
+fn queued_calls_are_signed_by_their_gateway_with_consecutive_nonces() {
+	let mut env = env();
+	let g = env.gateway;
+	env.queue(&[
+		(1, Entry { signer: g, call: remark(1).encode() }),
+		(2, Entry { signer: g, call: remark(2).encode() }),
+	]);
+	assert_eq!(env.run(10), 2);
+	assert_eq!(env.submitted(), vec![(0, remark(1)), (1, remark(2))]);
+	assert_eq!(env.tried(1), Some(Tried { at: 10, attempts: 1, refused: None }));
+	// Not again before RetryAfter (3) blocks, then once more, then given up.
+	assert_eq!(env.run(12), 0);
+	assert_eq!(env.run(13), 2);
+	assert_eq!(env.tried(2), Some(Tried { at: 13, attempts: 2, refused: None }));
+	assert_eq!(env.run(16), 0);
+	assert_eq!(env.tried(2).unwrap().refused, Some(Refusal::GaveUp));
+	assert!(env.submitted().len() == 2, "the retry, nothing after giving up");
+}
+
+#[test]
+fn only_allowed_decodable_calls_with_a_known_key_are_signed() {
+	let mut env = env();
+	let g = env.gateway;
+	let not_allowed = RuntimeCall::System(frame_system::Call::set_heap_pages { pages: 1 });
+	env.queue(&[
+		(1, Entry { signer: g, call: not_allowed.encode() }),
+		(2, Entry { signer: g, call: vec![0xff, 0xff, 0xff] }),
+		(3, Entry { signer: [9; 32], call: remark(3).encode() }),
+		(4, Entry { signer: g, call: remark(4).encode() }),
+	]);
+	assert_eq!(env.run(1), 1);
+	assert_eq!(env.submitted(), vec![(0, remark(4))]);
+	assert_eq!(env.tried(1).unwrap().refused, Some(Refusal::NotAllowed));
+	assert_eq!(env.tried(2).unwrap().refused, Some(Refusal::Undecodable));
+	// An unknown key is waited for, not refused.
+	assert_eq!(env.tried(3), Some(Tried { at: 1, attempts: 1, refused: None }));
+}
+
+#[test]
+fn at_most_max_per_block_and_removed_entries_are_skipped() {
+	let mut env = env();
+	let g = env.gateway;
+	let entries: Vec<(u64, Entry)> = (1..=5)
+		.map(|i| (i, Entry { signer: g, call: remark(i as u8).encode() }))
+		.collect();
+	env.queue(&entries);
+	// The node removed entry 2 (seen on chain) but its id is still queued.
+	env.offchain.write().persistent_storage.remove(b"", &entry_key(2));
+	assert_eq!(env.run(1), 3);
+	let calls: Vec<RuntimeCall> = env.submitted().into_iter().map(|(_, c)| c).collect();
+	assert_eq!(calls, vec![remark(1), remark(3), remark(4)]);
+	assert_eq!(env.run(2), 1, "the rest next block");
+	assert_eq!(env.submitted()[0].1, remark(5));
+}
+
+#[test]
+fn genesis_calls_are_dispatched_as_their_signers_and_failures_stop_the_genesis() {
+	use sp_runtime::BuildStorage;
+	let who = sp_core::sr25519::Public::from_raw([1; 32]);
+	let build = |call: Vec<u8>| {
+		std::panic::catch_unwind(|| {
+			RuntimeGenesisConfig {
+				system: Default::default(),
+				gateway: crate::GenesisConfig { calls: vec![(who, call)] },
+			}
+			.build_storage()
+		})
+		.map(|_| ())
+		.map_err(|e| e.downcast_ref::<String>().cloned().unwrap_or_default())
+	};
+	assert_eq!(build(remark(1).encode()), Ok(()));
+	// Root-only, dispatched as a signed account: refused, and the genesis with it.
+	let root_only = RuntimeCall::System(frame_system::Call::set_heap_pages { pages: 1 });
+	let err = build(root_only.encode()).unwrap_err();
+	assert!(err.contains("genesis call 0 failed: BadOrigin"), "{err}");
+	let err = build(vec![0xff]).unwrap_err();
+	assert!(err.contains("not a call of this runtime"), "{err}");
+}

@@ -1,0 +1,503 @@
+//! # Telemetry pallet: machine readings anchored on chain, and rules that call for maintenance
+//!
+//! - **Windows** ([`Pallet::anchor_window`]): the node keeps a machine's raw readings off chain
+//!   and closes them into windows; the machine's gateway (an authentication delegate of the
+//!   machine's DID, whose key sits in the node's keystore — not a shared admin key) anchors
+//!   each closed window: the [`merkle`] root of its readings and count/min/max/mean per
+//!   metric. Windows of a machine follow each other without overlap, so a window cannot be
+//!   anchored twice or rewritten. Any raw reading can later be proven to be in an anchored
+//!   window with its Merkle proof.
+//! - **Rules** ([`Pallet::set_rule`]): a machine's owner watches a metric, e.g. temperature
+//!   above 80 °C in 3 consecutive windows. The rule holds a deposit and the maintenance reward.
+//!   When the streak is reached the machine goes into `Maintenance` and a maintenance task for
+//!   the rule's capability is opened with the reward in escrow and assigned by the chain
+//!   (pallet-tasks' [`MaintenanceRequest`]). The reward for the next time is held again at
+//!   once; if the owner cannot pay it the rule is disarmed until set again.
+//! - Every change has an event; windows and rules are bounded (16 metrics per window,
+//!   `MaxRules` per machine).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod merkle;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+use frame_support::traits::fungible;
+use pallet_did::{DelegateType, DidAuthority};
+use pallet_machines::{MachineRegistry, MachineStatus};
+use pallet_tasks::MaintenanceRequest;
+
+/// A balance of the deposit currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+type AccountOf<T> = <T as frame_system::Config>::AccountId;
+type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+/// An anchored window of this runtime.
+pub type WindowOf<T> = Window<AccountOf<T>, BlockNumberOf<T>>;
+/// A rule of this runtime.
+pub type RuleOf<T> = Rule<AccountOf<T>, BalanceOf<T>>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible::MutateHold, tokens::Precision},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::{Saturating, Zero};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency deposits and rewards are held in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// The chain's clock.
+		type Time: frame_support::traits::UnixTime;
+		/// Gateways are authentication delegates of their machines' DIDs.
+		type Dids: DidAuthority<Self::AccountId>;
+		/// The machines: status and owners.
+		type Machines: MachineRegistry<Self::AccountId>;
+		/// Opens maintenance tasks.
+		type Maintenance: MaintenanceRequest<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+		/// The deposit held for a rule (besides its reward).
+		#[pallet::constant]
+		type RuleDeposit: Get<BalanceOf<Self>>;
+		/// The most rules per machine.
+		#[pallet::constant]
+		type MaxRules: Get<u32>;
+		/// The most consecutive windows a rule may ask for.
+		#[pallet::constant]
+		type MaxStreak: Get<u8>;
+		/// The longest window, in ms.
+		#[pallet::constant]
+		type MaxWindowLength: Get<Moment>;
+		/// How far a window's end may lie ahead of the chain's clock, in ms.
+		#[pallet::constant]
+		type MaxClockSkew: Get<Moment>;
+		/// How many blocks a maintenance task may take.
+		#[pallet::constant]
+		type MaintenanceBlocks: Get<BlockNumberFor<Self>>;
+		/// Weights from this pallet's benchmarks.
+		type WeightInfo: WeightInfo;
+		/// Sets up machines, gateways and funds in benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A rule's deposit and its maintenance reward.
+		Rule,
+	}
+
+	/// Anchored windows by machine and start: the start's big-endian ms under the identity
+	/// hasher, so a machine's windows are stored in time order (see [`window_key`]).
+	#[pallet::storage]
+	pub type Windows<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, WindowKey, WindowOf<T>>;
+
+	/// Where each machine's latest anchored window ends (ms): the next must start there or
+	/// later.
+	#[pallet::storage]
+	pub type LastEnd<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Moment, ValueQuery>;
+
+	/// Each machine's rules.
+	#[pallet::storage]
+	pub type Rules<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<RuleOf<T>, T::MaxRules>,
+		ValueQuery,
+	>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A window of readings was anchored.
+		WindowAnchored {
+			machine: T::AccountId,
+			start: Moment,
+			end: Moment,
+			root: Hash,
+			count: u32,
+			gateway: T::AccountId,
+		},
+		/// A rule was set (or replaced the one on the same metric and side).
+		RuleSet { machine: T::AccountId, rule: RuleInput<BalanceOf<T>> },
+		/// A rule was removed and its holds released.
+		RuleRemoved { machine: T::AccountId, metric: MetricKey, comparison: Comparison },
+		/// A window breached a rule.
+		ThresholdBreached {
+			machine: T::AccountId,
+			metric: MetricKey,
+			comparison: Comparison,
+			value: Value,
+			streak: u8,
+		},
+		/// A rule took the machine into maintenance and opened a maintenance task.
+		MaintenanceOpened { machine: T::AccountId, metric: MetricKey, task: TaskId },
+		/// A rule's streak was reached but no maintenance task could be opened.
+		MaintenanceNotOpened { machine: T::AccountId, metric: MetricKey, error: DispatchError },
+		/// A rule fired and its owner could not hold the next reward: it stays, disarmed.
+		RuleDisarmed { machine: T::AccountId, metric: MetricKey, comparison: Comparison },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The machine is not registered.
+		UnknownMachine,
+		/// The machine is retired.
+		Retired,
+		/// The caller is neither the machine nor its gateway.
+		NotGateway,
+		/// The caller does not own the machine.
+		NotOwner,
+		/// The window is empty, reversed or longer than `MaxWindowLength`.
+		BadWindow,
+		/// The window ends too far in the future.
+		FutureWindow,
+		/// The window starts before the end of the machine's latest anchored window.
+		OverlapsAnchored,
+		/// The summary does not add up: metrics unsorted or repeated, counts not summing to the
+		/// window's count, or min ≤ mean ≤ max broken.
+		BadSummary,
+		/// A rule needs 1 ..= `MaxStreak` windows and a reward.
+		BadRule,
+		/// The machine has `MaxRules` rules.
+		TooManyRules,
+		/// No such rule.
+		UnknownRule,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Anchors a closed window of `machine`'s readings: its Merkle root and per-metric
+		/// summary. Only the machine or its gateway may; the window must not overlap one
+		/// already anchored and must not end more than `MaxClockSkew` after now. The machine's
+		/// rules are then evaluated against it.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::anchor_window(window.metrics.len() as u32, T::MaxRules::get()))]
+		pub fn anchor_window(
+			origin: OriginFor<T>,
+			machine: T::AccountId,
+			window: WindowInput,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			match T::Machines::status(&machine) {
+				None => return Err(Error::<T>::UnknownMachine.into()),
+				Some(MachineStatus::Retired) => return Err(Error::<T>::Retired.into()),
+				Some(_) => {},
+			}
+			ensure!(
+				who == machine
+					|| T::Dids::is_delegate(&machine, &who, DelegateType::Authentication),
+				Error::<T>::NotGateway
+			);
+			ensure!(
+				window.start < window.end && window.end - window.start <= T::MaxWindowLength::get(),
+				Error::<T>::BadWindow
+			);
+			let now = pallet_did::now_ms::<T, T::Time>();
+			ensure!(
+				window.end <= now.saturating_add(T::MaxClockSkew::get()),
+				Error::<T>::FutureWindow
+			);
+			ensure!(window.start >= LastEnd::<T>::get(&machine), Error::<T>::OverlapsAnchored);
+			Self::check_summary(&window)?;
+
+			let WindowInput { start, end, root, count, metrics } = window;
+			LastEnd::<T>::insert(&machine, end);
+			Self::deposit_event(Event::WindowAnchored {
+				machine: machine.clone(),
+				start,
+				end,
+				root,
+				count,
+				gateway: who.clone(),
+			});
+			let rules = Self::evaluate(&machine, &metrics);
+			let metric_count = metrics.len() as u32;
+			Windows::<T>::insert(
+				&machine,
+				window_key(start),
+				Window {
+					end,
+					root,
+					count,
+					metrics,
+					gateway: who,
+					anchored: pallet_did::stamp_now::<T, T::Time>(),
+				},
+			);
+			Ok(Some(T::WeightInfo::anchor_window(metric_count, rules)).into())
+		}
+
+		/// Sets a threshold rule on `machine` (its owner only), replacing the rule on the same
+		/// metric and side if there is one. Holds `RuleDeposit` plus the rule's reward.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_rule())]
+		pub fn set_rule(
+			origin: OriginFor<T>,
+			machine: T::AccountId,
+			rule: RuleInput<BalanceOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_owner(&who, &machine)?;
+			ensure!(
+				rule.windows >= 1 && rule.windows <= T::MaxStreak::get() && !rule.reward.is_zero(),
+				Error::<T>::BadRule
+			);
+			Rules::<T>::try_mutate(&machine, |rules| -> DispatchResult {
+				if let Some(i) = rules.iter().position(|r| Self::same(&r.rule, &rule)) {
+					let old = rules.remove(i);
+					Self::release(&old);
+				}
+				let deposit = T::RuleDeposit::get();
+				T::Currency::hold(
+					&HoldReason::Rule.into(),
+					&who,
+					deposit.saturating_add(rule.reward),
+				)?;
+				rules
+					.try_push(Rule {
+						rule: rule.clone(),
+						owner: who,
+						deposit,
+						armed: true,
+						streak: 0,
+						fired: 0,
+					})
+					.map_err(|_| Error::<T>::TooManyRules)?;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::RuleSet { machine, rule });
+			Ok(())
+		}
+
+		/// Removes `machine`'s rule on `metric` and `comparison` (the machine's owner or the
+		/// rule's owner) and releases what it holds.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::remove_rule())]
+		pub fn remove_rule(
+			origin: OriginFor<T>,
+			machine: T::AccountId,
+			metric: MetricKey,
+			comparison: Comparison,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Rules::<T>::try_mutate(&machine, |rules| -> DispatchResult {
+				let i = rules
+					.iter()
+					.position(|r| r.rule.metric == metric && r.rule.comparison == comparison)
+					.ok_or(Error::<T>::UnknownRule)?;
+				ensure!(
+					rules[i].owner == who || T::Machines::owner(&machine).as_ref() == Some(&who),
+					Error::<T>::NotOwner
+				);
+				let old = rules.remove(i);
+				Self::release(&old);
+				Ok(())
+			})?;
+			Self::deposit_event(Event::RuleRemoved { machine, metric, comparison });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn ensure_owner(who: &T::AccountId, machine: &T::AccountId) -> DispatchResult {
+			match T::Machines::status(machine) {
+				None => return Err(Error::<T>::UnknownMachine.into()),
+				Some(MachineStatus::Retired) => return Err(Error::<T>::Retired.into()),
+				Some(_) => {},
+			}
+			ensure!(T::Machines::owner(machine).as_ref() == Some(who), Error::<T>::NotOwner);
+			Ok(())
+		}
+
+		fn same(a: &RuleInput<BalanceOf<T>>, b: &RuleInput<BalanceOf<T>>) -> bool {
+			a.metric == b.metric && a.comparison == b.comparison
+		}
+
+		fn held(rule: &RuleOf<T>) -> BalanceOf<T> {
+			if rule.armed {
+				rule.deposit.saturating_add(rule.rule.reward)
+			} else {
+				rule.deposit
+			}
+		}
+
+		fn release(rule: &RuleOf<T>) {
+			let _ = T::Currency::release(
+				&HoldReason::Rule.into(),
+				&rule.owner,
+				Self::held(rule),
+				Precision::BestEffort,
+			);
+		}
+
+		/// Sorted unique metrics whose counts add up to `count`, each with min ≤ mean ≤ max.
+		fn check_summary(w: &WindowInput) -> DispatchResult {
+			let sorted = w.metrics.windows(2).all(|p| p[0].metric < p[1].metric);
+			let sane = w.metrics.iter().all(|m| m.count >= 1 && m.min <= m.mean && m.mean <= m.max);
+			let total = w.metrics.iter().try_fold(0u32, |acc, m| acc.checked_add(m.count));
+			ensure!(
+				w.count >= 1 && sorted && sane && total == Some(w.count),
+				Error::<T>::BadSummary
+			);
+			Ok(())
+		}
+
+		/// Applies a new window to `machine`'s rules; returns how many rules there are.
+		fn evaluate(machine: &T::AccountId, metrics: &Metrics) -> u32 {
+			let mut rules = Rules::<T>::get(machine);
+			if rules.is_empty() {
+				return 0;
+			}
+			for r in rules.iter_mut() {
+				let Some(m) = metrics.iter().find(|m| m.metric == r.rule.metric) else {
+					continue; // no readings of it: the streak neither grows nor breaks
+				};
+				let (value, breach) = match r.rule.comparison {
+					Comparison::Above => (m.max, m.max > r.rule.threshold),
+					Comparison::Below => (m.min, m.min < r.rule.threshold),
+				};
+				if !breach {
+					r.streak = 0;
+					continue;
+				}
+				r.streak = r.streak.saturating_add(1).min(r.rule.windows);
+				Self::deposit_event(Event::ThresholdBreached {
+					machine: machine.clone(),
+					metric: r.rule.metric.clone(),
+					comparison: r.rule.comparison,
+					value,
+					streak: r.streak,
+				});
+				let in_service =
+					!matches!(T::Machines::status(machine), Some(MachineStatus::Maintenance));
+				if r.streak >= r.rule.windows && r.armed && in_service {
+					Self::fire(machine, r);
+				}
+			}
+			let n = rules.len() as u32;
+			Rules::<T>::insert(machine, rules);
+			n
+		}
+
+		/// Moves the rule's held reward into a maintenance task's escrow and holds the next.
+		fn fire(machine: &T::AccountId, r: &mut RuleOf<T>) {
+			let reward = r.rule.reward;
+			let opened = frame_support::storage::with_storage_layer(|| {
+				T::Currency::release(&HoldReason::Rule.into(), &r.owner, reward, Precision::Exact)?;
+				T::Maintenance::open_maintenance(
+					machine,
+					&r.owner,
+					&r.rule.capability,
+					reward,
+					T::MaintenanceBlocks::get(),
+				)
+			});
+			let metric = r.rule.metric.clone();
+			match opened {
+				Ok(task) => {
+					r.streak = 0;
+					r.fired = r.fired.saturating_add(1);
+					Self::deposit_event(Event::MaintenanceOpened {
+						machine: machine.clone(),
+						metric: metric.clone(),
+						task,
+					});
+					if T::Currency::hold(&HoldReason::Rule.into(), &r.owner, reward).is_err() {
+						r.armed = false;
+						Self::deposit_event(Event::RuleDisarmed {
+							machine: machine.clone(),
+							metric,
+							comparison: r.rule.comparison,
+						});
+					}
+				},
+				Err(error) => {
+					Self::deposit_event(Event::MaintenanceNotOpened {
+						machine: machine.clone(),
+						metric,
+						error,
+					});
+				},
+			}
+		}
+	}
+}
+
+/// The storage key of a window starting at `start`: its big-endian ms.
+pub fn window_key(start: Moment) -> WindowKey {
+	start.to_be_bytes()
+}
+
+impl<T: Config> Pallet<T> {
+	/// `machine`'s window starting at `start`, if anchored.
+	pub fn window(machine: &T::AccountId, start: Moment) -> Option<WindowOf<T>> {
+		Windows::<T>::get(machine, window_key(start))
+	}
+
+	/// Up to `limit` (≤ 100) of `machine`'s windows starting at or after `from`, in time
+	/// order. Reads only those entries.
+	pub fn windows_from(
+		machine: &T::AccountId,
+		from: Moment,
+		limit: u32,
+	) -> alloc::vec::Vec<(Moment, WindowOf<T>)> {
+		let prefix = Windows::<T>::hashed_key_for(machine, window_key(from));
+		Windows::<T>::iter_prefix_from(machine, prefix)
+			.take(limit.min(100) as usize)
+			.map(|(k, w)| (Moment::from_be_bytes(k), w))
+			.collect()
+	}
+}
+
+/// Step environments in pallet-provenance refer to anchored windows.
+impl<T: Config> pallet_provenance::EnvironmentAnchors<T::AccountId> for Pallet<T> {
+	fn window(sensor: &T::AccountId, start: Moment) -> Option<(Moment, Hash)> {
+		Self::window(sensor, start).map(|w| (w.end, w.root))
+	}
+}
+
+sp_api::decl_runtime_apis! {
+	/// Anchored telemetry for auditors and the node's proof RPC.
+	pub trait TelemetryApi<AccountId, Balance, BlockNumber> where
+		AccountId: codec::Codec,
+		Balance: codec::Codec,
+		BlockNumber: codec::Codec,
+	{
+		/// `machine`'s window starting at `start`, if anchored.
+		fn window(machine: AccountId, start: Moment) -> Option<Window<AccountId, BlockNumber>>;
+		/// Up to `limit` (≤ 100) of `machine`'s anchored windows starting at or after `from`,
+		/// in start order.
+		fn windows(
+			machine: AccountId,
+			from: Moment,
+			limit: u32,
+		) -> alloc::vec::Vec<(Moment, Window<AccountId, BlockNumber>)>;
+		/// `machine`'s rules with their streaks.
+		fn rules(machine: AccountId) -> alloc::vec::Vec<Rule<AccountId, Balance>>;
+	}
+}
