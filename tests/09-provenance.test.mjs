@@ -92,9 +92,14 @@ test('provenance: lots, products, steps on several machines, custody, credential
   // Refusals: a capability the machine lacks; a stranger recording.
   await assert.rejects(signAndWait(api, api.tx.provenance.recordStep(p1, stepInput([p1, hbw, 'mill', 0, 1, '', { Ok: '' }], null)), alice), /provenance\.CapabilityNotValid/);
   await assert.rejects(signAndWait(api, api.tx.provenance.recordStep(p1, stepInput(plan[0], null)), eve), /provenance\.NotAuthorized/);
-  // The kiln's telemetry window is anchored later and attached to its step.
+  // The kiln's telemetry window is anchored later (by the kiln itself) and attached to its step:
+  // the chain checks that the window is anchored and overlaps the step.
   const env = u8aToHex(randomAsU8a(32));
-  await signAndWait(api, api.tx.provenance.attachEnvironment(p1, 1, env), alice);
+  await signAndWait(api, api.tx.balances.transferKeepAlive(mpo.address, UNIT), alice);
+  const tempC = { metric: 't', count: 1, min: 221_000, max: 221_000, mean: 221_000 };
+  await signAndWait(api, api.tx.telemetry.anchorWindow(mpo.address, { start: t0 + 10_000, end: t0 + 20_000, root: env, count: 1, metrics: [tempC] }), mpo);
+  await assert.rejects(signAndWait(api, api.tx.provenance.attachEnvironment(p1, 1, mpo.address, t0 + 30_000), alice), /provenance\.EnvironmentNotAnchored/);
+  await signAndWait(api, api.tx.provenance.attachEnvironment(p1, 1, mpo.address, t0 + 10_000), alice);
 
   // Finished, certified, shipped to Dave (customer), who accepts it.
   await signAndWait(api, api.tx.provenance.finish(p1), alice);
@@ -131,7 +136,7 @@ test('provenance: lots, products, steps on several machines, custody, credential
     assert.equal(step.params, params);
     assert.deepEqual(step.result, { ok: 'Ok' in result, detail: Object.values(result)[0] });
     assert.equal(step.recorder, did(m === sld ? sld.address : alice.address));
-    assert.equal(step.environment, i === 1 ? env : null);
+    assert.deepEqual(step.environment, i === 1 ? { sensor: did(mpo.address), start: { ms: t0 + 10_000, utc: new Date(t0 + 10_000).toISOString().replace(/\.\d{3}Z$/, 'Z') }, root: env } : null);
   }
   assert.deepEqual(trace.custody.map((c) => [c.from, c.to]), [[did(alice.address), did(dave.address)]]);
   assert.equal(trace.pendingOffer, null);
