@@ -201,7 +201,7 @@ impl<S: Store + Clone> Bridge<S> {
 			match route {
 				Route::Telemetry { machine, entry } => {
 					let spec = &self.factory.config.machines[*machine].telemetry[*entry];
-					let readings = payload::readings(spec.profile, spec, &obj, now)?;
+					let readings = payload::readings(spec, &obj, now)?;
 					let skew = self.factory.config.max_clock_skew_ms;
 					if let Some(r) = readings.iter().find(|r| r.ts.abs_diff(now) > skew) {
 						return Err(PayloadError::BadValue {

@@ -62,6 +62,18 @@ pub struct TelemetryTopic {
 	pub ts: Option<String>,
 }
 
+impl TelemetryTopic {
+	/// The metrics its messages carry, each with the payload path it is read from: the fixed
+	/// fields of a fischertechnik sensor, or the configured `fields`.
+	pub fn metrics(&self) -> Vec<(&str, &str)> {
+		match self.profile {
+			Profile::Bme680 => ["t", "h", "p", "iaq", "gr"].iter().map(|f| (*f, *f)).collect(),
+			Profile::Ldr => ["br", "ldr"].iter().map(|f| (*f, *f)).collect(),
+			Profile::Json => self.fields.iter().map(|(m, p)| (m.as_str(), p.as_str())).collect(),
+		}
+	}
+}
+
 /// How a capability is commanded.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -302,11 +314,7 @@ impl Factory {
 			let metrics: std::collections::BTreeSet<&str> = m
 				.telemetry
 				.iter()
-				.flat_map(|t| match t.profile {
-					Profile::Bme680 => vec!["t", "h", "p", "iaq", "gr"],
-					Profile::Ldr => vec!["br", "ldr"],
-					Profile::Json => t.fields.keys().map(|k| k.as_str()).collect(),
-				})
+				.flat_map(|t| t.metrics().into_iter().map(|(metric, _)| metric))
 				.collect();
 			if metrics.len() > pallet_telemetry::MAX_METRICS as usize {
 				return Err(format!("machine {}: more than 16 metrics", m.name));

@@ -142,36 +142,21 @@ fn metric(name: &str) -> MetricKey {
 /// The readings of a telemetry message: the fixed fields of a fischertechnik sensor, or the
 /// configured `fields` of a generic JSON payload. `now` is used when the payload has no `ts`.
 pub fn readings(
-	profile: crate::config::Profile,
 	entry: &crate::config::TelemetryTopic,
 	obj: &Map<String, Value>,
 	now: u64,
 ) -> Result<Vec<Reading>> {
 	use crate::config::Profile;
-	let (ts, fields): (u64, Vec<(String, String)>) = match profile {
-		Profile::Bme680 => (
-			timestamp(obj, "ts")?,
-			["t", "h", "p", "iaq", "gr"]
-				.iter()
-				.map(|f| (f.to_string(), f.to_string()))
-				.collect(),
-		),
-		Profile::Ldr => (
-			timestamp(obj, "ts")?,
-			["br", "ldr"].iter().map(|f| (f.to_string(), f.to_string())).collect(),
-		),
-		Profile::Json => (
-			match &entry.ts {
-				Some(path) => timestamp(obj, path)?,
-				None => now,
-			},
-			entry.fields.iter().map(|(m, p)| (m.clone(), p.clone())).collect(),
-		),
+	let ts = match (entry.profile, &entry.ts) {
+		(Profile::Json, None) => now,
+		(Profile::Json, Some(path)) => timestamp(obj, path)?,
+		_ => timestamp(obj, "ts")?,
 	};
+	let fields = entry.metrics();
 	let mut out = Vec::with_capacity(fields.len());
 	for (name, path) in fields {
-		let value = milli(&path, number(obj, &path)?)?;
-		out.push(Reading { metric: metric(&name), ts, value });
+		let value = milli(path, number(obj, path)?)?;
+		out.push(Reading { metric: metric(name), ts, value });
 	}
 	Ok(out)
 }
@@ -357,8 +342,7 @@ mod tests {
 	#[test]
 	fn bme680_and_ldr_messages_become_readings_in_thousandths() {
 		let bme = "{\n\t\"ts\": \"2026-11-26T00:00:00.123Z\",\n\t\"t\": 22.5, \"rt\": 23.1, \"h\": \"41.25\",\n\t\"rh\": 40, \"p\": 1013.2, \"iaq\": 25, \"aq\": 0, \"gr\": 120000\n}";
-		let r =
-			readings(Profile::Bme680, &topic(Profile::Bme680, &[], None), &obj(bme), 0).unwrap();
+		let r = readings(&topic(Profile::Bme680, &[], None), &obj(bme), 0).unwrap();
 		let got: Vec<(String, u64, i64)> = r
 			.iter()
 			.map(|r| (String::from_utf8(r.metric.to_vec()).unwrap(), r.ts, r.value))
@@ -374,26 +358,21 @@ mod tests {
 			]
 		);
 		let ldr = r#"{"ts":"2026-11-26T00:00:00.123Z","br":"87.5","ldr":1502}"#;
-		let r = readings(Profile::Ldr, &topic(Profile::Ldr, &[], None), &obj(ldr), 0).unwrap();
+		let r = readings(&topic(Profile::Ldr, &[], None), &obj(ldr), 0).unwrap();
 		assert_eq!((r[0].value, r[1].value), (87_500, 1_502_000));
 	}
 
 	#[test]
 	fn generic_json_picks_configured_paths_and_defaults_to_receive_time() {
 		let t = topic(Profile::Json, &[("kw", "power.kw"), ("temp", "t")], None);
-		let r = readings(Profile::Json, &t, &obj(r#"{"power":{"kw":1.5},"t":-3}"#), 42).unwrap();
+		let r = readings(&t, &obj(r#"{"power":{"kw":1.5},"t":-3}"#), 42).unwrap();
 		assert_eq!(
 			r.iter().map(|r| (r.ts, r.value)).collect::<Vec<_>>(),
 			vec![(42, 1_500), (42, -3_000)]
 		);
 		let t = topic(Profile::Json, &[("kiln_t", "temperature")], Some("ts"));
-		let r = readings(
-			Profile::Json,
-			&t,
-			&obj(r#"{"ts":"2026-11-26T00:00:00.123Z","temperature":95}"#),
-			0,
-		)
-		.unwrap();
+		let r =
+			readings(&t, &obj(r#"{"ts":"2026-11-26T00:00:00.123Z","temperature":95}"#), 0).unwrap();
 		assert_eq!((r[0].ts, r[0].value), (T, 95_000));
 	}
 
@@ -401,7 +380,7 @@ mod tests {
 	fn bad_payloads_are_refused_with_what_is_wrong() {
 		let bme = topic(Profile::Bme680, &[], None);
 		let err = |s: &str| match object(s.as_bytes(), 1024) {
-			Ok(o) => readings(Profile::Bme680, &bme, &o, 0).unwrap_err(),
+			Ok(o) => readings(&bme, &o, 0).unwrap_err(),
 			Err(e) => e,
 		};
 		assert_eq!(
