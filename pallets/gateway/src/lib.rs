@@ -58,6 +58,24 @@ pub fn tried_key(id: u64) -> Vec<u8> {
 	[&b"twinchain/gateway/tried/"[..], &id.to_be_bytes()].concat()
 }
 
+/// Where this worker notes, per gateway key, the batch it submitted last: SCALE
+/// `Vec<InFlight>`.
+pub const IN_FLIGHT_KEY: &[u8] = b"twinchain/gateway/in-flight";
+
+/// The last batch a gateway key submitted: the account nonce the chain reaches once all of it
+/// is included, and the block it was submitted at. Until then (or `RetryAfter` blocks, when it
+/// is taken as dropped) that key submits nothing: a new transaction signed with the nonce the
+/// chain still shows would take the place of one of the batch in the pool.
+#[derive(Clone, Debug, Decode, Encode, Eq, PartialEq, TypeInfo)]
+pub struct InFlight {
+	/// The gateway key.
+	pub signer: [u8; 32],
+	/// The account nonce once the batch is included.
+	pub nonce_after: u64,
+	/// The block it was submitted at.
+	pub at: u64,
+}
+
 /// A call the node wants signed.
 #[derive(Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, PartialEq, TypeInfo)]
 pub struct Entry {
@@ -196,16 +214,53 @@ pub mod pallet {
 			);
 		}
 
+		/// The chain's account nonce of gateway key `signer`.
+		fn chain_nonce(signer: &[u8; 32]) -> Option<u64> {
+			let who = T::AccountId::decode(&mut &signer[..]).ok()?;
+			Some(frame_system::Pallet::<T>::account_nonce(&who).saturated_into())
+		}
+
+		/// Whether `signer` may submit now: its last batch is included, or old enough to be
+		/// taken as dropped.
+		fn may_submit(in_flight: &[InFlight], signer: &[u8; 32], now: u64) -> bool {
+			let retry_after: u64 = T::RetryAfter::get().saturated_into();
+			match in_flight.iter().find(|f| &f.signer == signer) {
+				None => true,
+				Some(f) => {
+					now >= f.at.saturating_add(retry_after) ||
+						Self::chain_nonce(signer).is_none_or(|n| n >= f.nonce_after)
+				},
+			}
+		}
+
 		/// Submits the due entries; returns how many were submitted.
 		pub fn process_queue(now: u64) -> u32 {
 			let queue: Vec<u64> = Self::get(QUEUE_KEY).unwrap_or_default();
 			let retry_after: u64 = T::RetryAfter::get().saturated_into();
+			let mut in_flight: Vec<InFlight> = Self::get(IN_FLIGHT_KEY).unwrap_or_default();
+			// Per gateway key met in this run: whether it may submit, its nonce on chain, and
+			// how many it submitted.
+			let mut keys: Vec<([u8; 32], bool, Option<u64>, u64)> = Vec::new();
 			let mut submitted = 0;
 			for id in queue {
 				if submitted >= T::MaxPerBlock::get() {
 					break;
 				}
 				let Some(entry) = Self::get::<Entry>(&entry_key(id)) else { continue };
+				let k = match keys.iter().position(|(s, ..)| *s == entry.signer) {
+					Some(k) => k,
+					None => {
+						let may = Self::may_submit(&in_flight, &entry.signer, now);
+						if !may {
+							log::debug!(target: "gateway", "waiting for the previous batch of 0x{} to be included", sp_core::hexdisplay::HexDisplay::from(&entry.signer));
+						}
+						keys.push((entry.signer, may, Self::chain_nonce(&entry.signer), 0));
+						keys.len() - 1
+					},
+				};
+				if !keys[k].1 {
+					continue;
+				}
 				let mut tried: Tried = Self::get(&tried_key(id)).unwrap_or_default();
 				if tried.refused.is_some()
 					|| (tried.attempts > 0 && now < tried.at.saturating_add(retry_after))
@@ -263,6 +318,7 @@ pub mod pallet {
 						tried.attempts = tried.attempts.saturating_add(1);
 						Self::note(id, &tried);
 						submitted += 1;
+						keys[k].3 += 1;
 					},
 					// Refused by the pool, typically because the previous block's transaction of
 					// this gateway is not included yet and the nonce read from the chain is
@@ -271,6 +327,20 @@ pub mod pallet {
 						log::debug!(target: "gateway", "entry {id}: the pool refused it; next block")
 					},
 				}
+			}
+			let mut changed = false;
+			for (signer, _, nonce, count) in keys.into_iter().filter(|k| k.3 > 0) {
+				let Some(nonce) = nonce else { continue };
+				in_flight.retain(|f| f.signer != signer);
+				in_flight.push(InFlight { signer, nonce_after: nonce + count, at: now });
+				changed = true;
+			}
+			if changed {
+				sp_io::offchain::local_storage_set(
+					StorageKind::PERSISTENT,
+					IN_FLIGHT_KEY,
+					&in_flight.encode(),
+				);
 			}
 			submitted
 		}

@@ -62,8 +62,28 @@ impl Env {
 			})
 			.collect()
 	}
+	/// Runs the worker at `block`; like a real offchain worker's, its state changes (the
+	/// nonces it counted up) are thrown away.
 	fn run(&mut self, block: u64) -> u32 {
-		self.ext.execute_with(|| Gateway::process_queue(block))
+		let who = self.account();
+		self.ext.execute_with(|| {
+			let before = frame_system::Account::<Test>::get(&who);
+			let n = Gateway::process_queue(block);
+			frame_system::Account::<Test>::insert(&who, before);
+			n
+		})
+	}
+	fn account(&self) -> <Test as frame_system::Config>::AccountId {
+		Decode::decode(&mut &self.gateway[..]).unwrap()
+	}
+	/// `n` of the gateway's transactions are included: its nonce goes up.
+	fn include(&mut self, n: u64) {
+		let who = self.account();
+		self.ext.execute_with(|| {
+			for _ in 0..n {
+				frame_system::Pallet::<Test>::inc_account_nonce(&who);
+			}
+		})
 	}
 }
 
@@ -85,6 +105,29 @@ fn queued_calls_are_signed_by_their_gateway_with_consecutive_nonces() {
 	assert_eq!(env.run(16), 0);
 	assert_eq!(env.tried(2).unwrap().refused, Some(Refusal::GaveUp));
 	assert!(env.submitted().len() == 2, "the retry, nothing after giving up");
+}
+
+#[test]
+fn a_new_batch_waits_until_the_previous_one_is_included() {
+	let mut env = env();
+	let g = env.gateway;
+	let entry = |n: u8| Entry { signer: g, call: remark(n).encode() };
+	env.queue(&[(1, entry(1)), (2, entry(2))]);
+	assert_eq!(env.run(10), 2);
+	assert_eq!(env.submitted(), vec![(0, remark(1)), (1, remark(2))]);
+	// Entry 3 arrives; the batch is not included yet: signing it with the chain's nonce (0)
+	// would push a transaction of the batch out of the pool.
+	env.queue(&[(1, entry(1)), (2, entry(2)), (3, entry(3))]);
+	assert_eq!(env.run(11), 0);
+	// The batch is in a block: entry 3 goes with the next nonce.
+	env.include(2);
+	assert_eq!(env.run(12), 1);
+	assert_eq!(env.submitted(), vec![(2, remark(3))]);
+	// A batch never included is taken as dropped after RetryAfter (3) blocks: what is due is
+	// signed again from the chain's nonce.
+	assert_eq!(env.run(14), 0);
+	assert_eq!(env.run(15), 3);
+	assert_eq!(env.submitted().iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec![2, 3, 4]);
 }
 
 #[test]
@@ -119,6 +162,7 @@ fn at_most_max_per_block_and_removed_entries_are_skipped() {
 	assert_eq!(env.run(1), 3);
 	let calls: Vec<RuntimeCall> = env.submitted().into_iter().map(|(_, c)| c).collect();
 	assert_eq!(calls, vec![remark(1), remark(3), remark(4)]);
+	env.include(3);
 	assert_eq!(env.run(2), 1, "the rest next block");
 	assert_eq!(env.submitted()[0].1, remark(5));
 }
