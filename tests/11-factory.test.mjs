@@ -3,12 +3,14 @@
 // factory. A RED order placed over MQTT runs the whole line by itself; its trace has every step
 // with its machine and an anchored environment window; a raw reading's Merkle proof verifies
 // against the on-chain root (CLI and an independent check here). An overheating kiln goes into
-// maintenance with a paid task; garbage is counted and dropped.
+// maintenance with a paid task; garbage is counted and dropped. Broker and node restarts in the
+// middle of an order: it still finishes, every reading the factory published is anchored (and
+// none twice), and no command is published twice.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Node, runBin, waitFor, tempDir, removeDir, freePort } from './lib/harness.mjs';
+import { Node, runBin, waitFor, sleep, tempDir, removeDir, freePort } from './lib/harness.mjs';
 import { connect } from './lib/chain.mjs';
 import { Broker, Subscriber, Simulator, publish, leafHash, verifyProof, metric } from './lib/mqtt.mjs';
 
@@ -39,6 +41,26 @@ async function order(api, broker, colour) {
   await waitFor(`the ${colour} order on chain`, async () => (await api.query.tasks.nextOrderId()).toNumber() > before, 120_000, 500);
   const o = (await api.query.tasks.orders(before)).unwrap();
   return { id: before, product: o.product.toString() };
+}
+
+/** The product's trace once every step has its environment window. */
+async function withEnvironments(node, product) {
+  return waitFor('every step has its environment', async () => {
+    const tr = await node.rpc('provenance_trace', [did(product)]);
+    return tr.steps.items.every((s) => s.environment) && tr;
+  }, 120_000, 1000);
+}
+
+/** Readings per metric in `machine`'s anchored windows. */
+async function anchoredPerMetric(node, machine) {
+  const counts = {};
+  let from = 0;
+  for (;;) {
+    const { windows } = await node.rpc('telemetry_windows', [machine, { from, limit: 100 }]);
+    for (const w of windows) for (const m of w.metrics) counts[m.metric] = (counts[m.metric] ?? 0) + m.count;
+    if (windows.length < 100) return counts;
+    from = windows[windows.length - 1].start.ms + 1;
+  }
 }
 
 async function finished(api, id, what, timeout = 240_000) {
@@ -80,12 +102,9 @@ test('factory bridge: orders, telemetry, maintenance and garbage over a real bro
     // Every command went out exactly once.
     for (const [task, n] of commandsPerTask(sub)) assert.equal(n, 1, `task ${task} commanded ${n} times`);
 
-    // Steps get the environment sensor's anchored window that overlaps them, checked on chain.
-    const traced = await waitFor('the first step has its environment', async () => {
-      const tr = await node.rpc('provenance_trace', [did(product)]);
-      return tr.steps.items[0].environment && tr;
-    }, 120_000, 1000);
-    for (const s of traced.steps.items.filter((x) => x.environment)) {
+    // Every step gets the environment sensor's anchored window that overlaps it, checked on chain.
+    const traced = await withEnvironments(node, product);
+    for (const s of traced.steps.items) {
       const w = await node.rpc('telemetry_window', [s.environment.sensor, s.environment.start.ms]);
       assert.equal(w.root, s.environment.root);
       assert.ok(w.start.ms <= s.end.ms && w.end.ms > s.start.ms, 'the window overlaps the step');
@@ -180,4 +199,80 @@ test('factory bridge: TLS (mqtts://) to a broker that checks the node\'s client 
   const pub = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '--cafile', `${dir}/ca.pem`, '--cert', `${dir}/client.pem`, '--key', `${dir}/client.key`, '-q', '1', '-t', 'i/ldr', '-m', JSON.stringify({ ts: new Date().toISOString(), br: 80, ldr: 1500 })], { encoding: 'utf8' });
   assert.equal(pub.status, 0, pub.stderr);
   await waitFor('a reading over TLS', async () => (await metric(node.promPort, 'twinchain_mqtt_readings_total')) === 2, 20_000, 300);
+});
+
+test('factory bridge: broker and node restarts mid-production lose no reading and publish no command twice', async (t) => {
+  const broker = await new Broker().start();
+  const node = new Node({ name: 'restarts', args: ['--dev', '--mqtt-broker', broker.url, '-lmqtt=debug,gateway=debug'] });
+  const sub = new Subscriber(broker.port, [...COMMAND_TOPICS, 'sim/stats']);
+  const sim = new Simulator(broker.url);
+  let api;
+  t.after(async () => { sub.stop(); await sim.stop(); await api?.disconnect(); await node.dispose(); await broker.dispose(); });
+  await node.start();
+  api = await connect(node.wsUrl);
+  // The node's session (and its subscriptions) exist before the factory publishes anything.
+  await waitFor('the node on the broker', async () => (await metric(node.promPort, 'twinchain_mqtt_connected')) === 1, 30_000, 300);
+  await sleep(1_000);
+  sim.start();
+  await waitFor('the first stock message', async () => (await metric(node.promPort, 'twinchain_mqtt_readings_total')) >= 20, 30_000, 300);
+  const commands = () => sub.messages.filter((m) => COMMAND_TOPICS.includes(m.topic)).length;
+
+  const { id, product } = await order(api, broker, 'RED');
+  await waitFor('the first command', async () => commands() >= 1, 120_000, 300);
+  // The broker goes away (with what it holds for the node and the simulator) and comes back.
+  await broker.stop();
+  await sleep(3_000);
+  await broker.start();
+  await waitFor('the second command', async () => commands() >= 2, 180_000, 300);
+  // The node goes away mid-step and comes back; the broker keeps its messages meanwhile.
+  await api.disconnect();
+  await node.stop();
+  await sleep(3_000);
+  await node.start();
+  api = await connect(node.wsUrl);
+  await finished(api, id, 'the RED order finishes after a broker and a node restart');
+  const trace = await withEnvironments(node, product);
+  assert.deepEqual(trace.steps.items.map((s) => s.capability), LINE);
+  const perTask = commandsPerTask(sub);
+  assert.equal(perTask.size, LINE.length, 'a command per step');
+  for (const [task, n] of perTask) assert.equal(n, 1, `task ${task} commanded ${n} times`);
+
+  // Every reading the factory published is anchored, once: the simulator stops its sensors and
+  // tells how many messages each sensor topic published.
+  publish(broker.port, 'sim/control', { sensors: false });
+  const stats = await waitFor('the simulator\'s counts', async () => sub.messages.find((m) => m.topic === 'sim/stats')?.payload, 30_000, 300);
+  const env = trace.steps.items[0].environment.sensor;
+  const mpo = await stationDid(node, 'oven');
+  const expected = { t: stats.published['i/bme680'], br: stats.published['i/ldr'], kiln_t: stats.published['sim/mpo/kiln'] };
+  assert.ok(expected.t > 50, `the sensors ran (${JSON.stringify(stats)})`);
+  let seen;
+  await waitFor('every published reading anchored', async () => {
+    const [e, m] = [await anchoredPerMetric(node, env), await anchoredPerMetric(node, mpo)];
+    seen = { t: e.t, br: e.br, kiln_t: m.kiln_t };
+    return seen.t === expected.t && seen.br === expected.br && seen.kiln_t === expected.kiln_t;
+  }, 120_000, 2_000).catch((e) => { throw new Error(`${e.message}: anchored ${JSON.stringify(seen)}, published ${JSON.stringify(expected)}`); });
+});
+
+test('factory simulator: N factories × M machines, and a disconnect it recovers from', async (t) => {
+  const broker = await new Broker().start();
+  const sub = new Subscriber(broker.port, ['#']);
+  const sim = new Simulator(broker.url, ['--factories', '3', '--extra-machines', '2']);
+  t.after(async () => { sub.stop(); await sim.stop(); await broker.dispose(); });
+  await sleep(500);
+  sim.start();
+  const topics = () => new Set(sub.messages.map((m) => m.topic));
+  const expected = [];
+  for (const prefix of ['', 'f1/', 'f2/']) {
+    for (const topic of ['i/bme680', 'i/ldr', 'sim/mpo/kiln', 'f/i/stock', 'f/i/state/mpo', 'sim/m0/power', 'sim/m1/power']) expected.push(prefix + topic);
+  }
+  await waitFor('every factory\'s and machine\'s topics', async () => expected.every((x) => topics().has(x)), 20_000, 300);
+  assert.ok(!topics().has('sim/m2/power'), 'two extra machines, not three');
+  const bme = sub.messages.find((m) => m.topic === 'f2/i/bme680').payload;
+  assert.equal(typeof bme.t, 'number');
+  assert.match(bme.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  // A disconnect: the factory goes quiet, then publishes again.
+  publish(broker.port, 'sim/control', { disconnect_ms: 3000 });
+  await waitFor('the simulator disconnects', async () => sim.logs.join('').includes('disconnecting for 3000 ms'), 10_000, 200);
+  const after = sub.messages.length;
+  await waitFor('it reconnects and publishes again', async () => sub.messages.slice(after).some((m) => m.topic === 'i/bme680') && (sim.logs.join('').match(/connected to/g) ?? []).length >= 4, 20_000, 300);
 });

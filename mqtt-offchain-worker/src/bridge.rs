@@ -33,6 +33,10 @@ pub struct PendingStep {
 	pub end: u64,
 }
 const USED_TAGS: &[u8] = b"twinchain/mqtt/used-tags";
+/// Hashes of the latest order messages: a second delivery of one (QoS 1) places no order.
+const ORDERS_SEEN: &[u8] = b"twinchain/mqtt/orders-seen";
+/// How many message hashes [`ORDERS_SEEN`] keeps.
+const SEEN_KEPT: usize = 256;
 
 /// What the chain should do; the node signs it as the gateway.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,9 +214,10 @@ impl<S: Store + Clone> Bridge<S> {
 						});
 					}
 					match self.windows.add(&self.factory.accounts[*machine], &readings) {
-						Ok(()) => {
+						Ok(added) => {
 							if let Some(m) = &self.metrics {
-								m.readings.inc_by(readings.len() as u64);
+								m.readings.inc_by(added as u64);
+								m.duplicates.inc_by((readings.len() - added) as u64);
 							}
 						},
 						Err(Refused::BufferFull) => {
@@ -246,6 +251,13 @@ impl<S: Store + Clone> Bridge<S> {
 							field: "type".into(),
 							reason: format!("no recipe for {colour}"),
 						})?;
+					if !self.first_delivery(ORDERS_SEEN, payload) {
+						log::info!(target: "mqtt", "{topic}: the same order again (a second delivery); not placed twice");
+						if let Some(m) = &self.metrics {
+							m.duplicates.inc();
+						}
+						continue;
+					}
 					actions.push(Action::Order {
 						recipe,
 						tag: self.take_tag(&colour),
@@ -273,6 +285,22 @@ impl<S: Store + Clone> Bridge<S> {
 			}
 		}
 		Ok(actions)
+	}
+
+	/// Whether `payload` is seen for the first time among the latest messages kept under `key`
+	/// (remembered from now on).
+	fn first_delivery(&self, key: &[u8], payload: &[u8]) -> bool {
+		let hash = sp_crypto_hashing::blake2_256(payload);
+		let mut seen: Vec<[u8; 32]> = self.store.load(key).unwrap_or_default();
+		if seen.contains(&hash) {
+			return false;
+		}
+		seen.push(hash);
+		if seen.len() > SEEN_KEPT {
+			seen.remove(0);
+		}
+		self.store.save(key, &seen);
+		true
 	}
 
 	/// A workpiece of `colour` from the latest stock that no earlier order took.
@@ -520,8 +548,12 @@ ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2", task_f
 			{"workpiece":{"id":"04aa","type":"RED","state":"RAW"},"location":"A1"},
 			{"workpiece":{"id":"04bb","type":"WHITE","state":"RAW"},"location":"A2"}]}"#;
 		b.on_message("f/i/stock", stock.as_bytes(), NOW).unwrap();
-		let order =
-			|t: &str| b.on_message("f/o/order", format!(r#"{{"type":"{t}"}}"#).as_bytes(), NOW);
+		let n = std::cell::Cell::new(0);
+		let order = |t: &str| {
+			n.set(n.get() + 1);
+			let msg = format!(r#"{{"ts":"{}","type":"{t}"}}"#, ts(NOW + n.get()));
+			b.on_message("f/o/order", msg.as_bytes(), NOW)
+		};
 		let red = |tag: Option<&str>| Action::Order {
 			recipe: 1,
 			colour: "RED".into(),
@@ -532,6 +564,9 @@ ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2", task_f
 		assert_eq!(order("RED"), Ok(vec![red(Some("04aa"))]));
 		assert_eq!(order("RED"), Ok(vec![red(None)]), "that workpiece is taken");
 		assert_eq!(order("WHITE").unwrap_err().kind(), "bad_value", "no recipe");
+		// A second delivery of the same order message (QoS 1) places no second order.
+		let again = format!(r#"{{"ts":"{}","type":"RED"}}"#, ts(NOW + 1));
+		assert_eq!(b.on_message("f/o/order", again.as_bytes(), NOW), Ok(vec![]));
 	}
 
 	#[test]

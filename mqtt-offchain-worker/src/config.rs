@@ -6,6 +6,7 @@
 //! prefix = ""                 # prepended to every topic (a cloud bridge's "/j1/txt/1/")
 //! window_ms = 10000           # telemetry window length
 //! close_delay_ms = 2000       # a window closes this long after its end (late readings)
+//! reconnect_grace_ms = 15000  # after a (re)connection, windows wait this long before closing
 //! max_payload_bytes = 65536   # larger payloads are dropped
 //! buffer_capacity = 100000    # readings held in open windows, all machines together
 //! max_clock_skew_ms = 300000  # device timestamps further from the node's clock are refused
@@ -155,6 +156,9 @@ fn default_window() -> u64 {
 fn default_close_delay() -> u64 {
 	2_000
 }
+fn default_reconnect_grace() -> u64 {
+	15_000
+}
 fn default_max_payload() -> usize {
 	64 * 1024
 }
@@ -178,6 +182,12 @@ pub struct FactoryConfig {
 	/// How long after its end a window closes, ms.
 	#[serde(default = "default_close_delay")]
 	pub close_delay_ms: u64,
+	/// After the broker connection comes (back) up, windows wait this long before closing, ms:
+	/// readings that waited at the broker (for this node's session) or at the machines (while
+	/// they reconnect) arrive first, so an outage does not make them late. While the
+	/// connection is down no window closes.
+	#[serde(default = "default_reconnect_grace")]
+	pub reconnect_grace_ms: u64,
 	/// Larger payloads are dropped.
 	#[serde(default = "default_max_payload")]
 	pub max_payload_bytes: usize,

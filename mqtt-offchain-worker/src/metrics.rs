@@ -14,6 +14,8 @@ pub struct Metrics {
 	pub dropped: CounterVec<U64>,
 	/// Readings taken into windows.
 	pub readings: Counter<U64>,
+	/// Readings and orders delivered a second time (MQTT QoS 1), not taken twice.
+	pub duplicates: Counter<U64>,
 	/// Readings refused because the telemetry buffer was full.
 	pub buffer_full: Counter<U64>,
 	/// Readings held in open windows.
@@ -54,6 +56,10 @@ impl Metrics {
 			readings: counter(
 				"twinchain_mqtt_readings_total",
 				"Telemetry readings taken into windows",
+			)?,
+			duplicates: counter(
+				"twinchain_mqtt_duplicates_total",
+				"Readings and orders delivered a second time, not taken twice",
 			)?,
 			buffer_full: counter(
 				"twinchain_mqtt_buffer_full_total",

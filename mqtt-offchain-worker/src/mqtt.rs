@@ -10,6 +10,12 @@
 //! 10 s); subscriptions are renewed on every connection; commands wait, durably, until the
 //! broker is back. Nothing that arrives stops the client: a refused message is logged with its
 //! topic and counted.
+//!
+//! Nothing the broker delivered is lost: a message is acknowledged to the broker only once the
+//! bridge took it (manual acknowledgements; stored durably or refused), so a node that stops
+//! in between gets it again; readings and orders delivered twice are taken once. Windows do
+//! not close while the connection is down, nor for `reconnect_grace_ms` after it came back, so
+//! readings that waited at the broker or at the machines during an outage are not late.
 
 use crate::{
 	bridge::{Action, Bridge},
@@ -20,7 +26,7 @@ use crate::{
 use rumqttc::{AsyncClient, Event, MqttOptions, Outgoing, Packet, QoS, Transport};
 use std::{
 	sync::{Arc, Mutex},
-	time::{Duration, SystemTime, UNIX_EPOCH},
+	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 use tokio::sync::{watch, Notify};
 
@@ -74,6 +80,7 @@ fn mqtt_options(o: &ClientOptions) -> Result<MqttOptions, String> {
 	let mut m = MqttOptions::new(o.client_id.clone(), host, port);
 	m.set_keep_alive(Duration::from_secs(30));
 	m.set_clean_session(false);
+	m.set_manual_acks(true);
 	m.set_max_packet_size(o.max_packet, o.max_packet);
 	if let Some((user, password)) = &o.credentials {
 		m.set_credentials(user.clone(), password.clone());
@@ -110,14 +117,22 @@ pub async fn run<S: Store + Clone>(
 	let (connected_tx, connected_rx) = watch::channel(false);
 	let in_flight = Arc::new(Mutex::new(InFlight::default()));
 	let ack = Arc::new(Notify::new());
+	// Since when the connection is up (`None` while it is down).
+	let up_since = Arc::new(Mutex::new(None::<Instant>));
 
-	// Closes telemetry windows.
+	// Closes telemetry windows, once the connection has been up for the grace period.
 	let ticker = {
-		let (bridge, sink) = (bridge.clone(), sink.clone());
+		let (bridge, sink, up_since) = (bridge.clone(), sink.clone(), up_since.clone());
+		let grace = Duration::from_millis(bridge.factory().config.reconnect_grace_ms);
 		async move {
 			let mut every = tokio::time::interval(Duration::from_secs(1));
 			loop {
 				every.tick().await;
+				let settled =
+					up_since.lock().expect("not poisoned").is_some_and(|t| t.elapsed() >= grace);
+				if !settled {
+					continue;
+				}
 				let actions = bridge.tick(now_ms());
 				if !actions.is_empty() {
 					sink(actions);
@@ -202,16 +217,24 @@ pub async fn run<S: Store + Clone>(
 						}
 					}
 					backoff = Duration::from_millis(500);
+					*up_since.lock().expect("not poisoned") = Some(Instant::now());
 					let _ = connected_tx.send(true);
 					if let Some(m) = &metrics {
 						m.connected.set(1);
 					}
 				},
 				Ok(Event::Incoming(Packet::Publish(p))) => {
-					if bridge.factory().is_command_topic(&p.topic) {
-						continue; // our own commands
+					// Our own commands are not for us; everything else goes to the bridge.
+					let result = if bridge.factory().is_command_topic(&p.topic) {
+						Ok(Vec::new())
+					} else {
+						bridge.on_message(&p.topic, &p.payload, now_ms())
+					};
+					// Taken (stored) or refused: now the broker may forget it.
+					if let Err(e) = client.try_ack(&p) {
+						log::debug!(target: "mqtt", "acknowledging a message on {}: {e}; the broker sends it again", p.topic);
 					}
-					match bridge.on_message(&p.topic, &p.payload, now_ms()) {
+					match result {
 						Ok(actions) if !actions.is_empty() => sink(actions),
 						Ok(_) => {},
 						Err(PayloadError::UnknownTopic) => {
@@ -250,6 +273,7 @@ pub async fn run<S: Store + Clone>(
 						log::debug!(target: "mqtt", "broker unreachable: {e}; retrying in {backoff:?}");
 					}
 					let _ = connected_tx.send(false);
+					*up_since.lock().expect("not poisoned") = None;
 					tokio::time::sleep(backoff).await;
 					backoff = (backoff * 2).min(Duration::from_secs(10));
 				},

@@ -95,8 +95,10 @@ impl<S: Store> Windows<S> {
 		self.store.load::<u64>(COUNT).unwrap_or(0) as usize
 	}
 
-	/// Takes `readings` of `machine` (all or none).
-	pub fn add(&self, machine: &AccountId32, readings: &[Reading]) -> Result<(), Refused> {
+	/// Takes `readings` of `machine` (all or none); returns how many were new. A reading equal
+	/// to one its window holds (same metric, timestamp and value) is a second delivery of the
+	/// same message (MQTT QoS 1 is at least once) and is not taken twice.
+	pub fn add(&self, machine: &AccountId32, readings: &[Reading]) -> Result<usize, Refused> {
 		let count = self.buffered();
 		if count + readings.len() > self.capacity {
 			return Err(Refused::BufferFull);
@@ -112,13 +114,20 @@ impl<S: Store> Windows<S> {
 				return Err(Refused::WindowFull);
 			}
 		}
+		let mut added = 0;
 		for r in readings {
 			let start = r.ts - r.ts % self.window_ms;
-			open.windows.entry(start).or_default().push(r.clone());
+			let window = open.windows.entry(start).or_default();
+			if !window.contains(r) {
+				window.push(r.clone());
+				added += 1;
+			}
 		}
-		self.store.save(&k, &open);
-		self.store.save(COUNT, &((count + readings.len()) as u64));
-		Ok(())
+		if added > 0 {
+			self.store.save(&k, &open);
+			self.store.save(COUNT, &((count + added) as u64));
+		}
+		Ok(added)
 	}
 
 	/// Closes `machine`'s windows that ended at least `close_delay_ms` before `now`.
@@ -272,6 +281,19 @@ mod tests {
 		w.add(&m, &[reading("a", 2, 1)]).unwrap();
 		assert_eq!(w.close_due(&m, 10_000).len(), 1);
 		assert_eq!(w.buffered(), 0, "closing frees the buffer");
+	}
+
+	#[test]
+	fn a_second_delivery_of_a_reading_is_not_taken_twice() {
+		let m = AccountId32::from([3; 32]);
+		let w = Windows::new(MemStore::default(), 10_000, 0, 100);
+		assert_eq!(w.add(&m, &[reading("t", 1, 20), reading("h", 1, 40)]), Ok(2));
+		// QoS 1 redelivers the same message: nothing new.
+		assert_eq!(w.add(&m, &[reading("t", 1, 20), reading("h", 1, 40)]), Ok(0));
+		// Another value or another time is another reading.
+		assert_eq!(w.add(&m, &[reading("t", 1, 21), reading("t", 2, 20)]), Ok(2));
+		assert_eq!(w.buffered(), 4);
+		assert_eq!(w.close_due(&m, 10_000)[0].window.count, 4);
 	}
 
 	#[test]

@@ -101,6 +101,16 @@ export async function rpcAt(port, method, params = []) {
   return body.result;
 }
 
+/** With `TWINCHAIN_TEST_LOGS=<dir>`, a disposed process's log is kept there as `name`. */
+export function keepLog(file, name) {
+  const dir = process.env.TWINCHAIN_TEST_LOGS;
+  if (!dir || !file) return;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(file, path.join(dir, name));
+  } catch { /* no log */ }
+}
+
 /** Runs the node binary to completion (for subcommands); returns { status, stdout, stderr }. */
 export function runBin(args, opts = {}) {
   const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20, ...opts });
@@ -191,6 +201,7 @@ export class Node {
   /** Stops the node and removes its base path unless asked to keep it. */
   async dispose() {
     await this.stop();
+    keepLog(this.logPath, `${this.name}-${this.rpcPort}.log`);
     if (!this.keepBasePath) removeDir(this.basePath);
   }
 }

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TARGET, freePort, tempDir, removeDir, waitFor, sleep } from './harness.mjs';
+import { TARGET, freePort, tempDir, removeDir, waitFor, sleep, keepLog } from './harness.mjs';
 import { blake2AsU8a, decodeAddress } from '@polkadot/util-crypto';
 import { u8aConcat, hexToU8a, u8aToHex, stringToU8a } from '@polkadot/util';
 
@@ -45,7 +45,7 @@ export class Broker {
     fs.closeSync(this.log);
     await waitFor('the broker port to close', async () => !(await listening(this.port)), 10_000, 100);
   }
-  async dispose() { await this.stop(); removeDir(this.dir); }
+  async dispose() { await this.stop(); keepLog(path.join(this.dir, 'mosquitto.log'), `mosquitto-${this.port}.log`); removeDir(this.dir); }
 }
 
 /** Publishes one message (QoS 1). */
@@ -100,6 +100,8 @@ export class Simulator {
     const t = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
     await this.exited;
     clearTimeout(t);
+    const dir = process.env.TWINCHAIN_TEST_LOGS;
+    if (dir) { fs.mkdirSync(dir, { recursive: true }); fs.writeFileSync(path.join(dir, `factory-sim-${this.proc.pid}.log`), this.logs.join('')); }
   }
 }
 

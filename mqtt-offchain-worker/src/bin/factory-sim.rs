@@ -11,7 +11,10 @@
 //!
 //! Fault injection: `--overheat`, `--garbage-every-ms`, and at run time messages on
 //! `sim/control`: `{"overheat":true|false}`, `{"garbage":N}`, `{"disconnect_ms":N}`,
-//! `{"order":"RED"}`.
+//! `{"order":"RED"}`, `{"sensors":false|true}`. When the sensors stop, the simulator publishes
+//! (retained) on `sim/stats` how many messages each sensor topic published:
+//! `{"published":{"i/bme680":N,…}}` — what an end-to-end check counts the node's anchored
+//! readings against.
 
 use clap::Parser;
 use mqtt_offchain_worker::{bridge::ts, mqtt::now_ms};
@@ -61,6 +64,7 @@ struct Factory {
 	speed: f64,
 	overheat: AtomicBool,
 	firing: AtomicBool,
+	sensors: AtomicBool,
 	done: Mutex<BTreeSet<u64>>,
 	last: Mutex<std::collections::BTreeMap<&'static str, u64>>,
 	stock: Mutex<Vec<(String, String, String)>>, // (location, id, type)
@@ -70,8 +74,10 @@ impl Factory {
 	fn topic(&self, t: &str) -> String {
 		format!("{}{t}", self.prefix)
 	}
-	async fn publish(&self, t: &str, v: Value) {
-		let _ = self.client.publish(self.topic(t), QoS::AtLeastOnce, false, v.to_string()).await;
+	/// Publishes with QoS 1; whether the client took it (it then reaches the broker, also
+	/// across reconnects).
+	async fn publish(&self, t: &str, v: Value) -> bool {
+		self.client.publish(self.topic(t), QoS::AtLeastOnce, false, v.to_string()).await.is_ok()
 	}
 	async fn raw(&self, t: &str, bytes: Vec<u8>) {
 		let _ = self.client.publish(self.topic(t), QoS::AtLeastOnce, false, bytes).await;
@@ -206,6 +212,7 @@ async fn run_factory(args: Args, index: u32) {
 		speed: args.speed,
 		overheat: AtomicBool::new(args.overheat),
 		firing: AtomicBool::new(false),
+		sensors: AtomicBool::new(true),
 		done: Mutex::new(BTreeSet::new()),
 		last: Mutex::new(Default::default()),
 		stock: Mutex::new(stock),
@@ -216,14 +223,35 @@ async fn run_factory(args: Args, index: u32) {
 		let (f, period, extra) = (f.clone(), args.sensor_period_ms, args.extra_machines);
 		tokio::spawn(async move {
 			let mut n: u64 = 0;
+			let mut published = std::collections::BTreeMap::<&str, u64>::new();
+			let mut reported = false;
 			loop {
 				tokio::time::sleep(Duration::from_millis(period)).await;
+				if !f.sensors.load(Ordering::SeqCst) {
+					if !reported {
+						let stats = json!({"ts": ts(now_ms()), "published": published});
+						let _ = f
+							.client
+							.publish(f.topic("sim/stats"), QoS::AtLeastOnce, true, stats.to_string())
+							.await;
+						log::info!("{}sensors stopped: {stats}", f.prefix);
+						reported = true;
+					}
+					continue;
+				}
+				reported = false;
 				n += 1;
 				let now = now_ms();
 				let wobble = ((n % 10) as f64 - 5.0) / 10.0;
-				f.publish("i/bme680", json!({"ts": ts(now), "t": 22.0 + wobble, "rt": 23.0 + wobble, "h": 40.5, "rh": 41.0, "p": 1013.2, "iaq": 25, "aq": 0, "gr": 120000})).await;
-				f.publish("i/ldr", json!({"ts": ts(now), "br": 80.0 + wobble, "ldr": 1500}))
-					.await;
+				let mut count = |topic: &'static str, ok: bool| {
+					*published.entry(topic).or_default() += ok as u64;
+				};
+				count("i/bme680", f.publish("i/bme680", json!({"ts": ts(now), "t": 22.0 + wobble, "rt": 23.0 + wobble, "h": 40.5, "rh": 41.0, "p": 1013.2, "iaq": 25, "aq": 0, "gr": 120000})).await);
+				count(
+					"i/ldr",
+					f.publish("i/ldr", json!({"ts": ts(now), "br": 80.0 + wobble, "ldr": 1500}))
+						.await,
+				);
 				let kiln = if f.overheat.load(Ordering::SeqCst) {
 					95.0 + wobble
 				} else if f.firing.load(Ordering::SeqCst) {
@@ -231,7 +259,10 @@ async fn run_factory(args: Args, index: u32) {
 				} else {
 					25.0 + wobble
 				};
-				f.publish("sim/mpo/kiln", json!({"ts": ts(now), "temperature": kiln})).await;
+				count(
+					"sim/mpo/kiln",
+					f.publish("sim/mpo/kiln", json!({"ts": ts(now), "temperature": kiln})).await,
+				);
 				for j in 0..extra {
 					f.publish(
 						&format!("sim/m{j}/power"),
@@ -285,6 +316,9 @@ async fn run_factory(args: Args, index: u32) {
 						tokio::spawn(f.clone().work("vgr", t, 3_000, cmd));
 					},
 					("sim/control", _, _) => {
+						if let Some(on) = cmd.get("sensors").and_then(Value::as_bool) {
+							f.sensors.store(on, Ordering::SeqCst);
+						}
 						if let Some(on) = cmd.get("overheat").and_then(Value::as_bool) {
 							f.overheat.store(on, Ordering::SeqCst);
 							log::info!("{prefix}: overheat {on}");
