@@ -4,7 +4,9 @@
 #     (the MQTT tests' broker, publisher and subscriber);
 #     Node.js and npm only if absent (machines that have Node.js 20 keep it);
 #   - rustup: the wasm targets and rust-src for the runtime;
-#   - npm: the integration tests' packages (tests/package-lock.json).
+#   - npm: the integration tests' packages (tests/package-lock.json) and the web app's
+#     (web/package-lock.json);
+#   - with --with-browser (scripts/test.sh): Debian's chromium, for the web app's tests.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -16,6 +18,10 @@ command -v clang >/dev/null || need_apt+=(clang)
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
+# The web app's end-to-end tests drive Debian's chromium (scripts/test.sh asks for it).
+if [ "${1:-}" = "--with-browser" ]; then
+	command -v chromium >/dev/null || need_apt+=(chromium)
+fi
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -44,6 +50,13 @@ stamp="$REPO/tests/node_modules/.twinchain-lock"
 if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
 	echo "setup.sh: installing the integration tests' npm packages"
 	(cd "$REPO/tests" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed in tests/"
+	cp "$lock" "$stamp"
+fi
+lock="$REPO/web/package-lock.json"
+stamp="$REPO/web/node_modules/.twinchain-lock"
+if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+	echo "setup.sh: installing the web app's npm packages"
+	(cd "$REPO/web" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed in web/"
 	cp "$lock" "$stamp"
 fi
 echo "setup.sh: all set (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"

@@ -4,7 +4,7 @@
 # Ends with one line `tests: N passed, N failed`.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-"$REPO/scripts/setup.sh" || exit 1
+"$REPO/scripts/setup.sh" --with-browser || exit 1
 cd "$REPO"
 
 log="$(mktemp -d)"
@@ -12,6 +12,7 @@ trap 'rm -rf "$log"' EXIT
 
 echo "== build"
 cargo build --release --locked --workspace || exit 1
+(cd web && npm run build --silent) || exit 1
 
 echo "== cargo test (unit and benchmark tests)"
 cargo test --release --locked --workspace 2>&1 | tee "$log/cargo.txt"

@@ -1,0 +1,136 @@
+// The actors' web app end to end in headless Chromium (Debian's chromium, driven by
+// playwright-core) against a dev node serving the simulated factory through mosquitto: place an
+// order in the page, watch the product's timeline fill step by step (no reload), open a
+// machine's history, revoke a credential and see it flip to revoked, see the tasks, an unknown
+// DID's error, and the banner while the node is away. Screenshots of each view go to
+// tests/screenshots/.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { Node, waitFor, freePort } from './lib/harness.mjs';
+import { Broker, Simulator, metric } from './lib/mqtt.mjs';
+import { serve } from '../web/serve.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(HERE, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const LINE = ['outsourcing', 'oven', 'milling', 'sorting', 'shipping'];
+
+test('web app: order in the page, a timeline that fills, machine history, a revoked credential', async (t) => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const broker = await new Broker().start();
+  const node = new Node({ name: 'web', args: ['--dev', '--mqtt-broker', broker.url] });
+  const sim = new Simulator(broker.url);
+  const server = await serve({ port: await freePort() });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  t.after(async () => { await browser.close(); server.close(); await sim.stop(); await node.dispose(); await broker.dispose(); });
+  await node.start();
+  await waitFor('the node on the broker', async () => (await metric(node.promPort, 'twinchain_mqtt_connected')) === 1, 30_000, 300);
+  sim.start();
+  await waitFor('the factory\'s telemetry', async () => (await metric(node.promPort, 'twinchain_mqtt_readings_total')) >= 20, 30_000, 300);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const base = `http://127.0.0.1:${server.address().port}/?node=${encodeURIComponent(node.wsUrl)}`;
+  const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  // The factory board: the five stations with status and credentialed capabilities.
+  await page.goto(`${base}#/factory`);
+  await page.getByTestId('machine').nth(4).waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('machine').count(), 5);
+  const oven = page.locator('[data-testid=capability][data-capability=oven]');
+  assert.equal(await oven.getAttribute('data-state'), 'valid');
+  assert.match(await page.getByTestId('best').innerText(), /^#\d+$/);
+
+  // Place a RED order in the page, signed with Alice's development key.
+  await page.goto(`${base}#/actions`);
+  await page.getByTestId('order-recipe').locator('option').first().waitFor({ state: 'attached', timeout: 30_000 });
+  await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
+  await page.getByTestId('order-recipe').selectOption('1');
+  await page.getByTestId('order-colour').selectOption('Red');
+  await page.getByTestId('order-submit').click();
+  await page.getByTestId('result').filter({ hasText: 'tasks.OrderPlaced' }).waitFor({ timeout: 60_000 });
+  await shot('actions');
+  await page.getByTestId('new-product').click();
+
+  // The timeline fills step by step on new blocks, without a reload.
+  const counts = new Set();
+  await waitFor('all five steps on the page', async () => {
+    const n = await page.getByTestId('step').count();
+    counts.add(n);
+    return n === LINE.length;
+  }, 240_000, 500);
+  assert.ok(counts.size >= 3, `the timeline grew in steps (${[...counts].join(', ')})`);
+  assert.deepEqual(await page.getByTestId('step-capability').allInnerTexts(), LINE);
+  await page.getByTestId('environment').nth(LINE.length - 1).waitFor({ timeout: 120_000 });
+  assert.equal(await page.locator('[data-testid=environment] svg polyline').count(), LINE.length, 'a chart per step');
+  await page.getByText('Finished').first().waitFor({ timeout: 60_000 });
+  await shot('product');
+
+  // Custody: Alice offers the product to Dave (a customer), Dave accepts; the story shows it.
+  const productDid = await page.getByTestId('product-did').innerText();
+  const dave = 'did:twin:5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy';
+  await page.goto(`${base}#/actions`);
+  await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
+  await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
+  await page.getByTestId('custody-product').fill(productDid);
+  await page.getByTestId('custody-to').fill(dave);
+  await page.getByTestId('custody-offer').click();
+  await page.getByTestId('result').filter({ hasText: 'provenance.CustodyOffered' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('signer').selectOption({ label: 'Dave (development key)' });
+  await page.getByTestId('custody-accept').click();
+  await page.getByTestId('result').filter({ hasText: 'provenance.CustodyTransferred' }).waitFor({ timeout: 60_000 });
+  await page.goto(`${base}#/product/${productDid}`);
+  await page.getByTestId('custody').first().waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('custody').locator('span').nth(1).getAttribute('title'), dave);
+
+  // A machine's history, from the step's machine link.
+  await page.locator('[data-testid=step]', { hasText: 'oven' }).getByRole('link').click();
+  await page.getByTestId('history-title').waitFor({ timeout: 30_000 });
+  assert.ok(await page.getByTestId('history-row').count() >= 3, 'busy and idle again at least');
+  assert.ok(await page.locator('.machine.selected [data-testid=history-strip] .seg').count() >= 3);
+  await shot('machine');
+
+  // Charlie, the certifier, revokes the kiln's oven credential: the board shows it revoked.
+  const digest = (await page.locator('[data-testid=capability][data-capability=oven]').getAttribute('title')).replace('credential ', '');
+  await page.goto(`${base}#/actions`);
+  await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
+  await page.getByTestId('signer').selectOption({ label: 'Charlie (development key)' });
+  await page.getByTestId('revoke-digest').fill(digest);
+  await page.getByTestId('revoke-submit').click();
+  await page.getByTestId('result').filter({ hasText: 'credentials.' }).waitFor({ timeout: 60_000 });
+  // Revoking again fails with the chain's reason in words.
+  await page.getByTestId('revoke-submit').click();
+  await page.locator('[data-testid=result].error').waitFor({ timeout: 60_000 });
+  assert.match(await page.getByTestId('result').innerText(), /credentials\.\w+/);
+  await page.goto(`${base}#/factory`);
+  await page.locator('[data-testid=capability][data-capability=oven][data-state=revoked]').waitFor({ timeout: 30_000 });
+  await shot('factory');
+
+  // Tasks: the order's five settled or completed tasks, with rewards.
+  await page.goto(`${base}#/tasks`);
+  await page.locator('[data-testid=order][data-state=Finished]').waitFor({ timeout: 30_000 });
+  assert.ok(await page.getByTestId('task').count() >= 5);
+  await shot('tasks');
+
+  // An unknown DID gets a clear error.
+  await page.goto(`${base}#/product/did:twin:5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw`);
+  await page.getByTestId('error').filter({ hasText: 'No product is known' }).waitFor({ timeout: 30_000 });
+
+  // The node goes away: a banner; it comes back: the banner goes and blocks flow again.
+  await page.goto(`${base}#/factory`);
+  await page.getByTestId('machine').first().waitFor({ timeout: 30_000 });
+  await node.stop();
+  await page.getByTestId('banner').filter({ hasText: 'not reachable' }).waitFor({ timeout: 30_000 });
+  await shot('node-away');
+  await node.start();
+  await page.getByTestId('banner').waitFor({ state: 'hidden', timeout: 60_000 });
+  const before = Number((await page.getByTestId('best').innerText()).slice(1));
+  await waitFor('new blocks on the page', async () => Number((await page.getByTestId('best').innerText()).slice(1)) > before, 30_000, 500);
+  assert.deepEqual(errors, [], 'no uncaught error in the page');
+});
