@@ -251,7 +251,8 @@ impl<S: Store + Clone> Bridge<S> {
 							field: "type".into(),
 							reason: format!("no recipe for {colour}"),
 						})?;
-					if !self.first_delivery(ORDERS_SEEN, payload) {
+					// Only a message with its own timestamp can be told from a new order.
+					if obj.contains_key("ts") && !self.first_delivery(ORDERS_SEEN, payload) {
 						log::info!(target: "mqtt", "{topic}: the same order again (a second delivery); not placed twice");
 						if let Some(m) = &self.metrics {
 							m.duplicates.inc();
@@ -567,6 +568,10 @@ ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2", task_f
 		// A second delivery of the same order message (QoS 1) places no second order.
 		let again = format!(r#"{{"ts":"{}","type":"RED"}}"#, ts(NOW + 1));
 		assert_eq!(b.on_message("f/o/order", again.as_bytes(), NOW), Ok(vec![]));
+		// Without a timestamp a repeated message cannot be told from a new order: taken.
+		let plain = br#"{"type":"RED"}"#;
+		assert_eq!(b.on_message("f/o/order", plain, NOW), Ok(vec![red(None)]));
+		assert_eq!(b.on_message("f/o/order", plain, NOW), Ok(vec![red(None)]));
 	}
 
 	#[test]
