@@ -1,8 +1,9 @@
 // The actors' web app end to end in headless Chromium (Debian's chromium, driven by
 // playwright-core) against a dev node serving the simulated factory through mosquitto: place an
 // order in the page, watch the product's timeline fill step by step (no reload), open a
-// machine's history, revoke a credential and see it flip to revoked, see the tasks, an unknown
-// DID's error, and the banner while the node is away. Screenshots of each view go to
+// machine's history, custody offered and accepted, a product's QR code scanned with a (fake)
+// camera, revoke a credential and see it flip to revoked, telemetry charts, the tasks, an
+// unknown DID's error, and the banner while the node is away. Screenshots of each view go to
 // tests/screenshots/.
 
 import { test } from 'node:test';
@@ -12,8 +13,29 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { Node, waitFor, freePort } from './lib/harness.mjs';
+import { connect, devAccounts, signAndWait } from './lib/chain.mjs';
+import { u8aToHex, u8aToString } from '@polkadot/util';
+import { randomAsU8a } from '@polkadot/util-crypto';
 import { Broker, Simulator, metric } from './lib/mqtt.mjs';
 import { serve } from '../web/serve.mjs';
+import QRCode from 'qrcode';
+
+/** A one-frame Y4M video (Chromium's fake camera) showing `text` as a QR code. */
+function qrVideo(text, file, width = 640, height = 480) {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const scale = Math.floor((Math.min(width, height) - 40) / (n + 8));
+  const x0 = Math.floor((width - n * scale) / 2);
+  const y0 = Math.floor((height - n * scale) / 2);
+  const luma = Buffer.alloc(width * height, 235);
+  for (let y = 0; y < n * scale; y++) {
+    for (let x = 0; x < n * scale; x++) {
+      if (qr.modules.get(Math.floor(y / scale), Math.floor(x / scale))) luma[(y0 + y) * width + x0 + x] = 16;
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), luma, chroma, chroma]));
+}
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(HERE, 'screenshots');
@@ -88,6 +110,22 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
   await page.goto(`${base}#/product/${productDid}`);
   await page.getByTestId('custody').first().waitFor({ timeout: 30_000 });
   assert.equal(await page.getByTestId('custody').locator('span').nth(1).getAttribute('title'), dave);
+  assert.equal(await page.getByTestId('qr').getAttribute('title'), productDid, 'the page shows the DID as a QR code');
+
+  // Scanning: a camera (Chromium's fake one, showing the product's QR code) opens the story.
+  const video = path.join(SHOTS, 'qr.y4m');
+  qrVideo(productDid, video);
+  const camera = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`] });
+  try {
+    const phone = await camera.newPage();
+    await phone.goto(`${base}#/product`);
+    await phone.getByTestId('scan').click();
+    await phone.getByTestId('product-did').filter({ hasText: productDid }).waitFor({ timeout: 30_000 });
+    assert.ok((await phone.getByTestId('step').count()) === LINE.length);
+  } finally {
+    await camera.close();
+    fs.rmSync(video, { force: true });
+  }
 
   // A machine's history, from the step's machine link.
   await page.locator('[data-testid=step]', { hasText: 'oven' }).getByRole('link').click();
@@ -110,6 +148,9 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
   assert.match(await page.getByTestId('result').innerText(), /credentials\.\w+/);
   await page.goto(`${base}#/factory`);
   await page.locator('[data-testid=capability][data-capability=oven][data-state=revoked]').waitFor({ timeout: 30_000 });
+  // Telemetry charts from anchored windows: the environment sensor's and the kiln's.
+  await page.locator('[data-testid=telemetry] svg polyline').nth(1).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('[data-testid=machine]', { hasText: 'kiln' }).getByTestId('telemetry').innerText(), /kiln_t/);
   await shot('factory');
 
   // Tasks: the order's five settled or completed tasks, with rewards.
@@ -133,4 +174,45 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
   const before = Number((await page.getByTestId('best').innerText()).slice(1));
   await waitFor('new blocks on the page', async () => Number((await page.getByTestId('best').innerText()).slice(1)) > before, 30_000, 500);
   assert.deepEqual(errors, [], 'no uncaught error in the page');
+});
+
+test('web app: a product found by its NFC tag, its lot, a quality credential revoked live and a recall banner', async (t) => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const node = new Node({ name: 'web-recall', args: ['--dev', '--no-mqtt'] });
+  const server = await serve({ port: await freePort() });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  let api;
+  t.after(async () => { await browser.close(); server.close(); await api?.disconnect(); await node.dispose(); });
+  await node.start();
+  api = await connect(node.wsUrl);
+  const { alice, bob, charlie } = await devAccounts();
+  const data = (events, section, name) => events.find(({ event }) => api.events[section][name].is(event)).event.data;
+
+  // Bob supplies a lot, Alice makes a product from it, Charlie certifies the product.
+  const lot = data((await signAndWait(api, api.tx.provenance.registerLot('L-WEB-1', 'workpiece blank, white', 10), bob)).events, 'provenance', 'LotRegistered').lot.toNumber();
+  const product = data((await signAndWait(api, api.tx.provenance.createProduct({ kind: 'workpiece', colour: 'White', tag: '04c0ffee' }, [lot]), alice)).events, 'provenance', 'ProductCreated').product.toString();
+  const schema = (await api.query.credentials.schemas.entries()).find(([, v]) => u8aToString(v.unwrap().name) === 'QualityCertificate')[0].args[0];
+  const certificate = u8aToHex(randomAsU8a(32));
+  await signAndWait(api, api.tx.credentials.anchor(certificate, product, schema, null, null, null), charlie);
+  await signAndWait(api, api.tx.provenance.attachCredential(product, certificate), charlie);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${server.address().port}/?node=${encodeURIComponent(node.wsUrl)}#/product`);
+  // A handheld reader types the tag into the focused field and presses Enter.
+  await page.getByTestId('product-input').waitFor();
+  await page.keyboard.type('04c0ffee\n');
+  await page.getByTestId('product-did').filter({ hasText: product }).waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('story').innerText(), /lot \d+: 10 × workpiece blank, white/);
+  const credential = page.getByTestId('credential').getByTestId('badge');
+  assert.equal(await credential.innerText(), 'valid');
+
+  // Revoked and recalled on chain: the open page follows, without a reload.
+  await signAndWait(api, api.tx.credentials.revoke(certificate), charlie);
+  await page.getByTestId('credential').getByTestId('badge').filter({ hasText: 'revoked' }).waitFor({ timeout: 30_000 });
+  await signAndWait(api, api.tx.provenance.recallLot(lot, 'resin contaminated'), bob);
+  await page.getByTestId('recall').filter({ hasText: 'resin contaminated' }).waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'product-recalled.png'), fullPage: true });
+  assert.deepEqual(errors, []);
 });

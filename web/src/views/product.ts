@@ -4,6 +4,8 @@
 
 import { rpc, addressOf, didOf, esc, short, when, sparkline, type Chain, type Json } from '../chain';
 import type { View } from '../main';
+import { scanQr } from '../scan';
+import QRCode from 'qrcode';
 
 /** Mean of `metric` per anchored window of `sensor` around a step (cached: anchored data never changes). */
 const charts = new Map<string, string>();
@@ -39,10 +41,36 @@ export function productView(root: HTMLElement, chain: Chain, arg: string): View 
     <form id="lookup" class="row">
       <input name="q" data-testid="product-input" placeholder="did:twin:5… or an NFC tag (04…)" value="${esc(arg)}" size="60" autocomplete="off">
       <button type="submit">Show</button>
+      <button type="button" id="scan" data-testid="scan">Scan QR code</button>
     </form>
+    <div id="camera" class="camera"></div>
     <div id="story" data-testid="story"></div>
   </section>`;
   const story = root.querySelector<HTMLElement>('#story')!;
+  const camera = root.querySelector<HTMLElement>('#camera')!;
+  const input = root.querySelector<HTMLInputElement>('input[name=q]')!;
+  if (!arg) input.focus(); // a handheld reader types into it
+  let scanning: { stop: () => void } | null = null;
+  root.querySelector('#scan')!.addEventListener('click', () => {
+    if (scanning) {
+      scanning.stop();
+      scanning = null;
+      return;
+    }
+    const scan = scanQr(camera);
+    scanning = scan;
+    scan.result
+      .then((text) => {
+        location.hash = `#/product/${encodeURIComponent(text.trim())}`;
+      })
+      .catch((e: Error) => {
+        story.innerHTML = `<p class="error" data-testid="error">${esc(e.message)}</p>`;
+      })
+      .finally(() => {
+        scanning = null;
+      });
+  });
+  let label = '';
   root.querySelector('form')!.addEventListener('submit', (e) => {
     e.preventDefault();
     const q = (new FormData(e.target as HTMLFormElement).get('q') as string).trim();
@@ -83,14 +111,15 @@ export function productView(root: HTMLElement, chain: Chain, arg: string): View 
       const recall = trace.recall
         ? `<div class="recall" data-testid="recall">RECALLED: ${esc(trace.recall.reason)} (${esc(when(trace.recall.at.ms))})</div>`
         : trace.lifecycle === 'Recalled' ? '<div class="recall" data-testid="recall">RECALLED</div>' : '';
+      if (!label) label = await QRCode.toString(did, { type: 'svg', margin: 1, width: 120 });
       story.innerHTML = `${recall}
-        <div class="card">
-          <h2>${esc(trace.type.colour ?? '')} ${esc(trace.type.kind)} ${badge(trace.lifecycle, trace.lifecycle === 'Recalled' ? 'bad' : 'ok')}</h2>
+        <div class="card product-head"><div class="qr" data-testid="qr" title="${esc(did)}">${label}</div>
+          <div><h2>${esc(trace.type.colour ?? '')} ${esc(trace.type.kind)} ${badge(trace.lifecycle, trace.lifecycle === 'Recalled' ? 'bad' : 'ok')}</h2>
           <p><code data-testid="product-did">${esc(did)}</code></p>
           <p>NFC tag ${esc(trace.type.nfcTag ?? '—')} · made by <span title="${esc(trace.manufacturer)}">${esc(short(trace.manufacturer))}</span>
            · custodian <span title="${esc(trace.custodian)}">${esc(short(trace.custodian))}</span> · since ${esc(when(trace.created.ms))}
            ${trace.pendingOffer ? `· custody offered to ${esc(short(trace.pendingOffer.to))}` : ''}</p>
-        </div>
+        </div></div>
         <h3>Input lots</h3>
         ${trace.lots.length ? `<ul>${trace.lots.map((l: Json) => `<li>lot ${esc(l.id)}: ${esc(l.quantity)} × ${esc(l.material)} from ${esc(short(l.supplier))} (${esc(l.reference)})${l.recall !== null && l.recall !== undefined ? ' ' + badge('recalled', 'bad') : ''}</li>`).join('')}</ul>` : '<p class="muted">none</p>'}
         <h3>Steps <small class="muted" data-testid="step-count">${steps.length} of ${trace.steps.total}</small></h3>
