@@ -16,6 +16,7 @@ import { Node, waitFor, freePort } from './lib/harness.mjs';
 import { connect, devAccounts, signAndWait } from './lib/chain.mjs';
 import { u8aToHex, u8aToString } from '@polkadot/util';
 import { randomAsU8a } from '@polkadot/util-crypto';
+import { Keyring } from '@polkadot/keyring';
 import { Broker, Simulator, metric } from './lib/mqtt.mjs';
 import { serve } from '../web/serve.mjs';
 import QRCode from 'qrcode';
@@ -176,7 +177,7 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
   assert.deepEqual(errors, [], 'no uncaught error in the page');
 });
 
-test('web app: a product found by its NFC tag, its lot, a quality credential revoked live and a recall banner', async (t) => {
+test('web app: a product found by its NFC tag, its lot, a credential revoked and a recall live; tasks disputed and confirmed; a machine registered', async (t) => {
   fs.mkdirSync(SHOTS, { recursive: true });
   const node = new Node({ name: 'web-recall', args: ['--dev', '--no-mqtt'] });
   const server = await serve({ port: await freePort() });
@@ -214,5 +215,48 @@ test('web app: a product found by its NFC tag, its lot, a quality credential rev
   await signAndWait(api, api.tx.provenance.recallLot(lot, 'resin contaminated'), bob);
   await page.getByTestId('recall').filter({ hasText: 'resin contaminated' }).waitFor({ timeout: 30_000 });
   await page.screenshot({ path: path.join(SHOTS, 'product-recalled.png'), fullPage: true });
+
+  // Alice hires the sorting line twice (its gateway starts and completes both tasks); in the
+  // page she disputes one and confirms the other.
+  const gateway = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Gateway');
+  const sld = (await node.rpc('machines_byCapability', ['sorting']))[0].machine.slice('did:twin:'.length);
+  const hire = async () => {
+    const now = (await api.rpc.chain.getHeader()).number.toNumber();
+    const task = data((await signAndWait(api, api.tx.tasks.createTask('sorting', '', null, sld, 10n ** 10n, now + 100, true), alice)).events, 'tasks', 'TaskCreated').task.toNumber();
+    await signAndWait(api, api.tx.tasks.startTask(task), gateway);
+    await signAndWait(api, api.tx.tasks.completeTask(task, 'ok', u8aToHex(randomAsU8a(32))), gateway);
+    return task;
+  };
+  const actOn = async (task, how, event) => {
+    await page.goto(`${base}#/actions`);
+    await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
+    await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
+    await page.getByTestId('task-id').fill(String(task));
+    await page.getByTestId(`task-${how}`).click();
+    await page.getByTestId('result').filter({ hasText: event }).waitFor({ timeout: 60_000 });
+  };
+  const base = `http://127.0.0.1:${server.address().port}/?node=${encodeURIComponent(node.wsUrl)}`;
+  const disputed = await hire();
+  await actOn(disputed, 'dispute', 'tasks.TaskDisputed');
+  const confirmed = await hire();
+  await actOn(confirmed, 'confirm', 'tasks.TaskSettled');
+  await page.goto(`${base}#/tasks`);
+  await page.locator(`[data-testid=task][data-task="${disputed}"][data-state=Disputed]`).waitFor({ timeout: 30_000 });
+  await page.locator(`[data-testid=task][data-task="${confirmed}"][data-state=Settled]`).waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('escrow-total').innerText(), /^0\.01 TWIN$/, 'the disputed task\'s reward stays in escrow');
+
+  // Alice (a manufacturer) registers a machine in the page; the board shows it.
+  const mill = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Web/mill');
+  await page.goto(`${base}#/actions`);
+  await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
+  await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
+  await page.getByTestId('register-machine').fill(`did:twin:${mill.address}`);
+  await page.getByTestId('register-model').fill('Web test mill');
+  await page.getByTestId('register-serial').fill('W-1');
+  await page.getByTestId('register-submit').click();
+  await page.getByTestId('result').filter({ hasText: 'machines.MachineRegistered' }).waitFor({ timeout: 60_000 });
+  await page.goto(`${base}#/factory`);
+  await page.locator('[data-testid=machine]', { hasText: 'Web test mill' }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('machine').count(), 6);
   assert.deepEqual(errors, []);
 });

@@ -70,13 +70,13 @@ const FORMS = `
     <label>Blocks per step <input name="blocks" value="60" size="5"></label>
     <button type="submit" data-testid="order-submit">Place order</button></form>
   <form data-action="register" class="card"><h2>Register a machine</h2>
-    <label>Machine DID <input name="machine" size="56" placeholder="did:twin:5…"></label>
-    <label>Manufacturer <input name="maker" value="fischertechnik"></label><label>Model <input name="model"></label>
-    <label>Serial number <input name="serial"></label><label>Year <input name="year" value="2026" size="5"></label>
-    <button type="submit">Register</button></form>
+    <label>Machine DID <input name="machine" size="56" placeholder="did:twin:5…" data-testid="register-machine"></label>
+    <label>Manufacturer <input name="maker" value="fischertechnik"></label><label>Model <input name="model" data-testid="register-model"></label>
+    <label>Serial number <input name="serial" data-testid="register-serial"></label><label>Year <input name="year" value="2026" size="5"></label>
+    <button type="submit" data-testid="register-submit">Register</button></form>
   <form data-action="task" class="card"><h2>Confirm or dispute a completed task</h2>
-    <label>Task <input name="task" size="6"></label>
-    <button type="submit" name="how" value="confirm">Confirm</button> <button type="submit" name="how" value="dispute">Dispute</button></form>
+    <label>Task <input name="task" size="6" data-testid="task-id"></label>
+    <button type="submit" name="how" value="confirm" data-testid="task-confirm">Confirm</button> <button type="submit" name="how" value="dispute" data-testid="task-dispute">Dispute</button></form>
   <form data-action="custody" class="card"><h2>Transfer custody</h2>
     <label>Product DID <input name="product" size="56" data-testid="custody-product"></label><label>To (DID) <input name="to" size="56" data-testid="custody-to"></label>
     <button type="submit" name="how" value="offer" data-testid="custody-offer">Offer</button> <button type="submit" name="how" value="accept" data-testid="custody-accept">Accept (as the receiver)</button></form>
