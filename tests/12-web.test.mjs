@@ -150,7 +150,8 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
   await page.goto(`${base}#/factory`);
   await page.locator('[data-testid=capability][data-capability=oven][data-state=revoked]').waitFor({ timeout: 30_000 });
   // Telemetry charts from anchored windows: the environment sensor's and the kiln's.
-  await page.locator('[data-testid=telemetry] svg polyline').nth(1).waitFor({ timeout: 30_000 });
+  // (attached, not "visible": a steady metric draws a flat line, which has no height)
+  await page.locator('[data-testid=telemetry] svg polyline').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
   assert.match(await page.locator('[data-testid=machine]', { hasText: 'kiln' }).getByTestId('telemetry').innerText(), /kiln_t/);
   await shot('factory');
 
