@@ -43,6 +43,13 @@ const SHOTS = path.join(HERE, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const LINE = ['outsourcing', 'oven', 'milling', 'sorting', 'shipping'];
 
+/** Opens the Actions view with development key `who` (Alice, Dave, …) as the signer. */
+async function actionsAs(page, base, who) {
+  await page.goto(`${base}#/actions`);
+  await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
+  await page.getByTestId('signer').selectOption({ label: `${who} (development key)` });
+}
+
 test('web app: order in the page, a timeline that fills, machine history, a revoked credential', async (t) => {
   fs.mkdirSync(SHOTS, { recursive: true });
   const broker = await new Broker().start();
@@ -71,9 +78,8 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
   assert.match(await page.getByTestId('best').innerText(), /^#\d+$/);
 
   // Place a RED order in the page, signed with Alice's development key.
-  await page.goto(`${base}#/actions`);
+  await actionsAs(page, base, 'Alice');
   await page.getByTestId('order-recipe').locator('option').first().waitFor({ state: 'attached', timeout: 30_000 });
-  await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
   await page.getByTestId('order-recipe').selectOption('1');
   await page.getByTestId('order-colour').selectOption('Red');
   await page.getByTestId('order-submit').click();
@@ -98,9 +104,7 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
   // Custody: Alice offers the product to Dave (a customer), Dave accepts; the story shows it.
   const productDid = await page.getByTestId('product-did').innerText();
   const dave = 'did:twin:5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy';
-  await page.goto(`${base}#/actions`);
-  await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
-  await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
+  await actionsAs(page, base, 'Alice');
   await page.getByTestId('custody-product').fill(productDid);
   await page.getByTestId('custody-to').fill(dave);
   await page.getByTestId('custody-offer').click();
@@ -137,9 +141,7 @@ test('web app: order in the page, a timeline that fills, machine history, a revo
 
   // Charlie, the certifier, revokes the kiln's oven credential: the board shows it revoked.
   const digest = (await page.locator('[data-testid=capability][data-capability=oven]').getAttribute('title')).replace('credential ', '');
-  await page.goto(`${base}#/actions`);
-  await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
-  await page.getByTestId('signer').selectOption({ label: 'Charlie (development key)' });
+  await actionsAs(page, base, 'Charlie');
   await page.getByTestId('revoke-digest').fill(digest);
   await page.getByTestId('revoke-submit').click();
   await page.getByTestId('result').filter({ hasText: 'credentials.' }).waitFor({ timeout: 60_000 });
@@ -219,7 +221,8 @@ test('web app: a product found by its NFC tag, its lot, a credential revoked and
 
   // Alice hires the sorting line twice (its gateway starts and completes both tasks); in the
   // page she disputes one and confirms the other.
-  const gateway = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Gateway');
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const gateway = keyring.addFromUri('//Gateway');
   const sld = (await node.rpc('machines_byCapability', ['sorting']))[0].machine.slice('did:twin:'.length);
   const hire = async () => {
     const now = (await api.rpc.chain.getHeader()).number.toNumber();
@@ -229,9 +232,7 @@ test('web app: a product found by its NFC tag, its lot, a credential revoked and
     return task;
   };
   const actOn = async (task, how, event) => {
-    await page.goto(`${base}#/actions`);
-    await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
-    await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
+    await actionsAs(page, base, 'Alice');
     await page.getByTestId('task-id').fill(String(task));
     await page.getByTestId(`task-${how}`).click();
     await page.getByTestId('result').filter({ hasText: event }).waitFor({ timeout: 60_000 });
@@ -247,10 +248,8 @@ test('web app: a product found by its NFC tag, its lot, a credential revoked and
   assert.match(await page.getByTestId('escrow-total').innerText(), /^0\.01 TWIN$/, 'the disputed task\'s reward stays in escrow');
 
   // Alice (a manufacturer) registers a machine in the page; the board shows it.
-  const mill = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Web/mill');
-  await page.goto(`${base}#/actions`);
-  await page.getByTestId('signer').locator('option').nth(5).waitFor({ state: 'attached' });
-  await page.getByTestId('signer').selectOption({ label: 'Alice (development key)' });
+  const mill = keyring.addFromUri('//Web/mill');
+  await actionsAs(page, base, 'Alice');
   await page.getByTestId('register-machine').fill(`did:twin:${mill.address}`);
   await page.getByTestId('register-model').fill('Web test mill');
   await page.getByTestId('register-serial').fill('W-1');
