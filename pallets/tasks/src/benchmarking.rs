@@ -154,6 +154,28 @@ mod benches {
 		Ok(())
 	}
 
+	/// On a product, for a designated machine, without matching: what a machine hiring a
+	/// known machine pays.
+	#[benchmark]
+	fn create_task_unmatched() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		let p = product::<T>(&m)?;
+		let machine: T::AccountId = account("machine", 1, 0);
+		#[extrinsic_call]
+		create_task(
+			RawOrigin::Signed(m),
+			cap(1),
+			params(),
+			Some(p),
+			Some(machine),
+			T::MinReward::get(),
+			deadline::<T>(),
+			false,
+		);
+		assert_eq!(Registry::<T>::get(0).map(|t| t.state), Some(TaskState::Open));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn accept_task() -> Result<(), BenchmarkError> {
 		let m = maker::<T>()?;
@@ -198,6 +220,29 @@ mod benches {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), task, detail(), [1; 32]);
 		assert_eq!(Registry::<T>::get(task + 1).map(|t| t.state), Some(TaskState::Assigned));
+		Ok(())
+	}
+
+	/// A task without a product: no provenance step, no next step.
+	#[benchmark]
+	fn complete_task_plain() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		let owner = machines::<T>(1);
+		let task = NextTaskId::<T>::get();
+		Pallet::<T>::create_task(
+			RawOrigin::Signed(m).into(),
+			cap(1),
+			params(),
+			None,
+			None,
+			T::MinReward::get(),
+			deadline::<T>(),
+			true,
+		)
+		.map_err(|_| BenchmarkError::Stop("create failed"))?;
+		#[extrinsic_call]
+		complete_task(RawOrigin::Signed(owner), task, detail(), [1; 32]);
+		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Completed));
 		Ok(())
 	}
 

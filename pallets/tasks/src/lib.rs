@@ -316,9 +316,13 @@ pub mod pallet {
 		/// custodian) and by the `designated` machine only, paying `reward` (held now) if it is
 		/// completed by block `deadline`. With `auto_assign` the chain assigns it to a capable
 		/// idle machine, now or as soon as one is free. The caller must be a registered actor
-		/// or machine.
+		/// or machine. Without `auto_assign` nothing is matched, and the call weighs less.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::create_task())]
+		#[pallet::weight(if *auto_assign {
+			T::WeightInfo::create_task()
+		} else {
+			T::WeightInfo::create_task_unmatched()
+		})]
 		pub fn create_task(
 			origin: OriginFor<T>,
 			capability: CapabilityKey,
@@ -399,7 +403,8 @@ pub mod pallet {
 		/// The provider reports `task` done with `result` and the hash of its `evidence`. The
 		/// step joins the product's provenance; the machine is idle again; the reward settles
 		/// when the requester confirms or after the challenge period. The next step of a
-		/// production order is created.
+		/// production order is created. A task without a product is charged less (no step, no
+		/// next task).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::complete_task())]
 		pub fn complete_task(
@@ -407,7 +412,7 @@ pub mod pallet {
 			task: TaskId,
 			result: pallet_provenance::ResultDetail,
 			evidence: Evidence,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(
@@ -417,6 +422,7 @@ pub mod pallet {
 			let machine = t.provider.clone().ok_or(Error::<T>::WrongState)?;
 			ensure!(Self::acts_for(&who, &machine), Error::<T>::NotProvider);
 			let now = Self::stamp();
+			let had_product = t.product.is_some();
 			if let Some(product) = &t.product {
 				T::Provenance::record_step(
 					&machine,
@@ -439,7 +445,7 @@ pub mod pallet {
 			if let Some((order, step)) = order {
 				Self::advance_order(order, step)?;
 			}
-			Ok(())
+			Ok(if had_product { None } else { Some(T::WeightInfo::complete_task_plain()) }.into())
 		}
 
 		/// The requester confirms the completion of `task`: the reward goes to the provider's

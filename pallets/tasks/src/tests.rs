@@ -188,6 +188,58 @@ fn providers_must_be_idle_capable_designated_and_spoken_for() {
 }
 
 #[test]
+fn calls_without_matching_or_a_product_are_charged_less() {
+	new_test_ext().execute_with(|| {
+		use frame_support::dispatch::GetDispatchInfo;
+		let create = |auto_assign| {
+			Call::<Test>::create_task {
+				capability: cap("mill"),
+				params: params(""),
+				product: None,
+				designated: None,
+				reward: 100,
+				deadline: 10,
+				auto_assign,
+			}
+			.get_dispatch_info()
+			.call_weight
+		};
+		assert_eq!(create(true), <() as WeightInfo>::create_task());
+		assert_eq!(create(false), <() as WeightInfo>::create_task_unmatched());
+		assert!(create(false).all_lt(create(true)));
+
+		// Completed without a product: charged (and counted in the block) as the plain case.
+		let plain = mill_task(true);
+		let machine = Registry::<Test>::get(plain).unwrap().provider.unwrap();
+		let post =
+			Tasks::complete_task(RuntimeOrigin::signed(machine), plain, detail("ok"), [1; 32])
+				.unwrap();
+		assert_eq!(post.actual_weight, Some(<() as WeightInfo>::complete_task_plain()));
+		assert!(post.actual_weight.unwrap().all_lt(<() as WeightInfo>::complete_task()));
+
+		// On a product: the full weight (a provenance step is recorded).
+		MockProvenance::add(7000, MAKER);
+		let on_product = NextTaskId::<Test>::get();
+		assert_ok!(Tasks::create_task(
+			RuntimeOrigin::signed(MAKER),
+			cap("mill"),
+			params(""),
+			Some(7000),
+			None,
+			100,
+			System::block_number() + 10,
+			true
+		));
+		let machine = Registry::<Test>::get(on_product).unwrap().provider.unwrap();
+		let post =
+			Tasks::complete_task(RuntimeOrigin::signed(machine), on_product, detail("ok"), [1; 32])
+				.unwrap();
+		assert_eq!(post.actual_weight, None);
+		assert_eq!(MockProvenance::get(7000).steps.len(), 1);
+	});
+}
+
+#[test]
 fn completion_records_provenance_frees_the_machine_and_settles_on_confirmation() {
 	new_test_ext().execute_with(|| {
 		MockProvenance::add(7000, MAKER);
@@ -691,7 +743,9 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 					),
 					2 => Tasks::accept_task(o, task, rng.pick(&machines)),
 					3 => Tasks::start_task(o, task),
-					4 | 5 => Tasks::complete_task(o, task, detail(""), [0; 32]),
+					4 | 5 => Tasks::complete_task(o, task, detail(""), [0; 32])
+						.map(|_| ())
+						.map_err(|e| e.error),
 					6 => Tasks::confirm_task(o, task),
 					7 => Tasks::cancel_task(o, task),
 					8 => Tasks::dispute_task(o, task),

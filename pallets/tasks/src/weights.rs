@@ -37,9 +37,11 @@ use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 /// The weight of each call of `pallet_tasks`.
 pub trait WeightInfo {
 	fn create_task() -> Weight;
+	fn create_task_unmatched() -> Weight;
 	fn accept_task() -> Weight;
 	fn start_task() -> Weight;
 	fn complete_task() -> Weight;
+	fn complete_task_plain() -> Weight;
 	fn confirm_task() -> Weight;
 	fn cancel_task() -> Weight;
 	fn dispute_task() -> Weight;
@@ -90,6 +92,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(2_031_917_000, 112318)
 			.saturating_add(T::DbWeight::get().reads(139))
 			.saturating_add(T::DbWeight::get().writes(7))
+	}
+	/// Storage: `Machines::Registry` (r:1 w:0)
+	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorOf` (r:1 w:0)
+	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Provenance::Products` (r:1 w:0)
+	/// Proof: `Provenance::Products` (`max_values`: None, `max_size`: Some(396), added: 2871, mode: `MaxEncodedLen`)
+	/// Storage: `Tasks::NextTaskId` (r:1 w:1)
+	/// Proof: `Tasks::NextTaskId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Tasks::Deadlines` (r:1 w:1)
+	/// Proof: `Tasks::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Tasks::Registry` (r:0 w:1)
+	/// Proof: `Tasks::Registry` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
+	fn create_task_unmatched() -> Weight {
+		// Proof size: measured `1392`, estimated `3991` bytes.
+		// Minimum execution time: 131_386_000 ps.
+		Weight::from_parts(228_688_000, 3991)
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Tasks::Registry` (r:1 w:1)
 	/// Proof: `Tasks::Registry` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
@@ -171,6 +198,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(1_265_385_000, 115797)
 			.saturating_add(T::DbWeight::get().reads(146))
 			.saturating_add(T::DbWeight::get().writes(14))
+	}
+	/// Storage: `Tasks::Registry` (r:1 w:1)
+	/// Proof: `Tasks::Registry` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Did::Delegates` (r:1 w:0)
+	/// Proof: `Did::Delegates` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::Registry` (r:1 w:1)
+	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::StatusHistory` (r:1 w:1)
+	/// Proof: `Machines::StatusHistory` (`max_values`: None, `max_size`: Some(1394), added: 3869, mode: `MaxEncodedLen`)
+	/// Storage: `Tasks::Deadlines` (r:1 w:1)
+	/// Proof: `Tasks::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Tasks::ChallengeEnds` (r:1 w:1)
+	/// Proof: `Tasks::ChallengeEnds` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	fn complete_task_plain() -> Weight {
+		// Proof size: measured `1979`, estimated `4859` bytes.
+		// Minimum execution time: 108_723_000 ps.
+		Weight::from_parts(177_943_000, 4859)
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `Tasks::Registry` (r:1 w:1)
 	/// Proof: `Tasks::Registry` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
@@ -445,6 +493,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(139))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
+	fn create_task_unmatched() -> Weight {
+		Weight::from_parts(228_688_000, 3991)
+			.saturating_add(ParityDbWeight::get().reads(8))
+			.saturating_add(ParityDbWeight::get().writes(5))
+	}
 	fn accept_task() -> Weight {
 		Weight::from_parts(144_320_000, 38830)
 			.saturating_add(ParityDbWeight::get().reads(9))
@@ -459,6 +512,11 @@ impl WeightInfo for () {
 		Weight::from_parts(1_265_385_000, 115797)
 			.saturating_add(ParityDbWeight::get().reads(146))
 			.saturating_add(ParityDbWeight::get().writes(14))
+	}
+	fn complete_task_plain() -> Weight {
+		Weight::from_parts(177_943_000, 4859)
+			.saturating_add(ParityDbWeight::get().reads(7))
+			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn confirm_task() -> Weight {
 		Weight::from_parts(113_493_000, 6196)

@@ -1,0 +1,68 @@
+// The load generator (`twinchain-load`, scripts/bench.sh throughput) at a light load: every
+// scenario's extrinsics are signed, submitted, included without failure and followed to
+// finality; the report names each extrinsic's weight and fee. It measures nothing here — the
+// figures in BENCHMARKS.md come from scripts/bench.sh — it shows the tool works end to end.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, TARGET, freePort, removeDir, tempDir } from './lib/harness.mjs';
+
+const LOAD = path.join(TARGET, 'release', 'twinchain-load');
+
+function run(args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(LOAD, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`timed out:\n${out}`)); }, timeoutMs);
+    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, out }); });
+  });
+}
+
+/** The rows of the step table under the scenario heading `title`. */
+function steps(md, title) {
+  const section = md.split('#### ').find((s) => s.startsWith(title));
+  assert.ok(section, `no section ${title} in\n${md}`);
+  const table = section.split('\n\n').find((b) => b.includes('| verdict |'));
+  return table.split('\n').slice(2).map((row) => row.split('|').slice(1, -1).map((c) => c.trim()));
+}
+
+test('twinchain-load drives transfers, anchors and task lifecycles through a node', async (t) => {
+  const dir = tempDir('twinchain-load-test-');
+  t.after(() => removeDir(dir));
+  const report = path.join(dir, 'report.md');
+  const { code, out } = await run([
+    '--node', BIN, '--rpc-port', String(await freePort()), '--log-dir', dir,
+    '--accounts', '40', '--seconds', '8', '--repeat', '1',
+    '--transfer-rates', '20', '--anchor-rates', '10', '--pipelines', '10',
+    '--markdown', report, 'transfers', 'anchors', 'tasks',
+  ], 300_000);
+  assert.equal(code, 0, out);
+  const md = fs.readFileSync(report, 'utf8');
+
+  for (const [title, unit] of [['balance transfers', 20], ['telemetry anchors', 10], ['task lifecycles', 10]]) {
+    const rows = steps(md, title);
+    assert.equal(rows.length, 1, md);
+    const [offered, included, lifecycles, , , bestMinusFinalized, verdict] = rows[0];
+    assert.equal(Number(offered), unit, md);
+    // Everything offered was included without a failure, within three slots.
+    assert.equal(verdict, 'sustained', md);
+    assert.ok(Number(included) > 0, md);
+    // Validators vote for their best block: finality trails by at most two blocks.
+    assert.ok(Number(bestMinusFinalized) <= 2, md);
+    if (title === 'task lifecycles') assert.ok(Number(lifecycles) >= 10, md);
+  }
+  // Each extrinsic kind's weight and fee, as the node charges them.
+  for (const call of ['balances.transferKeepAlive', 'telemetry.anchorWindow', 'tasks.createTask', 'tasks.confirmTask']) {
+    const row = md.split('\n').find((l) => l.startsWith(`| \`${call}`));
+    assert.ok(row, `${call} in\n${md}`);
+    const [, weight, , fee, perBlock] = row.split('|').slice(1, -1).map((c) => c.trim());
+    assert.ok(Number.parseFloat(weight) > 0 && Number.parseFloat(fee) > 0 && Number(perBlock) > 0, row);
+  }
+  // The light load left the rate scenarios well inside the steady state.
+  assert.match(md, /Highest sustained step: 20 xt\/s offered/);
+});
