@@ -139,6 +139,7 @@ mod benches {
 		let m = maker::<T>()?;
 		machines::<T>(1);
 		let p = product::<T>(&m)?;
+		let task = NextTaskId::<T>::get();
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(m),
@@ -150,7 +151,7 @@ mod benches {
 			deadline::<T>(),
 			true,
 		);
-		assert_eq!(Registry::<T>::get(0).map(|t| t.state), Some(TaskState::Assigned));
+		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
 		Ok(())
 	}
 
@@ -161,6 +162,7 @@ mod benches {
 		let m = maker::<T>()?;
 		let p = product::<T>(&m)?;
 		let machine: T::AccountId = account("machine", 1, 0);
+		let task = NextTaskId::<T>::get();
 		#[extrinsic_call]
 		create_task(
 			RawOrigin::Signed(m),
@@ -172,7 +174,7 @@ mod benches {
 			deadline::<T>(),
 			false,
 		);
-		assert_eq!(Registry::<T>::get(0).map(|t| t.state), Some(TaskState::Open));
+		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Open));
 		Ok(())
 	}
 
@@ -340,22 +342,25 @@ mod benches {
 		let steps: RecipeSteps = vec![RecipeStep { capability: cap(1), params: params() }]
 			.try_into()
 			.map_err(|_| BenchmarkError::Stop("steps"))?;
+		// The chain's genesis may hold recipes already (the dev factory's): take the new one.
+		let recipe = NextRecipeId::<T>::get();
 		Pallet::<T>::register_recipe(
 			RawOrigin::Signed(m.clone()).into(),
 			vec![b'n'; 64].try_into().expect("fits"),
 			steps,
 		)
 		.map_err(|_| BenchmarkError::Stop("recipe failed"))?;
+		let task = NextTaskId::<T>::get();
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(m),
-			0,
+			recipe,
 			product_type(),
 			Default::default(),
 			T::MinReward::get(),
 			T::MaxDeadline::get(),
 		);
-		assert_eq!(Registry::<T>::get(0).map(|t| t.state), Some(TaskState::Assigned));
+		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
 		Ok(())
 	}
 
