@@ -79,6 +79,23 @@ fn auto_task<T: Config>(maker: &T::AccountId, c: u8) -> Result<TaskId, Benchmark
 	Ok(id)
 }
 
+/// A task for capability 1 with no product, matched at once if `auto_assign` (else open).
+fn plain_task<T: Config>(maker: &T::AccountId, auto_assign: bool) -> Result<TaskId, BenchmarkError> {
+	let id = NextTaskId::<T>::get();
+	Pallet::<T>::create_task(
+		RawOrigin::Signed(maker.clone()).into(),
+		cap(1),
+		params(),
+		None,
+		None,
+		T::MinReward::get(),
+		deadline::<T>(),
+		auto_assign,
+	)
+	.map_err(|_| BenchmarkError::Stop("create failed"))?;
+	Ok(id)
+}
+
 fn provider<T: Config>(task: TaskId) -> Result<T::AccountId, BenchmarkError> {
 	Registry::<T>::get(task)
 		.and_then(|t| t.provider)
@@ -183,18 +200,7 @@ mod benches {
 		let m = maker::<T>()?;
 		let owner = machines::<T>(1);
 		let machine: T::AccountId = account("machine", 1, 0);
-		let task = NextTaskId::<T>::get();
-		Pallet::<T>::create_task(
-			RawOrigin::Signed(m).into(),
-			cap(1),
-			params(),
-			None,
-			None,
-			T::MinReward::get(),
-			deadline::<T>(),
-			false,
-		)
-		.map_err(|_| BenchmarkError::Stop("create failed"))?;
+		let task = plain_task::<T>(&m, false)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), task, machine.clone());
 		assert_eq!(Registry::<T>::get(task).and_then(|t| t.provider), Some(machine));
@@ -230,18 +236,7 @@ mod benches {
 	fn complete_task_plain() -> Result<(), BenchmarkError> {
 		let m = maker::<T>()?;
 		let owner = machines::<T>(1);
-		let task = NextTaskId::<T>::get();
-		Pallet::<T>::create_task(
-			RawOrigin::Signed(m).into(),
-			cap(1),
-			params(),
-			None,
-			None,
-			T::MinReward::get(),
-			deadline::<T>(),
-			true,
-		)
-		.map_err(|_| BenchmarkError::Stop("create failed"))?;
+		let task = plain_task::<T>(&m, true)?;
 		#[extrinsic_call]
 		complete_task(RawOrigin::Signed(owner), task, detail(), [1; 32]);
 		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Completed));

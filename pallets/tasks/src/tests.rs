@@ -60,6 +60,23 @@ fn mill_task(auto: bool) -> TaskId {
 	id
 }
 
+/// A milling task on product 7000 (registered as MAKER's), deadline in 10 blocks.
+fn product_task(auto: bool) -> TaskId {
+	MockProvenance::add(7000, MAKER);
+	let id = NextTaskId::<Test>::get();
+	assert_ok!(Tasks::create_task(
+		RuntimeOrigin::signed(MAKER),
+		cap("mill"),
+		params(""),
+		Some(7000),
+		None,
+		100,
+		System::block_number() + 10,
+		auto
+	));
+	id
+}
+
 #[test]
 fn tasks_hold_their_reward_and_check_requester_reward_and_deadline() {
 	new_test_ext().execute_with(|| {
@@ -218,18 +235,7 @@ fn calls_without_matching_or_a_product_are_charged_less() {
 		assert!(post.actual_weight.unwrap().all_lt(<() as WeightInfo>::complete_task()));
 
 		// On a product: the full weight (a provenance step is recorded).
-		MockProvenance::add(7000, MAKER);
-		let on_product = NextTaskId::<Test>::get();
-		assert_ok!(Tasks::create_task(
-			RuntimeOrigin::signed(MAKER),
-			cap("mill"),
-			params(""),
-			Some(7000),
-			None,
-			100,
-			System::block_number() + 10,
-			true
-		));
+		let on_product = product_task(true);
 		let machine = Registry::<Test>::get(on_product).unwrap().provider.unwrap();
 		let post =
 			Tasks::complete_task(RuntimeOrigin::signed(machine), on_product, detail("ok"), [1; 32])
@@ -371,17 +377,7 @@ fn deadlines_expire_tasks_refund_and_count_against_the_provider() {
 #[test]
 fn failures_refund_and_join_the_products_story() {
 	new_test_ext().execute_with(|| {
-		MockProvenance::add(7000, MAKER);
-		assert_ok!(Tasks::create_task(
-			RuntimeOrigin::signed(MAKER),
-			cap("mill"),
-			params(""),
-			Some(7000),
-			None,
-			100,
-			10,
-			true
-		));
+		assert_eq!(product_task(true), 0);
 		assert_noop!(
 			Tasks::fail_task(RuntimeOrigin::signed(OWNER_B), 0, detail("E42")),
 			Error::<Test>::NotProvider
