@@ -2,7 +2,14 @@
 # Runs Twinchain's benchmarks and records them.
 #   scripts/bench.sh                          everything below, in this order
 #   scripts/bench.sh weights [pallet ...]     runtime benchmarks (frame-benchmarking, wasm) of
-#                                             our pallets → pallets/<pallet>/src/weights.rs
+#                                             our pallets → pallets/<pallet>/src/weights.rs, and
+#                                             (pallet `runtime`) of the polkadot-sdk pallets we
+#                                             charge for plus the block and extrinsic overhead →
+#                                             runtime/src/weights/
+#   scripts/bench.sh costs                    what each DID operation is charged (weight, fee)
+#                                             beside the gas of the same ERC-1056 operation,
+#                                             measured in an in-process EVM (scripts/erc1056/)
+#                                             → the costs section of BENCHMARKS.md
 #   scripts/bench.sh throughput [scenario ...]
 #                                             the load generator (twinchain-load: transfers,
 #                                             anchors, tasks) against fresh loopback nodes →
@@ -15,10 +22,29 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build_node
 cd "$REPO"
 
+# The polkadot-sdk pallets whose weights the runtime charges from its own measurements.
+RUNTIME_PALLETS=(frame_system frame_system_extensions pallet_balances pallet_transaction_payment)
+
 weights() {
 	local steps="${STEPS:-50}" repeat="${REPEAT:-20}" pallets=("$@")
-	[ ${#pallets[@]} -gt 0 ] || pallets=($(ls "$REPO/pallets"))
+	[ ${#pallets[@]} -gt 0 ] || pallets=($(ls "$REPO/pallets") runtime)
 	for p in "${pallets[@]}"; do
+		if [ "$p" = runtime ]; then
+			for crate in "${RUNTIME_PALLETS[@]}"; do
+				echo "== weights: $crate"
+				"$TWINCHAIN_BIN" benchmark pallet --chain dev --pallet "$crate" --extrinsic '*' \
+					--steps "$steps" --repeat "$repeat" --wasm-execution compiled \
+					--output "runtime/src/weights/$crate.rs"
+			done
+			echo "== weights: block and extrinsic overhead"
+			"$TWINCHAIN_BIN" benchmark overhead --chain dev --wasm-execution compiled \
+				--weight-path runtime/src/weights
+			# The generated files name sp-core and sp-weights, which the runtime reaches through
+			# frame-support.
+			sed -i 's/use sp_core::parameter_types;/use frame_support::parameter_types;/; s/sp_weights::/frame_support::weights::/' \
+				runtime/src/weights/block_weights.rs runtime/src/weights/extrinsic_weights.rs
+			continue
+		fi
 		[ -f "pallets/$p/src/benchmarking.rs" ] || continue # pallet-gateway has no calls
 		crate="pallet_${p//-/_}"
 		echo "== weights: $crate"
@@ -45,9 +71,42 @@ open("BENCHMARKS.md", "w").write(head + begin + "\n" + open(path).read().rstrip(
 PY
 }
 
-throughput() {
+# How long the blocks of each kept load-test database take to import, against the weight they
+# were charged (`twinchain benchmark block` re-executes them): Markdown on standard output.
+replay() {
+	local dir="$1" name best
+	for db in "$dir"/twinchain-load-*/db; do
+		[ -d "$db" ] || continue
+		name="$(basename "$(dirname "$db")")"
+		best="$(grep -o 'Imported #[0-9]*' "$dir/$name.log" | tail -1 | tr -dc 0-9)"
+		[ -n "$best" ] || continue
+		echo "== replaying blocks 2..$best of ${name#twinchain-load-}" >&2
+		"$TWINCHAIN_BIN" benchmark block --chain "$(dirname "$db")/spec.json" --base-path "$db" \
+			--from 2 --to "$best" --repeat 1 2>&1 |
+			python3 "$REPO/scripts/replay-summary.py" "${name#twinchain-load-}"
+	done
+}
+
+costs() {
 	local out
 	out="$(mktemp)"
+	(cd "$REPO/scripts/erc1056" && npm ci --no-audit --no-fund --silent && node gas.mjs) >"$out.gas"
+	{
+		echo "Measured $(date -u +%Y-%m-%d) at commit $(git describe --always --dirty) by \`scripts/bench.sh costs\`."
+		echo
+	} >"$out"
+	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" --accounts 64 did \
+		--erc1056 "$out.gas" --markdown "$out.md" >/dev/null
+	cat "$out.md" >>"$out"
+	splice costs "$out"
+	rm -f "$out" "$out.gas" "$out.md"
+	echo "== BENCHMARKS.md: costs section written"
+}
+
+throughput() {
+	local out logs
+	out="$(mktemp)"
+	logs="$(mktemp -d)"
 	{
 		echo "Measured $(date -u +%Y-%m-%d) at commit $(git describe --always --dirty) on $(nproc) ×" \
 			"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB," \
@@ -56,16 +115,18 @@ throughput() {
 	} >"$out"
 	# shellcheck disable=SC2086
 	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" ${LOAD_ARGS:-} "$@" \
-		--markdown "$out.load"
+		--log-dir "$logs" --keep-db --markdown "$out.load"
 	cat "$out.load" >>"$out"
+	replay "$logs" >>"$out"
 	splice throughput "$out"
-	rm -f "$out" "$out.load"
+	rm -rf "$out" "$out.load" "$logs"
 	echo "== BENCHMARKS.md: throughput section written"
 }
 
 case "${1:-all}" in
 	weights) shift; weights "$@" ;;
+	costs) costs ;;
 	throughput) shift; throughput "$@" ;;
-	all) weights; throughput ;;
-	*) echo "usage: scripts/bench.sh [weights [pallet ...] | throughput [scenario ...]]" >&2; exit 2 ;;
+	all) weights; costs; throughput ;;
+	*) echo "usage: scripts/bench.sh [weights [pallet ...] | costs | throughput [scenario ...]]" >&2; exit 2 ;;
 esac

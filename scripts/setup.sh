@@ -4,8 +4,8 @@
 #     (the MQTT tests' broker, publisher and subscriber);
 #     Node.js and npm only if absent (machines that have Node.js 20 keep it);
 #   - rustup: the wasm targets and rust-src for the runtime;
-#   - npm: the integration tests' packages (tests/package-lock.json) and the web app's
-#     (web/package-lock.json);
+#   - npm: the integration tests' packages (tests/package-lock.json), the web app's
+#     (web/package-lock.json) and the ERC-1056 gas measurement's (scripts/erc1056/);
 #   - with --with-browser (scripts/test.sh): Debian's chromium, for the web app's tests.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -45,18 +45,15 @@ done
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 20 ] || fail "Node.js >= 20 is needed for the integration tests (found $(node --version))"
-lock="$REPO/tests/package-lock.json"
-stamp="$REPO/tests/node_modules/.twinchain-lock"
-if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-	echo "setup.sh: installing the integration tests' npm packages"
-	(cd "$REPO/tests" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed in tests/"
-	cp "$lock" "$stamp"
-fi
-lock="$REPO/web/package-lock.json"
-stamp="$REPO/web/node_modules/.twinchain-lock"
-if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-	echo "setup.sh: installing the web app's npm packages"
-	(cd "$REPO/web" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed in web/"
-	cp "$lock" "$stamp"
-fi
+# The npm packages of the integration tests, the web app and the ERC-1056 gas measurement,
+# each installed again only when its lock file changed.
+for dir in tests web scripts/erc1056; do
+	lock="$REPO/$dir/package-lock.json"
+	stamp="$REPO/$dir/node_modules/.twinchain-lock"
+	if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+		echo "setup.sh: installing the npm packages of $dir/"
+		(cd "$REPO/$dir" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed in $dir/"
+		cp "$lock" "$stamp"
+	fi
+done
 echo "setup.sh: all set (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"

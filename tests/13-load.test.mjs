@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, TARGET, freePort, removeDir, tempDir } from './lib/harness.mjs';
@@ -65,4 +65,45 @@ test('twinchain-load drives transfers, anchors and task lifecycles through a nod
   }
   // The light load left the rate scenarios well inside the steady state.
   assert.match(md, /Highest sustained step: 20 xt\/s offered/);
+});
+
+test('DID operations are charged and set beside the gas ERC-1056 takes for them', async (t) => {
+  const dir = tempDir('twinchain-costs-test-');
+  t.after(() => removeDir(dir));
+  // The ERC-1056 side: the registry's compiled contract executed in an in-process EVM.
+  const gas = spawnSync('node', ['gas.mjs'], { cwd: path.join(import.meta.dirname, '..', 'scripts', 'erc1056'), encoding: 'utf8' });
+  assert.equal(gas.status, 0, gas.stderr);
+  const figures = JSON.parse(gas.stdout);
+  const op = (name) => figures.operations.find((o) => o.op === name);
+  for (const name of ['changeOwner', 'addDelegate', 'setAttribute', 'revokeAttribute']) {
+    // Every transaction pays the 21,000 base; an identity's first change also stores the block
+    // of its last change in a fresh slot (20,000 more than updating it).
+    assert.ok(op(name).later > 21_000, name);
+    assert.ok(op(name).first - op(name).later >= 15_000, `${name}: ${JSON.stringify(op(name))}`);
+  }
+  // The relayed signed call recovers the signer on chain: it costs more than the plain one.
+  assert.ok(op('setAttributeSigned (relayed)').later > op('setAttribute').later);
+  const gasFile = path.join(dir, 'gas.json');
+  fs.writeFileSync(gasFile, gas.stdout);
+
+  // The Twinchain side: each operation submitted and read back from its block.
+  const report = path.join(dir, 'costs.md');
+  const { code, out } = await run([
+    '--node', BIN, '--rpc-port', String(await freePort()), '--log-dir', dir,
+    '--accounts', '32', '--erc1056', gasFile, '--markdown', report, 'did',
+  ], 180_000);
+  assert.equal(code, 0, out);
+  const md = fs.readFileSync(report, 'utf8');
+  const rows = md.split('\n').filter((l) => l.startsWith('| `did.'));
+  assert.equal(rows.length, 6, md);
+  for (const row of rows) {
+    const [, weight, proof, fee, perSecond, , gasCell] = row.split('|').slice(1, -1).map((c) => c.trim());
+    const later = Number.parseFloat(weight.split('/')[1]);
+    assert.ok(later > 400, row); // at least an extrinsic's fixed cost, in µs
+    assert.ok(Number.parseFloat(proof) > 0 && Number.parseFloat(fee.split('/')[1]) > 0, row);
+    assert.ok(Number(perSecond) > 0, row);
+    // The ERC-1056 counterpart's gas from the measurement above.
+    assert.ok(Number(gasCell.split('/')[1]) > 21_000, row);
+  }
+  assert.match(md, /ethr-did-registry 1\.3\.0/);
 });

@@ -10,7 +10,7 @@ use jsonrpsee::{
 use serde_json::{json, Value};
 use sp_core::{crypto::Ss58Codec, sr25519, Bytes, Pair, H256};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{generic::Era, traits::IdentifyAccount, MultiSigner};
+use sp_runtime::{traits::IdentifyAccount, MultiSigner};
 use std::{
 	path::{Path, PathBuf},
 	process::{Child, Command, Stdio},
@@ -180,23 +180,34 @@ pub struct Node {
 	_dir: TempDir,
 }
 
-/// A directory removed when dropped.
-pub struct TempDir(pub PathBuf);
+/// A directory, removed when dropped unless kept.
+pub struct TempDir(pub PathBuf, bool);
 impl Drop for TempDir {
 	fn drop(&mut self) {
-		let _ = std::fs::remove_dir_all(&self.0);
+		if !self.1 {
+			let _ = std::fs::remove_dir_all(&self.0);
+		}
 	}
 }
 
 impl Node {
 	/// Starts `bin` as the single validator (Alice) of `spec` with its RPC on `rpc_port`, a
-	/// transaction pool large enough to hold the offered load, and its log in `log`.
-	pub fn start(bin: &Path, spec: &Value, rpc_port: u16, log: &Path) -> Result<Node, Error> {
-		let dir =
-			std::env::temp_dir().join(format!("twinchain-load-{}-{rpc_port}", std::process::id()));
+	/// transaction pool large enough to hold the offered load, and its log in `log`. Its
+	/// directory (chain spec and database) is `keep` if given, and kept; otherwise temporary.
+	pub fn start(
+		bin: &Path,
+		spec: &Value,
+		rpc_port: u16,
+		log: &Path,
+		keep: Option<PathBuf>,
+	) -> Result<Node, Error> {
+		let kept = keep.is_some();
+		let dir = keep.unwrap_or_else(|| {
+			std::env::temp_dir().join(format!("twinchain-load-{}-{rpc_port}", std::process::id()))
+		});
 		let _ = std::fs::remove_dir_all(&dir);
 		std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-		let dir = TempDir(dir);
+		let dir = TempDir(dir, kept);
 		let spec_path = dir.0.join("spec.json");
 		std::fs::write(&spec_path, serde_json::to_vec(spec).map_err(|e| e.to_string())?)
 			.map_err(|e| e.to_string())?;
@@ -291,32 +302,15 @@ impl ChainInfo {
 
 	/// `call` signed by `pair` with `nonce`, immortal, without tip: the encoded extrinsic.
 	pub fn sign(&self, pair: &sr25519::Pair, nonce: u32, call: RuntimeCall) -> Bytes {
-		let account: AccountId = MultiSigner::from(pair.public()).into_account();
-		let tx_ext: twinchain_runtime::TxExtension = (
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(Era::Immortal),
-			frame_system::CheckNonce::from(nonce),
-			frame_system::CheckWeight::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::from(0),
-			frame_system::WeightReclaim::new(),
+		let xt = twinchain_runtime::sign_immortal(
+			pair,
+			nonce,
+			call,
+			self.genesis,
+			self.spec_version,
+			self.tx_version,
 		);
-		let implicit =
-			((), self.spec_version, self.tx_version, self.genesis, self.genesis, (), (), (), ());
-		let payload =
-			twinchain_runtime::SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
-		let signature = payload.using_encoded(|p| pair.sign(p));
-		Bytes(
-			twinchain_runtime::UncheckedExtrinsic::new_signed(
-				call,
-				account.into(),
-				signature.into(),
-				tx_ext,
-			)
-			.encode(),
-		)
+		Bytes(xt.encode())
 	}
 }
 

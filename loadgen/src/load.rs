@@ -35,8 +35,6 @@ pub struct Run {
 	pub included: u64,
 	pub failed: u64,
 	pub first_failure: Option<String>,
-	/// Seconds from the first submission to the last inclusion.
-	pub seconds: f64,
 	/// Included per second in the steady state: blocks imported after the warm-up and up to
 	/// the last submission.
 	pub steady: f64,
@@ -52,16 +50,12 @@ pub struct Run {
 	/// Task lifecycles finished (tasks scenario only), and those still unfinished at the end.
 	pub lifecycles: u64,
 	pub stuck: u64,
-	/// Seconds spent signing the run's extrinsics before it (rate scenarios).
+	/// Seconds spent signing the run's extrinsics before it started (rate scenarios; outside
+	/// the measurement).
 	pub signing_s: f64,
 }
 
 impl Run {
-	/// Included extrinsics per second in the steady state.
-	pub fn rate(&self) -> f64 {
-		self.steady
-	}
-
 	/// Why this run does not count as sustained, if it does not.
 	pub fn verdict(&self) -> Result<(), String> {
 		if self.rpc_errors > 0 {
@@ -115,8 +109,9 @@ pub struct Ctx {
 	pub costs: Vec<Cost>,
 }
 
-/// One kind of extrinsic's weight and fee, as the node's `payment_queryInfo` reports it
-/// (including the per-extrinsic base weight), and how many fit a block's normal class.
+/// One kind of extrinsic's weight and fee: `payment_queryInfo`'s weight (call and transaction
+/// extensions) plus the runtime's per-extrinsic base weight, which is what a block is charged,
+/// and how many fit a block's normal class.
 #[derive(Clone, Debug)]
 pub struct Cost {
 	pub call: &'static str,
@@ -148,13 +143,9 @@ impl Ctx {
 				num(&w[a])
 			}
 		};
-		let ref_time = field("refTime", "ref_time");
-		let limits = <twinchain_runtime::Runtime as frame_system::Config>::BlockWeights::get();
-		let normal = limits
-			.get(frame_support::dispatch::DispatchClass::Normal)
-			.max_total
-			.unwrap_or(limits.max_block)
-			.ref_time() as f64;
+		let (normal, base) = crate::observe::normal_limits();
+		let ref_time = field("refTime", "ref_time") + base.ref_time() as f64;
+		let normal = normal.ref_time() as f64;
 		self.costs.push(Cost {
 			call,
 			ref_time_us: ref_time / 1e6,
@@ -296,7 +287,6 @@ impl Tally {
 			(Some(f), Some(l)) if l > f => n as f64 / (l - f).as_secs_f64(),
 			_ => 0.0,
 		};
-		self.run.seconds = (end - self.start).as_secs_f64();
 		self.run.drained =
 			self.run.included + self.run.failed >= self.run.sent && end <= last_sent + DRAIN;
 		let f = ctx.observer.finality.lock().unwrap();

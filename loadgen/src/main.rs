@@ -9,6 +9,7 @@
 //! submitted over JSON-RPC in batches. The report is Markdown.
 
 mod chain;
+mod costs;
 mod load;
 mod observe;
 
@@ -22,7 +23,8 @@ use std::{fmt::Write as _, path::PathBuf, time::Duration};
 	about = "Measures the load a Twinchain node sustains: transfers, telemetry anchors, task lifecycles."
 )]
 struct Cli {
-	/// The scenarios: transfers, anchors, tasks.
+	/// The scenarios: transfers, anchors, tasks (load ladders); did (what each DID operation
+	/// costs, once, beside ERC-1056's gas with --erc1056).
 	#[arg(default_values = ["transfers", "anchors", "tasks"])]
 	scenarios: Vec<String>,
 	/// The node binary (default: $TWINCHAIN_BIN).
@@ -55,9 +57,23 @@ struct Cli {
 	/// Write the Markdown report here (as well as to standard output).
 	#[arg(long)]
 	markdown: Option<PathBuf>,
+	/// Keep each scenario's node directory (chain spec and database) in the log directory, as
+	/// `twinchain-load-<scenario>/`, to replay its blocks with `twinchain benchmark block`.
+	#[arg(long)]
+	keep_db: bool,
+	/// The ERC-1056 gas figures (`scripts/erc1056/gas.mjs` output) to set beside the did
+	/// scenario's costs.
+	#[arg(long)]
+	erc1056: Option<PathBuf>,
 }
 
 /// A scenario's steps and repeats.
+/// A scenario's report: a load ladder, or (did) a cost table in Markdown.
+enum Section {
+	Load(Outcome),
+	Costs(String),
+}
+
 struct Outcome {
 	name: &'static str,
 	costs: Vec<load::Cost>,
@@ -66,7 +82,7 @@ struct Outcome {
 	repeats: Vec<Run>,
 }
 
-async fn scenario(cli: &Cli, name: &str) -> Result<Outcome, String> {
+async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 	eprintln!("== {name}: genesis with {} load accounts", cli.accounts);
 	let mut accounts = chain::load_accounts(cli.accounts);
 	let bin = cli
@@ -76,11 +92,17 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Outcome, String> {
 		.ok_or("no node binary: --node or TWINCHAIN_BIN")?;
 	let spec = chain::load_chain_spec(&bin, &mut accounts)?;
 	let log = cli.log_dir.join(format!("twinchain-load-{name}.log"));
-	let mut node = chain::Node::start(&bin, &spec, cli.rpc_port, &log)?;
+	let keep = cli.keep_db.then(|| cli.log_dir.join(format!("twinchain-load-{name}")));
+	let mut node = chain::Node::start(&bin, &spec, cli.rpc_port, &log, keep)?;
 	let client = node.connect(Duration::from_secs(120)).await?;
 	let info = chain::ChainInfo::fetch(&client).await?;
 	let observer = observe::watch(&node.ws).await?;
 	let mut ctx = Ctx::new(client, info, accounts, observer);
+	if name == "did" {
+		let measured = costs::did_costs(&ctx).await?;
+		drop(node);
+		return Ok(Section::Costs(costs::report(&measured, cli.erc1056.as_deref())?));
+	}
 	let (label, unit, offers): (&'static str, &'static str, Vec<f64>) = match name {
 		"transfers" => ("balance transfers", "xt/s offered", cli.transfer_rates.clone()),
 		"anchors" => ("telemetry anchors (7 metrics)", "xt/s offered", cli.anchor_rates.clone()),
@@ -89,7 +111,7 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Outcome, String> {
 			"pipelines",
 			cli.pipelines.iter().map(|p| *p as f64).collect(),
 		),
-		other => return Err(format!("unknown scenario {other}: transfers, anchors or tasks")),
+		other => return Err(format!("unknown scenario {other}: transfers, anchors, tasks or did")),
 	};
 	// Up the ladder until a step is not sustained, or (task pipelines) adds nothing.
 	let mut steps: Vec<Run> = Vec::new();
@@ -97,9 +119,11 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Outcome, String> {
 	let mut best_rate = 0.0;
 	for offered in offers {
 		let r = step(&mut ctx, name, offered, cli.seconds).await?;
-		eprintln!("   {offered} {unit}: {:.0} xt/s included, {}", r.rate(), verdict(&r));
+		// Rate scenarios sign everything before the step; task steps are signed as they go.
+		let signing = if r.paced { format!(" (signed beforehand in {:.1} s)", r.signing_s) } else { String::new() };
+		eprintln!("   {offered} {unit}: {:.0} xt/s included, {}{signing}", r.steady, verdict(&r));
 		let ok = r.verdict().is_ok();
-		let rate = r.rate();
+		let rate = r.steady;
 		steps.push(r);
 		if !ok || rate < best_rate {
 			break;
@@ -112,12 +136,15 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Outcome, String> {
 		repeats.push(steps.iter().rev().find(|r| r.offered == offered).cloned().expect("ran"));
 		for _ in 1..cli.repeat {
 			let r = step(&mut ctx, name, offered, cli.seconds).await?;
-			eprintln!("   repeat {offered} {unit}: {:.0} xt/s included, {}", r.rate(), verdict(&r));
+			eprintln!("   repeat {offered} {unit}: {:.0} xt/s included, {}", r.steady, verdict(&r));
 			repeats.push(r);
 		}
 	}
 	drop(node);
-	Ok(Outcome { name: label, costs: ctx.costs.clone(), unit, steps, repeats })
+	if cli.keep_db {
+		eprintln!("   node directory kept: {}", cli.log_dir.join(format!("twinchain-load-{name}")).display());
+	}
+	Ok(Section::Load(Outcome { name: label, costs: ctx.costs.clone(), unit, steps, repeats }))
 }
 
 /// One step of `name` at `offered`, after the previous step's transactions are gone.
@@ -147,6 +174,9 @@ fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
 
 fn report(cli: &Cli, outcomes: &[Outcome]) -> String {
 	let mut md = String::new();
+	if outcomes.is_empty() {
+		return md;
+	}
 	let _ = writeln!(
 		md,
 		"Each scenario ran on a fresh single-validator node ({} load accounts, each owning a \
@@ -186,7 +216,7 @@ fn report(cli: &Cli, outcomes: &[Outcome]) -> String {
 				md,
 				"| {} | {:.0} | {} | {:.0}% / {:.0}% | {:.1} / {:.1} | {} | {} |",
 				r.offered,
-				r.rate(),
+				r.steady,
 				if r.lifecycles > 0 { r.lifecycles.to_string() } else { "–".into() },
 				fm * 100.0,
 				fx * 100.0,
@@ -200,7 +230,7 @@ fn report(cli: &Cli, outcomes: &[Outcome]) -> String {
 			let _ = writeln!(md, "\nNo step was sustained.\n");
 			continue;
 		}
-		let (lo, mid, hi) = stats(o.repeats.iter().map(|r| r.rate()).collect());
+		let (lo, mid, hi) = stats(o.repeats.iter().map(|r| r.steady).collect());
 		let all_ok = o.repeats.iter().all(|r| r.verdict().is_ok());
 		let (_, fm, _) = stats(o.repeats.iter().flat_map(|r| r.fullness.clone()).collect());
 		let (_, lm, lx) = stats(o.repeats.iter().flat_map(|r| r.finality_s.clone()).collect());
@@ -227,16 +257,21 @@ fn report(cli: &Cli, outcomes: &[Outcome]) -> String {
 async fn main() {
 	let cli = Cli::parse();
 	let mut outcomes = Vec::new();
+	let mut tables = Vec::new();
 	for s in &cli.scenarios {
 		match scenario(&cli, s).await {
-			Ok(o) => outcomes.push(o),
+			Ok(Section::Load(o)) => outcomes.push(o),
+			Ok(Section::Costs(t)) => tables.push(t),
 			Err(e) => {
 				eprintln!("twinchain-load: {s}: {e}");
 				std::process::exit(1);
 			},
 		}
 	}
-	let md = report(&cli, &outcomes);
+	let mut md = report(&cli, &outcomes);
+	for t in tables {
+		md.push_str(&t);
+	}
 	print!("{md}");
 	if let Some(path) = &cli.markdown {
 		if let Err(e) = std::fs::write(path, &md) {

@@ -16,7 +16,7 @@ use std::{
 use tokio::sync::mpsc;
 use twinchain_runtime::{Header, Runtime, RuntimeEvent};
 
-type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
+pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 
 /// One best block as the load generator saw it.
 pub struct BlockSeen {
@@ -50,7 +50,8 @@ pub struct Observer {
 	pub finality: Arc<Mutex<Finality>>,
 }
 
-fn key(pallet: &str, item: &str) -> String {
+/// The storage key of a plain storage value.
+pub fn storage_key(pallet: &str, item: &str) -> String {
 	let mut k = sp_io::hashing::twox_128(pallet.as_bytes()).to_vec();
 	k.extend(sp_io::hashing::twox_128(item.as_bytes()));
 	format!("0x{}", hex(&k))
@@ -60,7 +61,8 @@ fn hex(b: &[u8]) -> String {
 	b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-async fn storage(client: &WsClient, key: &str, at: H256) -> Result<Vec<u8>, String> {
+/// The raw value at `key` in block `at` (empty if none).
+pub async fn storage(client: &WsClient, key: &str, at: H256) -> Result<Vec<u8>, String> {
 	let data: Option<StorageData> = client
 		.request("state_getStorage", rpc_params![key, at])
 		.await
@@ -74,7 +76,7 @@ async fn inspect(
 	hash: H256,
 	at: Instant,
 ) -> Result<BlockSeen, String> {
-	let (events_key, weight_key) = (key("System", "Events"), key("System", "BlockWeight"));
+	let (events_key, weight_key) = (storage_key("System", "Events"), storage_key("System", "BlockWeight"));
 	let (events, weight) =
 		futures::join!(storage(client, &events_key, hash), storage(client, &weight_key, hash));
 	let events = Vec::<EventRecord>::decode(&mut &events?[..])
@@ -84,11 +86,7 @@ async fn inspect(
 			&mut &weight?[..],
 		)
 		.map_err(|e| format!("weight of block {number}: {e}"))?;
-	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
-	let normal_max = limits
-		.get(frame_support::dispatch::DispatchClass::Normal)
-		.max_total
-		.unwrap_or(limits.max_block);
+	let (normal_max, _) = normal_limits();
 	let mut seen = BlockSeen {
 		number,
 		at,
@@ -190,4 +188,12 @@ pub async fn watch(url: &str) -> Result<Observer, String> {
 		}
 	});
 	Ok(Observer { blocks: rx, finality })
+}
+
+/// The runtime's limits for normal extrinsics: the most weight a block's normal class may use,
+/// and the fixed weight each extrinsic adds to its own (call and extensions).
+pub fn normal_limits() -> (frame_support::weights::Weight, frame_support::weights::Weight) {
+	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = limits.get(frame_support::dispatch::DispatchClass::Normal);
+	(normal.max_total.unwrap_or(limits.max_block), normal.base_extrinsic)
 }

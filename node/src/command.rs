@@ -119,12 +119,16 @@ pub fn run() -> sc_cli::Result<()> {
 				BenchmarkCmd::Machine(cmd) => {
 					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
 				},
-				BenchmarkCmd::Storage(_)
-				| BenchmarkCmd::Overhead(_)
-				| BenchmarkCmd::Extrinsic(_) => {
-					Err("twinchain supports `benchmark pallet`, `benchmark block` and \
-					     `benchmark machine`; storage, overhead and extrinsic benchmarks are not \
-					     built in"
+				// Measures the fixed cost of a block and of an extrinsic (a signed remark) on
+				// this machine: `ExtrinsicBaseWeight` and `BlockExecutionWeight` of the runtime.
+				BenchmarkCmd::Overhead(cmd) => cmd
+					.run_with_default_builder_and_spec::<OpaqueBlock, ()>(
+						Some(config.chain_spec),
+					),
+				BenchmarkCmd::Storage(_) | BenchmarkCmd::Extrinsic(_) => {
+					Err("twinchain supports `benchmark pallet`, `benchmark overhead`, \
+					     `benchmark block` and `benchmark machine`; storage and extrinsic \
+					     benchmarks are not built in"
 						.into())
 				},
 			})

@@ -53,7 +53,7 @@ async fn state_call<R: Decode>(client: &WsClient, method: &str, args: impl Encod
 
 /// Signs `call` as `signer` and submits it; returns the block it is in, or the reason it failed.
 async fn submit(client: &WsClient, signer: &sr25519::Pair, call: RuntimeCall) -> CliResult<H256> {
-	use sp_runtime::{generic::Era, traits::IdentifyAccount, MultiSigner};
+	use sp_runtime::{traits::IdentifyAccount, MultiSigner};
 	let account: AccountId = MultiSigner::from(signer.public()).into_account();
 	let nonce: u32 = client
 		.request("system_accountNextIndex", rpc_params![&account])
@@ -69,27 +69,7 @@ async fn submit(client: &WsClient, signer: &sr25519::Pair, call: RuntimeCall) ->
 		.map_err(|e| format!("state_getRuntimeVersion: {e}"))?;
 	let spec_version = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
 	let tx_version = version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
-	let tx_ext: twinchain_runtime::TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
-	);
-	let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), (), ());
-	let payload =
-		twinchain_runtime::SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
-	let signature = payload.using_encoded(|p| signer.sign(p));
-	let xt = twinchain_runtime::UncheckedExtrinsic::new_signed(
-		call,
-		account.into(),
-		signature.into(),
-		tx_ext,
-	);
+	let xt = twinchain_runtime::sign_immortal(signer, nonce, call, genesis, spec_version, tx_version);
 	let encoded = xt.encode();
 	let mut sub = client
 		.subscribe::<Value, _>(

@@ -19,6 +19,7 @@ pub mod apis;
 pub mod configs;
 pub mod dev_factory;
 pub mod genesis_config_presets;
+pub mod weights;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -119,6 +120,45 @@ pub type TxExtension = (
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// The extensions of a transaction from an account at `nonce`, valid over `era`, without tip:
+/// the one place that builds them (the offchain workers' signing, the node's commands and the
+/// load generator all use it).
+pub fn tx_extension(era: generic::Era, nonce: Nonce) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(era),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	)
+}
+
+/// `call` from `pair`'s account at `nonce`, immortal and without tip, signed for the chain with
+/// `genesis` at runtime `spec_version`/`tx_version` (what the signature commits to besides the
+/// call and the extensions): the extrinsic to submit. For clients outside the runtime.
+#[cfg(feature = "std")]
+pub fn sign_immortal(
+	pair: &sp_core::sr25519::Pair,
+	nonce: Nonce,
+	call: RuntimeCall,
+	genesis: Hash,
+	spec_version: u32,
+	tx_version: u32,
+) -> UncheckedExtrinsic {
+	use codec::Encode;
+	use sp_core::Pair as _;
+	let account: AccountId = sp_runtime::MultiSigner::from(pair.public()).into_account();
+	let extension = tx_extension(generic::Era::Immortal, nonce);
+	let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), (), ());
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|p| pair.sign(p));
+	UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension)
+}
 
 /// Storage migrations run at the next runtime upgrade.
 type Migrations = ();
