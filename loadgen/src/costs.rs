@@ -250,7 +250,9 @@ pub async fn did_costs(ctx: &Ctx) -> Result<Vec<Measured>, String> {
 	let a = next()?;
 	let first = charge(ctx, relayer, signed(a, 0)).await.map_err(|e| format!("signed: {e}"))?;
 	let b = next()?;
-	charge(ctx, relayer, signed(b, 0)).await.map_err(|e| format!("signed (before): {e}"))?;
+	charge(ctx, relayer, signed(b, 0))
+		.await
+		.map_err(|e| format!("signed (before): {e}"))?;
 	let later = charge(ctx, relayer, signed(b, 1)).await.map_err(|e| format!("signed: {e}"))?;
 	out.push(Measured {
 		op: "did.executeSigned(setAttribute), relayed",
@@ -266,10 +268,8 @@ pub async fn did_costs(ctx: &Ctx) -> Result<Vec<Measured>, String> {
 pub fn report(measured: &[Measured], erc1056_json: Option<&Path>) -> Result<String, String> {
 	let gas: Option<Value> = match erc1056_json {
 		Some(p) => Some(
-			serde_json::from_slice(
-				&std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
-			)
-			.map_err(|e| format!("{}: {e}", p.display()))?,
+			serde_json::from_slice(&std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?)
+				.map_err(|e| format!("{}: {e}", p.display()))?,
 		),
 		None => None,
 	};

@@ -120,7 +120,11 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 	for offered in offers {
 		let r = step(&mut ctx, name, offered, cli.seconds).await?;
 		// Rate scenarios sign everything before the step; task steps are signed as they go.
-		let signing = if r.paced { format!(" (signed beforehand in {:.1} s)", r.signing_s) } else { String::new() };
+		let signing = if r.paced {
+			format!(" (signed beforehand in {:.1} s)", r.signing_s)
+		} else {
+			String::new()
+		};
 		eprintln!("   {offered} {unit}: {:.0} xt/s included, {}{signing}", r.steady, verdict(&r));
 		let ok = r.verdict().is_ok();
 		let rate = r.steady;
@@ -142,7 +146,10 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 	}
 	drop(node);
 	if cli.keep_db {
-		eprintln!("   node directory kept: {}", cli.log_dir.join(format!("twinchain-load-{name}")).display());
+		eprintln!(
+			"   node directory kept: {}",
+			cli.log_dir.join(format!("twinchain-load-{name}")).display()
+		);
 	}
 	Ok(Section::Load(Outcome { name: label, costs: ctx.costs.clone(), unit, steps, repeats }))
 }

@@ -76,7 +76,8 @@ async fn inspect(
 	hash: H256,
 	at: Instant,
 ) -> Result<BlockSeen, String> {
-	let (events_key, weight_key) = (storage_key("System", "Events"), storage_key("System", "BlockWeight"));
+	let (events_key, weight_key) =
+		(storage_key("System", "Events"), storage_key("System", "BlockWeight"));
 	let (events, weight) =
 		futures::join!(storage(client, &events_key, hash), storage(client, &weight_key, hash));
 	let events = Vec::<EventRecord>::decode(&mut &events?[..])

@@ -122,9 +122,7 @@ pub fn run() -> sc_cli::Result<()> {
 				// Measures the fixed cost of a block and of an extrinsic (a signed remark) on
 				// this machine: `ExtrinsicBaseWeight` and `BlockExecutionWeight` of the runtime.
 				BenchmarkCmd::Overhead(cmd) => cmd
-					.run_with_default_builder_and_spec::<OpaqueBlock, ()>(
-						Some(config.chain_spec),
-					),
+					.run_with_default_builder_and_spec::<OpaqueBlock, ()>(Some(config.chain_spec)),
 				BenchmarkCmd::Storage(_) | BenchmarkCmd::Extrinsic(_) => {
 					Err("twinchain supports `benchmark pallet`, `benchmark overhead`, \
 					     `benchmark block` and `benchmark machine`; storage and extrinsic \

@@ -69,7 +69,8 @@ async fn submit(client: &WsClient, signer: &sr25519::Pair, call: RuntimeCall) ->
 		.map_err(|e| format!("state_getRuntimeVersion: {e}"))?;
 	let spec_version = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
 	let tx_version = version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
-	let xt = twinchain_runtime::sign_immortal(signer, nonce, call, genesis, spec_version, tx_version);
+	let xt =
+		twinchain_runtime::sign_immortal(signer, nonce, call, genesis, spec_version, tx_version);
 	let encoded = xt.encode();
 	let mut sub = client
 		.subscribe::<Value, _>(

@@ -2,6 +2,7 @@
 //! governance and peers as documented.
 
 use super::*;
+use crate::configs::CouncilCollective;
 use frame_support::{genesis_builder_helper::build_state, traits::Get};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 
@@ -318,4 +319,315 @@ fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
 		assert_eq!((task.requester, task.reward), (Alice.to_account_id(), 100 * MILLI_UNIT));
 		assert_eq!(task.params.to_vec(), codec::Encode::encode(&mpo));
 	});
+}
+
+/// Who may make a privileged call.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Gate {
+	/// Root, or two thirds of the council (`PrivilegedOrigin`).
+	Governance,
+	/// Root only (the chain's own machinery: code, storage, forced balances, the council's set).
+	Root,
+	/// A registrar of pallet-actors, signing.
+	Registrar,
+}
+
+/// Every privileged call of the runtime with plausible arguments, and who may make it.
+fn privileged_calls() -> Vec<(&'static str, RuntimeCall, Gate)> {
+	use sp_keyring::Sr25519Keyring::{Dave, Eve};
+	let peer = sp_core::OpaquePeerId(vec![7; 38]);
+	let dave: AccountId = Dave.to_account_id();
+	let addr = |a: &AccountId| sp_runtime::MultiAddress::Id(a.clone());
+	vec![
+		(
+			"validatorSet.addValidator",
+			pallet_validator_set::Call::add_validator { who: dave.clone() }.into(),
+			Gate::Governance,
+		),
+		(
+			"validatorSet.removeValidator",
+			pallet_validator_set::Call::remove_validator { who: Alice.to_account_id() }.into(),
+			Gate::Governance,
+		),
+		(
+			"nodeAuthorization.addWellKnownNode",
+			pallet_node_authorization::Call::add_well_known_node {
+				node: peer.clone(),
+				owner: addr(&dave),
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
+			"nodeAuthorization.removeWellKnownNode",
+			pallet_node_authorization::Call::remove_well_known_node { node: peer.clone() }.into(),
+			Gate::Governance,
+		),
+		(
+			"nodeAuthorization.swapWellKnownNode",
+			pallet_node_authorization::Call::swap_well_known_node {
+				remove: peer.clone(),
+				add: sp_core::OpaquePeerId(vec![8; 38]),
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
+			"nodeAuthorization.resetWellKnownNodes",
+			pallet_node_authorization::Call::reset_well_known_nodes { nodes: vec![] }.into(),
+			Gate::Governance,
+		),
+		(
+			"councilMembership.addMember",
+			pallet_membership::Call::<Runtime, pallet_membership::Instance1>::add_member {
+				who: addr(&dave),
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
+			"councilMembership.removeMember",
+			pallet_membership::Call::<Runtime, pallet_membership::Instance1>::remove_member {
+				who: addr(&Bob.to_account_id()),
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
+			"councilMembership.swapMember",
+			pallet_membership::Call::<Runtime, pallet_membership::Instance1>::swap_member {
+				remove: addr(&Bob.to_account_id()),
+				add: addr(&dave),
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
+			"councilMembership.resetMembers",
+			pallet_membership::Call::<Runtime, pallet_membership::Instance1>::reset_members {
+				members: vec![dave.clone()],
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
+			"councilMembership.setPrime",
+			pallet_membership::Call::<Runtime, pallet_membership::Instance1>::set_prime {
+				who: addr(&Bob.to_account_id()),
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
+			"councilMembership.clearPrime",
+			pallet_membership::Call::<Runtime, pallet_membership::Instance1>::clear_prime {}.into(),
+			Gate::Governance,
+		),
+		(
+			"actors.addRegistrar",
+			pallet_actors::Call::add_registrar { registrar: dave.clone() }.into(),
+			Gate::Governance,
+		),
+		(
+			"actors.removeRegistrar",
+			pallet_actors::Call::remove_registrar { registrar: Bob.to_account_id() }.into(),
+			Gate::Governance,
+		),
+		(
+			"actors.registerActor",
+			pallet_actors::Call::register_actor {
+				actor: Eve.to_account_id(),
+				role: pallet_actors::Role::Certifier,
+				name: b"eve".to_vec(),
+			}
+			.into(),
+			Gate::Registrar,
+		),
+		(
+			"actors.suspendActor",
+			pallet_actors::Call::suspend_actor { actor: Bob.to_account_id() }.into(),
+			Gate::Registrar,
+		),
+		(
+			"actors.reactivateActor",
+			pallet_actors::Call::reactivate_actor { actor: Bob.to_account_id() }.into(),
+			Gate::Registrar,
+		),
+		(
+			"actors.revokeRole",
+			pallet_actors::Call::revoke_role {
+				actor: Bob.to_account_id(),
+				role: pallet_actors::Role::Manufacturer,
+			}
+			.into(),
+			Gate::Registrar,
+		),
+		(
+			"tasks.resolveDispute",
+			pallet_tasks::Call::resolve_dispute { task: 0, for_provider: true }.into(),
+			Gate::Registrar,
+		),
+		(
+			"council.setMembers",
+			pallet_collective::Call::<Runtime, CouncilCollective>::set_members {
+				new_members: vec![dave.clone()],
+				prime: None,
+				old_count: 3,
+			}
+			.into(),
+			Gate::Root,
+		),
+		(
+			"council.disapproveProposal",
+			pallet_collective::Call::<Runtime, CouncilCollective>::disapprove_proposal {
+				proposal_hash: Default::default(),
+			}
+			.into(),
+			Gate::Root,
+		),
+		(
+			"council.kill",
+			pallet_collective::Call::<Runtime, CouncilCollective>::kill {
+				proposal_hash: Default::default(),
+			}
+			.into(),
+			Gate::Root,
+		),
+		("system.setCode", frame_system::Call::set_code { code: vec![0; 64] }.into(), Gate::Root),
+		(
+			"system.setCodeWithoutChecks",
+			frame_system::Call::set_code_without_checks { code: vec![0; 64] }.into(),
+			Gate::Root,
+		),
+		("system.setHeapPages", frame_system::Call::set_heap_pages { pages: 1 }.into(), Gate::Root),
+		(
+			"system.setStorage",
+			frame_system::Call::set_storage { items: vec![(b"k".to_vec(), b"v".to_vec())] }.into(),
+			Gate::Root,
+		),
+		(
+			"system.killStorage",
+			frame_system::Call::kill_storage { keys: vec![b"k".to_vec()] }.into(),
+			Gate::Root,
+		),
+		(
+			"system.killPrefix",
+			frame_system::Call::kill_prefix { prefix: b"k".to_vec(), subkeys: 1 }.into(),
+			Gate::Root,
+		),
+		(
+			"system.authorizeUpgrade",
+			frame_system::Call::authorize_upgrade { code_hash: Default::default() }.into(),
+			Gate::Root,
+		),
+		(
+			"balances.forceTransfer",
+			pallet_balances::Call::force_transfer {
+				source: addr(&Alice.to_account_id()),
+				dest: addr(&dave),
+				value: UNIT,
+			}
+			.into(),
+			Gate::Root,
+		),
+		(
+			"balances.forceSetBalance",
+			pallet_balances::Call::force_set_balance { who: addr(&dave), new_free: UNIT }.into(),
+			Gate::Root,
+		),
+		(
+			"balances.forceUnreserve",
+			pallet_balances::Call::force_unreserve {
+				who: addr(&Alice.to_account_id()),
+				amount: UNIT,
+			}
+			.into(),
+			Gate::Root,
+		),
+		(
+			"grandpa.noteStalled",
+			pallet_grandpa::Call::note_stalled { delay: 10, best_finalized_block_number: 1 }.into(),
+			Gate::Root,
+		),
+	]
+}
+
+/// Issue 10: on the consortium chain, every privileged call refuses every origin it is not meant
+/// for — nobody, each development account signing alone (Alice, Bob and Charlie are council
+/// members and registrars), a lone council member's motion — and changes nothing when it does;
+/// the origin it is meant for gets past the origin check.
+#[test]
+fn privileged_calls_refuse_every_unprivileged_origin() {
+	use frame_support::{dispatch::RawOrigin, traits::UnfilteredDispatchable};
+	use sp_keyring::Sr25519Keyring::{Dave, Eve, Ferdie};
+	let council = |ayes, of| -> RuntimeOrigin {
+		pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(ayes, of).into()
+	};
+	let signers: Vec<AccountId> = [Alice, Bob, Charlie, Dave, Eve, Ferdie]
+		.iter()
+		.map(|k| k.to_account_id())
+		.collect();
+	let stranger: AccountId = sp_core::crypto::AccountId32::new([9; 32]);
+	let refused = |e: sp_runtime::DispatchError| {
+		e == sp_runtime::DispatchError::BadOrigin
+			|| e == pallet_actors::Error::<Runtime>::NotRegistrar.into()
+			|| e == pallet_sudo::Error::<Runtime>::RequireSudo.into()
+	};
+	let mut checked = 0;
+	genesis_of("local").execute_with(|| {
+		System::set_block_number(1);
+		let registrars = pallet_actors::Registrars::<Runtime>::get();
+		assert!(!registrars.is_empty());
+		for (name, call, gate) in privileged_calls() {
+			let mut unprivileged: Vec<(String, RuntimeOrigin)> = vec![
+				("nobody".into(), RawOrigin::None.into()),
+				("a lone council member's motion".into(), council(1, 3)),
+			];
+			for who in signers.iter().chain([&stranger]) {
+				if gate == Gate::Registrar && registrars.contains(who) {
+					continue;
+				}
+				unprivileged.push((format!("{who} signing"), RuntimeOrigin::signed(who.clone())));
+			}
+			if gate != Gate::Governance {
+				unprivileged.push(("two thirds of the council".into(), council(2, 3)));
+			}
+			if gate == Gate::Registrar {
+				unprivileged.push(("root".into(), RawOrigin::Root.into()));
+			}
+			for (label, origin) in unprivileged {
+				let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+				let err = call.clone().dispatch_bypass_filter(origin).expect_err(name).error;
+				assert!(refused(err), "{name} from {label}: {err:?}");
+				assert_eq!(
+					sp_io::storage::root(sp_runtime::StateVersion::V1),
+					root,
+					"{name} from {label} changed state"
+				);
+				checked += 1;
+			}
+			// The origin it is meant for passes the origin check (the call may still fail on
+			// its arguments, e.g. a dispute that does not exist). `setCode` would read the new
+			// code's version through the executor, which a test has not: its twin
+			// `setCodeWithoutChecks` shows root passes.
+			if name == "system.setCode" {
+				continue;
+			}
+			let allowed: RuntimeOrigin = match gate {
+				Gate::Governance => council(2, 3),
+				Gate::Root => RawOrigin::Root.into(),
+				Gate::Registrar => RuntimeOrigin::signed(registrars[0].clone()),
+			};
+			let result = frame_support::storage::with_transaction(|| {
+				let r = call.clone().dispatch_bypass_filter(allowed);
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(r))
+			})
+			.unwrap();
+			if let Err(e) = result {
+				assert!(!refused(e.error), "{name} refused its own origin: {:?}", e.error);
+			}
+		}
+	});
+	// 14 governance calls from 9 origins, 14 root-only calls from 10, 5 registrar calls from 8.
+	assert_eq!(checked, 14 * 9 + 14 * 10 + 5 * 8);
 }

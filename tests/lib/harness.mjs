@@ -120,8 +120,11 @@ export function runBin(args, opts = {}) {
 
 /** A running node process. */
 export class Node {
-  constructor({ name, args = [], basePath, keepBasePath = false }) {
+  /** `rpcMethods`: the `--rpc-methods` flag (unsafe by default: tests call author_* methods);
+   *  null leaves the node's own default. */
+  constructor({ name, args = [], basePath, keepBasePath = false, rpcMethods = 'unsafe' }) {
     this.name = name;
+    this.rpcMethods = rpcMethods;
     this.args = args;
     this.basePath = basePath ?? tempDir(`twinchain-${name}-`);
     this.keepBasePath = keepBasePath;
@@ -140,7 +143,7 @@ export class Node {
       '--listen-addr', `/ip4/127.0.0.1/tcp/${this.p2pPort}`,
       '--no-mdns',
       '--no-telemetry',
-      '--rpc-methods', 'unsafe',
+      ...(this.rpcMethods ? ['--rpc-methods', this.rpcMethods] : []),
       '--name', this.name,
       ...this.args,
     ];

@@ -49,7 +49,9 @@ parameter_types! {
 /// `max` per block, `normal` of it for normal extrinsics, the rest reserved for operational
 /// ones, 10% expected for initialisation.
 fn block_weights(max: Weight, normal: Perbill) -> BlockWeights {
-	use crate::weights::{block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight};
+	use crate::weights::{
+		block_weights::BlockExecutionWeight, extrinsic_weights::ExtrinsicBaseWeight,
+	};
 	BlockWeights::builder()
 		.base_block(BlockExecutionWeight::get())
 		.for_class(DispatchClass::all(), |w| w.base_extrinsic = ExtrinsicBaseWeight::get())
