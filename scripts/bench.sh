@@ -14,6 +14,10 @@
 #                                             the load generator (twinchain-load: transfers,
 #                                             anchors, tasks) against fresh loopback nodes →
 #                                             the throughput section of BENCHMARKS.md
+#   scripts/bench.sh m2m                      M2M latency through mosquitto (twinchain-load
+#                                             m2m: MQTT trigger → machine command → finalized
+#                                             completion and settlement, commands released on
+#                                             finality and on best blocks) → the m2m section
 # STEPS and REPEAT (defaults 50 and 20) set the runtime benchmarks' sampling; LOAD_ARGS passes
 # options to twinchain-load (see `twinchain-load --help`), e.g. LOAD_ARGS="--seconds 30".
 set -euo pipefail
@@ -87,14 +91,19 @@ replay() {
 	done
 }
 
+# The first line of a measured section: when, at which commit, on what, by which command ($1).
+stamp() {
+	echo "Measured $(date -u +%Y-%m-%d) at commit $(git describe --always --dirty) on $(nproc) ×" \
+		"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB," \
+		"by \`scripts/bench.sh $1\`."
+	echo
+}
+
 costs() {
 	local out
 	out="$(mktemp)"
 	(cd "$REPO/scripts/erc1056" && npm ci --no-audit --no-fund --silent && node gas.mjs) >"$out.gas"
-	{
-		echo "Measured $(date -u +%Y-%m-%d) at commit $(git describe --always --dirty) by \`scripts/bench.sh costs\`."
-		echo
-	} >"$out"
+	stamp costs >"$out"
 	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" --accounts 64 did \
 		--erc1056 "$out.gas" --markdown "$out.md" >/dev/null
 	cat "$out.md" >>"$out"
@@ -107,12 +116,7 @@ throughput() {
 	local out logs
 	out="$(mktemp)"
 	logs="$(mktemp -d)"
-	{
-		echo "Measured $(date -u +%Y-%m-%d) at commit $(git describe --always --dirty) on $(nproc) ×" \
-			"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB," \
-			"by \`scripts/bench.sh throughput\`."
-		echo
-	} >"$out"
+	stamp throughput >"$out"
 	# shellcheck disable=SC2086
 	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" ${LOAD_ARGS:-} "$@" \
 		--log-dir "$logs" --keep-db --markdown "$out.load"
@@ -123,10 +127,25 @@ throughput() {
 	echo "== BENCHMARKS.md: throughput section written"
 }
 
+m2m() {
+	local out logs
+	out="$(mktemp)"
+	logs="$(mktemp -d)"
+	stamp m2m >"$out"
+	# shellcheck disable=SC2086
+	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" ${LOAD_ARGS:-} m2m \
+		--log-dir "$logs" --markdown "$out.m2m"
+	cat "$out.m2m" >>"$out"
+	splice m2m "$out"
+	rm -rf "$out" "$out.m2m" "$logs"
+	echo "== BENCHMARKS.md: m2m section written"
+}
+
 case "${1:-all}" in
 	weights) shift; weights "$@" ;;
 	costs) costs ;;
 	throughput) shift; throughput "$@" ;;
-	all) weights; costs; throughput ;;
-	*) echo "usage: scripts/bench.sh [weights [pallet ...] | costs | throughput [scenario ...]]" >&2; exit 2 ;;
+	m2m) m2m ;;
+	all) weights; costs; throughput; m2m ;;
+	*) echo "usage: scripts/bench.sh [weights [pallet ...] | costs | throughput [scenario ...] | m2m]" >&2; exit 2 ;;
 esac

@@ -101,6 +101,9 @@ test('factory bridge: orders, telemetry, maintenance and garbage over a real bro
     }
     // Every command went out exactly once.
     for (const [task, n] of commandsPerTask(sub)) assert.equal(n, 1, `task ${task} commanded ${n} times`);
+    // The node signed and submitted the gateway's calls as they came (the order, five starts,
+    // five completions and more), not only at the next block's offchain worker run.
+    assert.ok(await metric(node.promPort, 'twinchain_gateway_calls_submitted_at_once_total') >= 5);
 
     // Every step gets the environment sensor's anchored window that overlaps it, checked on chain.
     const traced = await withEnvironments(node, product);

@@ -1,6 +1,7 @@
-// The load generator (`twinchain-load`, scripts/bench.sh throughput) at a light load: every
-// scenario's extrinsics are signed, submitted, included without failure and followed to
-// finality; the report names each extrinsic's weight and fee. It measures nothing here — the
+// The load generator (`twinchain-load`, scripts/bench.sh throughput, costs and m2m) at a light
+// load: every scenario's extrinsics are signed, submitted, included without failure and followed
+// to finality; the report names each extrinsic's weight and fee; the M2M scenario drives the
+// factory bridge through mosquitto with commands released on finality and on best blocks. It measures nothing here — the
 // figures in BENCHMARKS.md come from scripts/bench.sh — it shows the tool works end to end.
 
 import { test } from 'node:test';
@@ -106,4 +107,30 @@ test('DID operations are charged and set beside the gas ERC-1056 takes for them'
     assert.ok(Number(gasCell.split('/')[1]) > 21_000, row);
   }
   assert.match(md, /ethr-did-registry 1\.3\.0/);
+});
+
+test('M2M latency: commands on finality never precede it, commands on best blocks do', async (t) => {
+  const dir = tempDir('twinchain-m2m-test-');
+  t.after(() => removeDir(dir));
+  const report = path.join(dir, 'm2m.md');
+  // The load generator starts mosquitto and a node per mode and plays the factory's machines.
+  const { code, out } = await run([
+    '--node', BIN, '--rpc-port', String(await freePort()), '--mqtt-port', String(await freePort()),
+    '--log-dir', dir, '--m2m-tasks', '5', '--m2m-work-ms', '500', '--markdown', report, 'm2m',
+  ], 480_000);
+  assert.equal(code, 0, out);
+  const md = fs.readFileSync(report, 'utf8');
+  const rows = Object.fromEntries(md.split('\n').filter((l) => /^\| (finalized|best) \|/.test(l))
+    .map((l) => l.split('|').slice(1, -1).map((c) => c.trim())).map((r) => [r[0], r]));
+  for (const mode of ['finalized', 'best']) {
+    const [, tasks, command, completed, settled, afterFinality] = rows[mode] ?? assert.fail(`no ${mode} row in\n${md}`);
+    assert.equal(Number(tasks), 5, md);
+    const p50 = (cell) => Number.parseFloat(cell.split('/')[0]);
+    assert.ok(p50(command) > 0 && p50(completed) > 0, md);
+    // The reward is paid only after the challenge period that follows the completion.
+    assert.ok(p50(settled) > p50(completed), md);
+    const [final] = afterFinality.split(' of ').map(Number);
+    if (mode === 'finalized') assert.equal(final, 5, `every command after its assignment was final:\n${md}`);
+    else assert.ok(final < 5, `commands went out before finality:\n${md}`);
+  }
 });

@@ -194,12 +194,14 @@ impl Node {
 	/// Starts `bin` as the single validator (Alice) of `spec` with its RPC on `rpc_port`, a
 	/// transaction pool large enough to hold the offered load, and its log in `log`. Its
 	/// directory (chain spec and database) is `keep` if given, and kept; otherwise temporary.
+	/// `extra` are further options.
 	pub fn start(
 		bin: &Path,
 		spec: &Value,
 		rpc_port: u16,
 		log: &Path,
 		keep: Option<PathBuf>,
+		extra: &[&str],
 	) -> Result<Node, Error> {
 		let kept = keep.is_some();
 		let dir = keep.unwrap_or_else(|| {
@@ -223,6 +225,7 @@ impl Node {
 			.args(["--node-key", &format!("{:064x}", 1)])
 			.args(["--rpc-port", &rpc_port.to_string(), "--rpc-max-connections", "1000"])
 			.args(["--pool-limit", "200000", "--pool-kbytes", "1000000"])
+			.args(extra)
 			.stdout(Stdio::null())
 			.stderr(log_file)
 			.spawn()

@@ -11,6 +11,7 @@
 mod chain;
 mod costs;
 mod load;
+mod m2m;
 mod observe;
 
 use clap::Parser;
@@ -24,7 +25,8 @@ use std::{fmt::Write as _, path::PathBuf, time::Duration};
 )]
 struct Cli {
 	/// The scenarios: transfers, anchors, tasks (load ladders); did (what each DID operation
-	/// costs, once, beside ERC-1056's gas with --erc1056).
+	/// costs, once, beside ERC-1056's gas with --erc1056); m2m (latency from an MQTT trigger
+	/// to the machine command and to the finalized settlement, through mosquitto).
 	#[arg(default_values = ["transfers", "anchors", "tasks"])]
 	scenarios: Vec<String>,
 	/// The node binary (default: $TWINCHAIN_BIN).
@@ -65,13 +67,25 @@ struct Cli {
 	/// scenario's costs.
 	#[arg(long)]
 	erc1056: Option<PathBuf>,
+	/// m2m: tasks measured per mode (after one warm-up order of five).
+	#[arg(long, default_value_t = 200)]
+	m2m_tasks: usize,
+	/// m2m: the node's `--commands-on` modes, each run on a fresh node.
+	#[arg(long, value_delimiter = ',', default_value = "finalized,best")]
+	m2m_modes: Vec<String>,
+	/// m2m: the emulated machines' work times (and pauses before orders) are uniform below
+	/// this many milliseconds.
+	#[arg(long, default_value_t = 2000)]
+	m2m_work_ms: u64,
+	/// m2m: the port of the mosquitto this program starts on loopback.
+	#[arg(long, default_value_t = 18830)]
+	mqtt_port: u16,
 }
 
-/// A scenario's steps and repeats.
-/// A scenario's report: a load ladder, or (did) a cost table in Markdown.
+/// A scenario's report: a load ladder, or (did, m2m) a table in Markdown.
 enum Section {
 	Load(Outcome),
-	Costs(String),
+	Table(String),
 }
 
 struct Outcome {
@@ -83,17 +97,39 @@ struct Outcome {
 }
 
 async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
-	eprintln!("== {name}: genesis with {} load accounts", cli.accounts);
-	let mut accounts = chain::load_accounts(cli.accounts);
 	let bin = cli
 		.node
 		.clone()
 		.or_else(|| std::env::var_os("TWINCHAIN_BIN").map(PathBuf::from))
 		.ok_or("no node binary: --node or TWINCHAIN_BIN")?;
+	if name == "m2m" {
+		// No load accounts: their machines would compete for the factory's tasks.
+		eprintln!("== m2m: the dev factory, {} tasks per mode", cli.m2m_tasks);
+		let spec = chain::load_chain_spec(&bin, &mut [])?;
+		let mut runs = Vec::new();
+		for mode in &cli.m2m_modes {
+			let samples = m2m::run(&m2m::Options {
+				node: &bin,
+				spec: &spec,
+				commands_on: mode,
+				tasks: cli.m2m_tasks,
+				work_ms: cli.m2m_work_ms,
+				rpc_port: cli.rpc_port,
+				mqtt_port: cli.mqtt_port,
+				log_dir: &cli.log_dir,
+			})
+			.await?;
+			runs.push((mode.clone(), samples));
+		}
+		let slot = twinchain_runtime::SLOT_DURATION as f64 / 1000.0;
+		return Ok(Section::Table(m2m::report(&runs, slot, cli.m2m_work_ms)));
+	}
+	eprintln!("== {name}: genesis with {} load accounts", cli.accounts);
+	let mut accounts = chain::load_accounts(cli.accounts);
 	let spec = chain::load_chain_spec(&bin, &mut accounts)?;
 	let log = cli.log_dir.join(format!("twinchain-load-{name}.log"));
 	let keep = cli.keep_db.then(|| cli.log_dir.join(format!("twinchain-load-{name}")));
-	let mut node = chain::Node::start(&bin, &spec, cli.rpc_port, &log, keep)?;
+	let mut node = chain::Node::start(&bin, &spec, cli.rpc_port, &log, keep, &[])?;
 	let client = node.connect(Duration::from_secs(120)).await?;
 	let info = chain::ChainInfo::fetch(&client).await?;
 	let observer = observe::watch(&node.ws).await?;
@@ -101,7 +137,7 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 	if name == "did" {
 		let measured = costs::did_costs(&ctx).await?;
 		drop(node);
-		return Ok(Section::Costs(costs::report(&measured, cli.erc1056.as_deref())?));
+		return Ok(Section::Table(costs::report(&measured, cli.erc1056.as_deref())?));
 	}
 	let (label, unit, offers): (&'static str, &'static str, Vec<f64>) = match name {
 		"transfers" => ("balance transfers", "xt/s offered", cli.transfer_rates.clone()),
@@ -111,7 +147,9 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 			"pipelines",
 			cli.pipelines.iter().map(|p| *p as f64).collect(),
 		),
-		other => return Err(format!("unknown scenario {other}: transfers, anchors, tasks or did")),
+		other => {
+			return Err(format!("unknown scenario {other}: transfers, anchors, tasks, did or m2m"))
+		},
 	};
 	// Up the ladder until a step is not sustained, or (task pipelines) adds nothing.
 	let mut steps: Vec<Run> = Vec::new();
@@ -268,7 +306,7 @@ async fn main() {
 	for s in &cli.scenarios {
 		match scenario(&cli, s).await {
 			Ok(Section::Load(o)) => outcomes.push(o),
-			Ok(Section::Costs(t)) => tables.push(t),
+			Ok(Section::Table(t)) => tables.push(t),
 			Err(e) => {
 				eprintln!("twinchain-load: {s}: {e}");
 				std::process::exit(1);

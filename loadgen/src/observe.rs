@@ -125,14 +125,15 @@ async fn hash_of(client: &WsClient, n: u32) -> Result<H256, String> {
 		.map_err(|e| format!("chain_getBlockHash: {e}"))
 }
 
-/// Starts watching on its own connection to `url`. Blocks are reported in order, none skipped.
-pub async fn watch(url: &str) -> Result<Observer, String> {
-	let client = Arc::new(crate::chain::connect(url).await?);
-	let mut best: Subscription<Header> = client
+/// Subscriptions to the best and the finalized heads.
+pub async fn heads(
+	client: &WsClient,
+) -> Result<(Subscription<Header>, Subscription<Header>), String> {
+	let best = client
 		.subscribe("chain_subscribeNewHeads", rpc_params![], "chain_unsubscribeNewHeads")
 		.await
 		.map_err(|e| format!("chain_subscribeNewHeads: {e}"))?;
-	let mut finalized: Subscription<Header> = client
+	let finalized = client
 		.subscribe(
 			"chain_subscribeFinalizedHeads",
 			rpc_params![],
@@ -140,6 +141,13 @@ pub async fn watch(url: &str) -> Result<Observer, String> {
 		)
 		.await
 		.map_err(|e| format!("chain_subscribeFinalizedHeads: {e}"))?;
+	Ok((best, finalized))
+}
+
+/// Starts watching on its own connection to `url`. Blocks are reported in order, none skipped.
+pub async fn watch(url: &str) -> Result<Observer, String> {
+	let client = Arc::new(crate::chain::connect(url).await?);
+	let (mut best, mut finalized) = heads(&client).await?;
 	let (tx, rx) = mpsc::unbounded_channel();
 	let finality = Arc::new(Mutex::new(Finality::default()));
 	let f = finality.clone();

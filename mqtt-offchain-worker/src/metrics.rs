@@ -30,6 +30,9 @@ pub struct Metrics {
 	pub gateway_queued: Counter<U64>,
 	/// Calls refused because the gateway queue was full.
 	pub gateway_full: Counter<U64>,
+	/// Queued calls the node signed and submitted at once (the rest wait for the offchain
+	/// worker).
+	pub gateway_submitted: Counter<U64>,
 	/// Whether the broker connection is up.
 	pub connected: Gauge<U64>,
 	/// Connection losses.
@@ -82,6 +85,10 @@ impl Metrics {
 			gateway_full: counter(
 				"twinchain_gateway_queue_full_total",
 				"Calls refused because the gateway queue was full",
+			)?,
+			gateway_submitted: counter(
+				"twinchain_gateway_calls_submitted_at_once_total",
+				"Queued gateway calls the node signed and submitted at once",
 			)?,
 			connected: gauge("twinchain_mqtt_connected", "1 while connected to the broker")?,
 			disconnects: counter("twinchain_mqtt_disconnects_total", "Broker connection losses")?,

@@ -1,8 +1,9 @@
 //! The factory bridge in the node: starts the MQTT side (`mqtt-offchain-worker`) with the
 //! embedded broker on development nodes, keeps its state in the offchain database (where the
 //! runtime's gateway offchain worker reads the calls to sign), turns its actions into calls,
-//! and follows finalized blocks: task assignments become machine commands, and gateway calls
-//! seen on chain leave the queue.
+//! signs and submits each at once (the offchain worker retries and takes over what it could not
+//! submit), and follows finalized blocks: task assignments become machine commands, and gateway
+//! calls seen on chain leave the queue.
 
 use codec::{Decode, Encode};
 use futures::StreamExt;
@@ -15,6 +16,7 @@ use mqtt_offchain_worker::{
 	store::{Store, StoreExt},
 };
 use sc_client_api::{BlockBackend, BlockchainEvents, StorageProvider};
+use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::{crypto::Ss58Codec, offchain::OffchainStorage, storage::StorageKey};
@@ -78,6 +80,23 @@ pub struct BridgeParams {
 	/// Run no factory bridge (not even on a `--dev` node).
 	#[arg(long, conflicts_with_all = ["mqtt_broker", "factory_config"])]
 	pub no_mqtt: bool,
+
+	/// When a task assigned to one of the factory's machines becomes its MQTT command:
+	/// `finalized` (the safe default: only assignments that can no longer be reverted) or
+	/// `best` (as soon as the assignment is in the best block, about one finality lag sooner;
+	/// a best block that is later retracted leaves a command for an assignment that never
+	/// happened, which the machine's acknowledgements then cannot start or complete).
+	#[arg(long, value_enum, default_value_t = CommandsOn::Finalized)]
+	pub commands_on: CommandsOn,
+}
+
+/// Which blocks' task assignments the bridge turns into machine commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CommandsOn {
+	/// Finalized blocks only.
+	Finalized,
+	/// Each new best block (and finalized blocks, for any assignment a best block missed).
+	Best,
 }
 
 /// The offchain database's PERSISTENT storage, which the runtime's offchain workers share.
@@ -240,7 +259,8 @@ type EventRecords = Vec<frame_system::EventRecord<RuntimeEvent, Hash>>;
 
 /// The runtime APIs the bridge calls.
 pub trait BridgeApi:
-	pallet_provenance::runtime_api::ProvenanceApi<
+	sp_api::Core<Block>
+	+ pallet_provenance::runtime_api::ProvenanceApi<
 		Block,
 		AccountId,
 		twinchain_runtime::Balance,
@@ -254,7 +274,8 @@ pub trait BridgeApi:
 {
 }
 impl<A> BridgeApi for A where
-	A: pallet_provenance::runtime_api::ProvenanceApi<
+	A: sp_api::Core<Block>
+		+ pallet_provenance::runtime_api::ProvenanceApi<
 			Block,
 			AccountId,
 			twinchain_runtime::Balance,
@@ -296,10 +317,11 @@ impl<C> ChainClient for C where
 /// Starts the bridge if this node should run one. Errors in its set-up are the operator's
 /// to fix and stop the node; a busy embedded-broker port only disables the bridge.
 #[allow(clippy::too_many_arguments)]
-pub fn start<C, S>(
+pub fn start<C, P, S>(
 	params: &BridgeParams,
 	dev: bool,
 	client: Arc<C>,
+	pool: Arc<P>,
 	offchain: Option<S>,
 	keystore: KeystorePtr,
 	registry: Option<&substrate_prometheus_endpoint::Registry>,
@@ -307,6 +329,7 @@ pub fn start<C, S>(
 ) -> Result<Option<Arc<Bridge<OffchainStore<S>>>>, String>
 where
 	C: ChainClient,
+	P: TransactionPool<Block = Block> + 'static,
 	S: OffchainStorage + 'static,
 {
 	if params.no_mqtt || (!dev && params.mqtt_broker.is_none() && params.factory_config.is_none()) {
@@ -361,6 +384,7 @@ where
 	let bridge = Arc::new(Bridge::new(factory, store.clone(), metrics.clone())?);
 	let queue = Arc::new(GatewayQueue::new(store.clone(), GATEWAY_QUEUE_CAPACITY));
 
+	let (submit, to_submit) = futures::channel::mpsc::unbounded::<(u64, RuntimeCall)>();
 	let sink: Arc<dyn Fn(Vec<Action>) + Send + Sync> = {
 		let (queue, metrics) = (queue.clone(), metrics.clone());
 		Arc::new(move |actions: Vec<Action>| {
@@ -373,6 +397,7 @@ where
 						if let Some(m) = &metrics {
 							m.gateway_queued.inc();
 						}
+						let _ = submit.unbounded_send((id, call));
 					},
 					Err(_) => {
 						log::warn!(target: "mqtt", "gateway queue full ({GATEWAY_QUEUE_CAPACITY}): {what} dropped");
@@ -392,13 +417,34 @@ where
 		bridge.factory().gateway.to_ss58check()
 	);
 	spawn.spawn("mqtt-bridge", Some("factory-bridge"), {
-		let bridge = bridge.clone();
+		let (bridge, metrics) = (bridge.clone(), metrics.clone());
 		async move {
 			if let Err(e) = mqtt_offchain_worker::mqtt::run(options, bridge, sink, metrics).await {
 				log::error!(target: "mqtt", "factory bridge stopped: {e}");
 			}
 		}
 	});
+	spawn.spawn(
+		"mqtt-bridge-submit",
+		Some("factory-bridge"),
+		submit_at_once(
+			client.clone(),
+			pool,
+			keystore,
+			store.clone(),
+			gateway,
+			to_submit,
+			metrics.clone(),
+		),
+	);
+	if params.commands_on == CommandsOn::Best {
+		log::info!(target: "mqtt", "task commands go out on best blocks (--commands-on best)");
+		spawn.spawn(
+			"mqtt-bridge-best",
+			Some("factory-bridge"),
+			follow_best(client.clone(), bridge.clone()),
+		);
+	}
 	spawn.spawn(
 		"mqtt-bridge-chain",
 		Some("factory-bridge"),
@@ -441,48 +487,223 @@ async fn follow_finalized<C, S>(
 	}
 }
 
-fn handle_block<C, S>(
+/// Signs and submits queued gateway calls as they come, so that a call does not wait for the
+/// next block's offchain worker run. It follows the worker's rules (pallet-gateway): it holds
+/// the worker's lock while it reads nonces, signs, submits and notes what it submitted; it
+/// appends to the gateway key's batch in flight (or starts one at the chain's nonce), never
+/// signs a nonce that batch holds, and leaves everything to the worker when the pool no longer
+/// holds that whole batch (e.g. after a restart), when it is overdue (taken as dropped) or when a
+/// submission is refused. What it submitted the worker retries
+/// like its own.
+async fn submit_at_once<C, P, S>(
+	client: Arc<C>,
+	pool: Arc<P>,
+	keystore: KeystorePtr,
+	store: OffchainStore<S>,
+	gateway: [u8; 32],
+	mut queued: futures::channel::mpsc::UnboundedReceiver<(u64, RuntimeCall)>,
+	metrics: Option<Metrics>,
+) where
+	C: ChainClient,
+	P: TransactionPool<Block = Block> + 'static,
+	S: OffchainStorage + 'static,
+{
+	while let Some(first) = queued.next().await {
+		let mut batch = vec![first];
+		while let Ok(more) = queued.try_recv() {
+			batch.push(more);
+		}
+		let n = submit_batch(&*client, &*pool, &keystore, &store, gateway, batch).await;
+		if let Some(m) = &metrics {
+			m.gateway_submitted.inc_by(n);
+		}
+	}
+}
+
+/// The offchain lock of pallet-gateway's worker, held by the node.
+struct SubmitLock<'a, S: OffchainStorage + 'static>(&'a OffchainStore<S>);
+
+impl<'a, S: OffchainStorage + 'static> SubmitLock<'a, S> {
+	/// Takes the lock, waiting up to 200 ms for the worker to free it.
+	async fn take(store: &'a OffchainStore<S>) -> Option<Self> {
+		for _ in 0..20 {
+			let old = store.get(pallet_gateway::LOCK_KEY);
+			let held = old
+				.as_deref()
+				.and_then(|mut raw| u64::decode(&mut raw).ok())
+				.is_some_and(|deadline| deadline >= now_ms());
+			let deadline = now_ms() + pallet_gateway::LOCK_MS;
+			if !held
+				&& store.0.clone().compare_and_set(
+					sp_offchain::STORAGE_PREFIX,
+					pallet_gateway::LOCK_KEY,
+					old.as_deref(),
+					&deadline.encode(),
+				) {
+				return Some(SubmitLock(store));
+			}
+			tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+		}
+		None
+	}
+}
+
+impl<S: OffchainStorage + 'static> Drop for SubmitLock<'_, S> {
+	fn drop(&mut self) {
+		self.0.remove(pallet_gateway::LOCK_KEY);
+	}
+}
+
+/// Submits what it can of `batch`; returns how many it submitted.
+async fn submit_batch<C, P, S>(
+	client: &C,
+	pool: &P,
+	keystore: &KeystorePtr,
+	store: &OffchainStore<S>,
+	gateway: [u8; 32],
+	batch: Vec<(u64, RuntimeCall)>,
+) -> u64
+where
+	C: ChainClient,
+	P: TransactionPool<Block = Block> + 'static,
+	S: OffchainStorage + 'static,
+{
+	use frame_support::traits::{Contains, Get};
+	use pallet_gateway::{InFlight, Tried, IN_FLIGHT_KEY};
+	use sc_transaction_pool_api::{InPoolTransaction, TransactionSource};
+	use sp_api::Core;
+	let public = sp_core::sr25519::Public::from_raw(gateway);
+	if !keystore.has_keys(&[(gateway.to_vec(), pallet_gateway::KEY_TYPE)]) {
+		return 0;
+	}
+	let Some(_lock) = SubmitLock::take(store).await else {
+		log::debug!(target: "mqtt", "the offchain worker is submitting; it takes the new calls");
+		return 0;
+	};
+	let info = client.info();
+	let (at, number, genesis) = (info.best_hash, info.best_number as u64, info.genesis_hash);
+	let account = AccountId::from(gateway);
+	let key =
+		StorageKey(frame_system::Account::<twinchain_runtime::Runtime>::hashed_key_for(&account));
+	let chain_nonce = client
+		.storage(at, &key)
+		.ok()
+		.flatten()
+		.and_then(|raw| {
+			frame_system::AccountInfo::<
+				twinchain_runtime::Nonce,
+				<twinchain_runtime::Runtime as frame_system::Config>::AccountData,
+			>::decode(&mut &raw.0[..])
+			.ok()
+		})
+		.map_or(0, |a| a.nonce as u64);
+	let mut in_flight: Vec<InFlight> = store.load(IN_FLIGHT_KEY).unwrap_or_default();
+	let retry_after: u32 =
+		<twinchain_runtime::Runtime as pallet_gateway::Config>::RetryAfter::get();
+	// The next nonce after the gateway's transactions the pool holds ready (the tags their
+	// nonce check provides), as `system_accountNextIndex` counts it.
+	let provided: std::collections::HashSet<Vec<u8>> =
+		pool.ready().flat_map(|tx| tx.provides().to_vec()).collect();
+	let mut pool_next = chain_nonce;
+	while provided.contains(&(account.clone(), pool_next as twinchain_runtime::Nonce).encode()) {
+		pool_next += 1;
+	}
+	let mut nonce = match in_flight.iter().find(|f| f.signer == gateway) {
+		Some(f) if f.nonce_after > chain_nonce => {
+			if f.nonce_after > pool_next || number >= f.at + retry_after as u64 {
+				// The pool no longer holds the whole batch (lost with a restart, or dropped),
+				// or it is overdue: the worker resubmits it from the chain's nonce once overdue;
+				// a call appended now would wait behind the gap, or collide with the worker's.
+				return 0;
+			}
+			pool_next
+		},
+		_ => pool_next,
+	};
+	let Ok(version) = client.runtime_api().version(at) else { return 0 };
+	let mut submitted = 0;
+	for (id, call) in batch {
+		if store.get(&pallet_gateway::tried_key(id)).is_some()
+			|| !twinchain_runtime::configs::GatewayCalls::contains(&call)
+		{
+			// The worker got there first, or (never for the bridge's calls) not a gateway call.
+			continue;
+		}
+		let sign = |payload: &[u8]| {
+			keystore.sr25519_sign(pallet_gateway::KEY_TYPE, &public, payload).ok().flatten()
+		};
+		let Some(xt) = twinchain_runtime::sign_immortal_with(
+			public,
+			sign,
+			nonce as twinchain_runtime::Nonce,
+			call,
+			genesis,
+			version.spec_version,
+			version.transaction_version,
+		) else {
+			break;
+		};
+		match pool.submit_one(at, TransactionSource::Local, xt.into()).await {
+			Ok(_) => {
+				store.save(
+					&pallet_gateway::tried_key(id),
+					&Tried { at: number, attempts: 1, refused: None },
+				);
+				log::debug!(target: "mqtt", "gateway call {id} submitted with nonce {nonce}");
+				nonce += 1;
+				submitted += 1;
+			},
+			Err(e) => {
+				// The worker tries it (and what follows) from the next block on.
+				log::debug!(target: "mqtt", "gateway call {id} refused by the pool: {e}");
+				break;
+			},
+		}
+	}
+	if submitted > 0 {
+		in_flight.retain(|f| f.signer != gateway);
+		in_flight.push(InFlight { signer: gateway, nonce_after: nonce, at: number });
+		store.save(IN_FLIGHT_KEY, &in_flight);
+	}
+	submitted
+}
+
+/// Commands the task assignments of each new best block (`--commands-on best`). The finalized
+/// follower still sees every assignment; a task is commanded once, whichever sees it first.
+async fn follow_best<C, S>(client: Arc<C>, bridge: Arc<Bridge<OffchainStore<S>>>)
+where
+	C: ChainClient,
+	S: OffchainStorage + 'static,
+{
+	let mut imports = client.import_notification_stream();
+	while let Some(block) = imports.next().await {
+		if block.is_new_best {
+			command_assignments(&*client, &bridge, block.hash, &events_at(&*client, block.hash));
+		}
+	}
+}
+
+fn events_at<C: ChainClient>(client: &C, hash: Hash) -> EventRecords {
+	client
+		.storage(hash, &events_key())
+		.ok()
+		.flatten()
+		.and_then(|raw| Decode::decode(&mut &raw.0[..]).ok())
+		.unwrap_or_default()
+}
+
+/// Queues the command of each task in block `hash` assigned to one of the factory's machines.
+fn command_assignments<C, S>(
 	client: &C,
 	bridge: &Bridge<OffchainStore<S>>,
-	queue: &GatewayQueue<OffchainStore<S>>,
-	gateway: [u8; 32],
 	hash: Hash,
+	events: &EventRecords,
 ) where
 	C: ChainClient,
 	S: OffchainStorage + 'static,
 {
 	use pallet_provenance::runtime_api::ProvenanceApi;
-	let events: EventRecords = client
-		.storage(hash, &events_key())
-		.ok()
-		.flatten()
-		.and_then(|raw| Decode::decode(&mut &raw.0[..]).ok())
-		.unwrap_or_default();
-	for record in &events {
-		if let RuntimeEvent::Provenance(pallet_provenance::Event::StepRecorded {
-			product,
-			index,
-			machine,
-			..
-		}) = &record.event
-		{
-			if bridge.factory().machine_index(machine).is_some() {
-				let step = client
-					.runtime_api()
-					.trace(hash, product.clone(), *index, 1)
-					.ok()
-					.flatten()
-					.and_then(|t| t.steps.into_iter().next());
-				if let Some((_, step)) = step {
-					bridge.note_step(PendingStep {
-						product: product.clone(),
-						index: *index,
-						start: step.input.start,
-						end: step.input.end,
-					});
-				}
-			}
-		}
+	for record in events {
 		if let RuntimeEvent::Tasks(pallet_tasks::Event::TaskAssigned {
 			task,
 			machine,
@@ -518,6 +739,47 @@ fn handle_block<C, S>(
 			};
 			if bridge.on_assigned(&a, now_ms()) {
 				log::info!(target: "mqtt", "task {task} ({}) assigned to {}: command queued", a.capability, machine.to_ss58check());
+			}
+		}
+	}
+}
+
+fn handle_block<C, S>(
+	client: &C,
+	bridge: &Bridge<OffchainStore<S>>,
+	queue: &GatewayQueue<OffchainStore<S>>,
+	gateway: [u8; 32],
+	hash: Hash,
+) where
+	C: ChainClient,
+	S: OffchainStorage + 'static,
+{
+	use pallet_provenance::runtime_api::ProvenanceApi;
+	let events = events_at(client, hash);
+	command_assignments(client, bridge, hash, &events);
+	for record in &events {
+		if let RuntimeEvent::Provenance(pallet_provenance::Event::StepRecorded {
+			product,
+			index,
+			machine,
+			..
+		}) = &record.event
+		{
+			if bridge.factory().machine_index(machine).is_some() {
+				let step = client
+					.runtime_api()
+					.trace(hash, product.clone(), *index, 1)
+					.ok()
+					.flatten()
+					.and_then(|t| t.steps.into_iter().next());
+				if let Some((_, step)) = step {
+					bridge.note_step(PendingStep {
+						product: product.clone(),
+						index: *index,
+						start: step.input.start,
+						end: step.input.end,
+					});
+				}
 			}
 		}
 	}

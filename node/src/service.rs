@@ -240,6 +240,7 @@ pub fn new_full<
 		&bridge_params,
 		dev,
 		client.clone(),
+		transaction_pool.clone(),
 		backend.offchain_storage(),
 		keystore_container.keystore(),
 		prometheus_registry.as_ref(),

@@ -150,14 +150,39 @@ pub fn sign_immortal(
 	spec_version: u32,
 	tx_version: u32,
 ) -> UncheckedExtrinsic {
-	use codec::Encode;
 	use sp_core::Pair as _;
-	let account: AccountId = sp_runtime::MultiSigner::from(pair.public()).into_account();
+	let signer = pair.public();
+	sign_immortal_with(
+		signer,
+		|p| Some(pair.sign(p)),
+		nonce,
+		call,
+		genesis,
+		spec_version,
+		tx_version,
+	)
+	.expect("a key pair always signs")
+}
+
+/// Like [`sign_immortal`], with the signature made by `sign` for the sr25519 key `signer`
+/// (e.g. by a keystore); `None` if `sign` made none.
+#[cfg(feature = "std")]
+pub fn sign_immortal_with(
+	signer: sp_core::sr25519::Public,
+	sign: impl FnOnce(&[u8]) -> Option<sp_core::sr25519::Signature>,
+	nonce: Nonce,
+	call: RuntimeCall,
+	genesis: Hash,
+	spec_version: u32,
+	tx_version: u32,
+) -> Option<UncheckedExtrinsic> {
+	use codec::Encode;
+	let account: AccountId = sp_runtime::MultiSigner::from(signer).into_account();
 	let extension = tx_extension(generic::Era::Immortal, nonce);
 	let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), (), ());
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = payload.using_encoded(|p| pair.sign(p));
-	UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension)
+	let signature = payload.using_encoded(sign)?;
+	Some(UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension))
 }
 
 /// Storage migrations run at the next runtime upgrade.

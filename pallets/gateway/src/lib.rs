@@ -14,6 +14,13 @@
 //! (e.g. its nonce is still taken by the gateway's previous transaction) is tried again at the
 //! next block.
 //!
+//! The node's bridge also submits each call it queues at once, signed with the same key from
+//! the same keystore, so that a call need not wait for the next block's worker run. Both
+//! submitters take [`LOCK_KEY`] first and follow the same nonce rule ([`InFlight`]), so they
+//! never sign two transactions with one nonce; this worker then only retries what the node
+//! submitted (after `RetryAfter` blocks, if it is still queued) and takes over what the node
+//! could not submit.
+//!
 //! ## The queue (written by the node, read here)
 //! - [`QUEUE_KEY`]: SCALE `Vec<u64>`, the ids of queued entries, oldest first (node writes).
 //! - [`entry_key`]`(id)`: SCALE [`Entry`] — the signer's sr25519 public key and the SCALE-encoded
@@ -58,7 +65,15 @@ pub fn tried_key(id: u64) -> Vec<u8> {
 	[&b"twinchain/gateway/tried/"[..], &id.to_be_bytes()].concat()
 }
 
-/// Where this worker notes, per gateway key, the batch it submitted last: SCALE
+/// The lock both submitters (this worker and the node's bridge) hold while they read the
+/// nonces, sign, submit and note what they submitted: absent when free, else the SCALE `u64`
+/// unix time in milliseconds until which it is held (the encoding of
+/// `sp_runtime::offchain::storage_lock::StorageLock<Time>`); taken by compare-and-set, freed by
+/// removing it.
+pub const LOCK_KEY: &[u8] = b"twinchain/gateway/lock";
+/// How long the lock is held at most (a holder that died frees it after this).
+pub const LOCK_MS: u64 = 2_000;
+/// Where the submitters note, per gateway key, the batch submitted last: SCALE
 /// `Vec<InFlight>`.
 pub const IN_FLIGHT_KEY: &[u8] = b"twinchain/gateway/in-flight";
 
@@ -227,14 +242,24 @@ pub mod pallet {
 			match in_flight.iter().find(|f| &f.signer == signer) {
 				None => true,
 				Some(f) => {
-					now >= f.at.saturating_add(retry_after) ||
-						Self::chain_nonce(signer).is_none_or(|n| n >= f.nonce_after)
+					now >= f.at.saturating_add(retry_after)
+						|| Self::chain_nonce(signer).is_none_or(|n| n >= f.nonce_after)
 				},
 			}
 		}
 
-		/// Submits the due entries; returns how many were submitted.
+		/// Submits the due entries; returns how many were submitted. Does nothing while the
+		/// node's bridge holds [`LOCK_KEY`] (it then submits; what it leaves is taken next
+		/// block).
 		pub fn process_queue(now: u64) -> u32 {
+			let mut lock =
+				sp_runtime::offchain::storage_lock::StorageLock::<
+					sp_runtime::offchain::storage_lock::Time,
+				>::with_deadline(LOCK_KEY, sp_runtime::offchain::Duration::from_millis(LOCK_MS));
+			let Ok(_guard) = lock.try_lock() else {
+				log::debug!(target: "gateway", "the node is submitting; next block");
+				return 0;
+			};
 			let queue: Vec<u64> = Self::get(QUEUE_KEY).unwrap_or_default();
 			let retry_after: u64 = T::RetryAfter::get().saturated_into();
 			let mut in_flight: Vec<InFlight> = Self::get(IN_FLIGHT_KEY).unwrap_or_default();

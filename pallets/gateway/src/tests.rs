@@ -190,3 +190,22 @@ fn genesis_calls_are_dispatched_as_their_signers_and_failures_stop_the_genesis()
 	let err = build(vec![0xff]).unwrap_err();
 	assert!(err.contains("not a call of this runtime"), "{err}");
 }
+
+#[test]
+fn nothing_is_submitted_while_the_node_holds_the_lock_and_all_once_it_expires() {
+	let mut env = env();
+	let gateway = env.gateway;
+	env.queue(&[(0, Entry { signer: gateway, call: remark(1).encode() })]);
+	// The node took the lock until 10 s from the test clock's start.
+	let held_until: u64 = 10_000;
+	env.offchain.write().persistent_storage.set(b"", LOCK_KEY, &held_until.encode());
+	assert_eq!(env.run(1), 0);
+	assert!(env.submitted().is_empty());
+	assert_eq!(env.tried(0), None, "not an attempt");
+	// The holder died: once its deadline passed, the lock is taken and freed again.
+	env.offchain.write().timestamp = sp_core::offchain::Timestamp::from_unix_millis(held_until + 1);
+	assert_eq!(env.run(2), 1);
+	assert_eq!(env.submitted(), vec![(0, remark(1))]);
+	let lock = OffchainStorage::get(&env.offchain.read().persistent_storage, b"", LOCK_KEY);
+	assert_eq!(lock, None, "freed after the run");
+}
