@@ -22,7 +22,7 @@
 
 use crate::{
 	chain,
-	observe::{storage, storage_key, EventRecord},
+	observe::{hash_of, storage, storage_key, EventRecord},
 };
 use codec::Decode;
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
@@ -118,19 +118,11 @@ struct Seen {
 	assigned_in: HashMap<u64, u32>,
 	completed_final: HashMap<u64, Instant>,
 	settled_final: HashMap<u64, Instant>,
-	finalized: u32,
 }
 
 async fn events(client: &WsClient, hash: H256) -> Result<Vec<EventRecord>, String> {
 	let raw = storage(client, &storage_key("System", "Events"), hash).await?;
 	Vec::<EventRecord>::decode(&mut &raw[..]).map_err(|e| format!("events: {e}"))
-}
-
-async fn hash_of(client: &WsClient, n: u32) -> Result<H256, String> {
-	client
-		.request("chain_getBlockHash", rpc_params![n])
-		.await
-		.map_err(|e| format!("chain_getBlockHash: {e}"))
 }
 
 /// Follows best and finalized blocks (none skipped) and notes their task events in `seen`.
@@ -173,7 +165,6 @@ async fn watch(url: &str, seen: Arc<Mutex<Seen>>) -> Result<tokio::task::JoinHan
 								_ => {},
 							}
 						}
-						s.finalized = s.finalized.max(n);
 					}
 					last_final = Some(h.number);
 				}
@@ -182,13 +173,13 @@ async fn watch(url: &str, seen: Arc<Mutex<Seen>>) -> Result<tokio::task::JoinHan
 	}))
 }
 
-/// The station that acknowledges a command: by its capability (`step`), else its topic.
-fn station(topic: &str, command: &Value) -> &'static str {
+/// The station that acknowledges a command, by its capability (`step`); the VGR does the rest
+/// (shipping on `twin/c/vgr`).
+fn station(command: &Value) -> &'static str {
 	match command["step"].as_str() {
 		Some("outsourcing" | "warehousing") => "hbw",
 		Some("oven" | "milling") => "mpo",
 		Some("sorting") => "sld",
-		_ if topic == "twin/c/vgr" => "vgr",
 		_ => "vgr",
 	}
 }
@@ -241,7 +232,7 @@ pub async fn run(o: &Options<'_>) -> Result<Vec<Sample>, String> {
 					let at = Instant::now();
 					let Ok(v) = serde_json::from_slice::<Value>(&p.payload) else { continue };
 					let Some(task) = v["task"].as_u64() else { continue };
-					let _ = tx.send(Arrived { task, station: station(&p.topic, &v), at });
+					let _ = tx.send(Arrived { task, station: station(&v), at });
 				},
 				Ok(Event::Incoming(Packet::SubAck(_))) => {
 					let _ = subscribed_tx.send(());

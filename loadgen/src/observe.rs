@@ -118,7 +118,8 @@ async fn inspect(
 	Ok(seen)
 }
 
-async fn hash_of(client: &WsClient, n: u32) -> Result<H256, String> {
+/// The hash of block `n` of the best chain.
+pub async fn hash_of(client: &WsClient, n: u32) -> Result<H256, String> {
 	client
 		.request("chain_getBlockHash", rpc_params![n])
 		.await
