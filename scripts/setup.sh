@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Twinchain needs, and only what is missing. Idempotent.
 #   - apt: clang, libclang-dev, protobuf-compiler (the C parts), mosquitto and mosquitto-clients
-#     (the MQTT tests' broker, publisher and subscriber);
+#     (the MQTT tests' broker, publisher and subscriber), iproute2 (the network fault test);
 #     Node.js and npm only if absent (machines that have Node.js 20 keep it);
 #   - rustup: the wasm targets and rust-src for the runtime;
 #   - npm: the integration tests' packages (tests/package-lock.json), the web app's
@@ -18,6 +18,8 @@ command -v clang >/dev/null || need_apt+=(clang)
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
+# tests/16-network.test.mjs cuts a node off in a network namespace (`ip netns`).
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || need_apt+=(iproute2)
 # The web app's end-to-end tests drive Debian's chromium (scripts/test.sh asks for it).
 if [ "${1:-}" = "--with-browser" ]; then
 	command -v chromium >/dev/null || need_apt+=(chromium)

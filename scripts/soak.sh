@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Hostile-input runs too long for scripts/test.sh: every cargo-fuzz target in fuzz/ (MQTT
-# payloads, factory configurations, VC-JWTs, DIDs) for FUZZ_SECONDS each (default 300), on the
-# corpora kept in fuzz/corpus/<target>/ (new interesting inputs are added there; commit them).
-#   scripts/soak.sh [target ...]
+# Reliability runs too long for scripts/test.sh (RELIABILITY.md):
+#   scripts/soak.sh                 both of the below
+#   scripts/soak.sh fuzz [target ...]
+#     every cargo-fuzz target in fuzz/ (MQTT payloads, factory configurations, VC-JWTs, DIDs)
+#     for FUZZ_SECONDS each (default 300), on the corpora kept in fuzz/corpus/<target>/ (new
+#     interesting inputs are added there; commit them);
+#   scripts/soak.sh import
+#     SIGKILL during a heavy import (tests/soak/heavy-import.test.mjs): blocks full of transfers
+#     from the load generator, imported by a fresh node that is killed three times (≈ 5 min).
 # Needs the nightly toolchain and cargo-fuzz; installs them when missing. A crash stops the
 # script: libFuzzer's input is in fuzz/artifacts/<target>/ (reproduce with
 # `cargo +nightly fuzz run <target> <file>`). Prints a Markdown table: target, seconds, inputs
@@ -10,6 +15,20 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 "$REPO/scripts/setup.sh"
+mode="${1:-all}"
+case "$mode" in
+fuzz | import) shift ;;
+all) ;;
+*) mode=fuzz ;; # target names alone, as before
+esac
+
+if [ "$mode" = all ] || [ "$mode" = import ]; then
+	echo "== soak: SIGKILL during a heavy import" >&2
+	build_node
+	(cd "$REPO/tests" && node --test --test-reporter=spec soak/heavy-import.test.mjs)
+	[ "$mode" = import ] && exit 0
+fi
+
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 SECONDS_EACH="${FUZZ_SECONDS:-300}"

@@ -8,34 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { base58Decode } from '@polkadot/util-crypto';
-import { LOCAL_NODES, Node, disposeAll, freePort, runBin, sleep, tempDir, waitFor } from './lib/harness.mjs';
-
-/** The fourth validator: Dave's development session keys and this node key. */
-const DAVE = {
-  name: 'factory-d',
-  seed: 'dave',
-  nodeKey: '6d6f7265646176656e6f64656b65796461766531323334353637383930616263',
-  peerId: '12D3KooWQ1hShnzWPxivvSTGc1J5QJTuExcgup4mzgp4PgrEYesZ',
-  account: '5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy',
-  grandpa: '5ECTwv6cZ5nJQPk6tWfaTrEk8YH2L7X1VT4EL5Tx2ikfFwb7',
-};
-
-/** The `local` chain spec with Dave as a fourth validator and authorized node at genesis. */
-function fourValidatorSpec(dir) {
-  const r = runBin(['build-spec', '--chain', 'local']);
-  assert.equal(r.status, 0, r.stderr);
-  const spec = JSON.parse(r.stdout);
-  const g = spec.genesis.runtimeGenesis.patch;
-  g.session.keys.push([DAVE.account, DAVE.account, { aura: DAVE.account, grandpa: DAVE.grandpa }]);
-  g.validatorSet.initialValidators.push(DAVE.account);
-  g.nodeAuthorization.nodes.push([Array.from(base58Decode(DAVE.peerId)), DAVE.account]);
-  spec.id = 'twinchain_faults';
-  const file = path.join(dir, 'four-validators.json');
-  fs.writeFileSync(file, JSON.stringify(spec));
-  return file;
-}
+import { LOCAL_NODES, Node, disposeAll, freePort, sleep, tempDir, waitFor } from './lib/harness.mjs';
+import { DAVE, fourValidatorSpec } from './lib/network.mjs';
 
 async function kill(node) {
   process.kill(-node.proc.pid, 'SIGKILL');

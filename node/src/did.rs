@@ -14,7 +14,7 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
-use pallet_did::{runtime_api::DidApi, KeyFormat};
+use pallet_did::{document::quote, runtime_api::DidApi, KeyFormat};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
@@ -71,7 +71,7 @@ where
 			Some(other) => {
 				return error_result(
 					"invalidOptions",
-					format!("keyFormat {other:?}: use \"JsonWebKey2020\" or \"Multikey\""),
+					format!("keyFormat {}: use \"JsonWebKey2020\" or \"Multikey\"", quote(other)),
 				)
 			},
 		};

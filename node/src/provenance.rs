@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::query::{account_of, internal, invalid, not_found};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
-use pallet_did::document::{did_of, parse_datetime, utc_datetime};
+use pallet_did::document::{did_of, parse_datetime, quote, utc_datetime};
 use pallet_provenance::{
 	runtime_api::ProvenanceApi, Colour, CredentialState, Lifecycle, RecallScope, StepResult, Trace,
 };
@@ -77,7 +77,10 @@ pub fn parse_moment(v: &Value) -> Result<u64, String> {
 	match v {
 		Value::Number(n) => n.as_u64().ok_or_else(|| format!("{n} is not a time in ms")),
 		Value::String(s) => parse_datetime(s),
-		other => Err(format!("{other} is not a time (ms since the epoch or RFC 3339)")),
+		other => Err(format!(
+			"{} is not a time (ms since the epoch or RFC 3339)",
+			quote(&other.to_string())
+		)),
 	}
 }
 

@@ -8,13 +8,14 @@ use jsonrpsee::{
 	types::ErrorObjectOwned,
 	ws_client::WsClientBuilder,
 };
-use pallet_did::document::parse_did;
+use pallet_did::document::{parse_did, quote};
 use serde_json::Value;
 use twinchain_runtime::{AccountId, Runtime};
 
 /// The account of a `did:twin` argument, or an invalid-params error.
 pub fn account_of(did: &str) -> Result<AccountId, ErrorObjectOwned> {
-	parse_did::<Runtime>(did).ok_or_else(|| invalid(format!("{did:?} is not a did:twin DID")))
+	parse_did::<Runtime>(did)
+		.ok_or_else(|| invalid(format!("{} is not a did:twin DID", quote(did))))
 }
 
 /// JSON-RPC "invalid params" (-32602).

@@ -61,7 +61,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -80,9 +80,15 @@ pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
 pub const HOURS: BlockNumber = MINUTES * 60;
 pub const DAYS: BlockNumber = HOURS * 24;
 
-/// A session lasts this many blocks (20 s). Validator set changes take effect at the session
-/// after next, i.e. within two sessions.
+/// Sessions end only at a multiple of this many blocks (20 s), and only when the rotation
+/// changes something (see `configs::RotateOnChange`). Validator set changes take effect at the
+/// session after next, i.e. within two periods.
 pub const SESSION_PERIOD: BlockNumber = 10;
+
+/// Without a validator change, a session still ends every this many blocks (10 minutes), so
+/// that session keys a validator rotated (`session.setKeys`) are queued, then applied at the
+/// next period.
+pub const KEYS_PERIOD: BlockNumber = 10 * MINUTES;
 
 /// The chain's token, TWIN, has 12 decimals.
 pub const UNIT: Balance = 1_000_000_000_000;

@@ -438,7 +438,7 @@ fn privileged_calls() -> Vec<(&'static str, RuntimeCall, Gate)> {
 			pallet_actors::Call::register_actor {
 				actor: Eve.to_account_id(),
 				role: pallet_actors::Role::Certifier,
-				name: b"eve".to_vec(),
+				name: b"eve".to_vec().try_into().unwrap(),
 			}
 			.into(),
 			Gate::Registrar,
@@ -630,4 +630,60 @@ fn privileged_calls_refuse_every_unprivileged_origin() {
 	});
 	// 14 governance calls from 9 origins, 14 root-only calls from 10, 5 registrar calls from 8.
 	assert_eq!(checked, 14 * 9 + 14 * 10 + 5 * 8);
+}
+
+/// Sessions end only when the rotation changes something: not in an idle period (so no block
+/// is charged a whole block's weight for nothing), twice after a validator change (queue, then
+/// apply), and every `KEYS_PERIOD` blocks to pick up rotated keys.
+#[test]
+fn sessions_rotate_only_when_they_change_something() {
+	use frame_support::traits::{EstimateNextSessionRotation, Hooks};
+	genesis_of("dev").execute_with(|| {
+		let index = pallet_session::Pallet::<Runtime>::current_index;
+		let mut rotations = Vec::new();
+		let step = |n: BlockNumber, rotations: &mut Vec<BlockNumber>| {
+			System::set_block_number(n);
+			let before = index();
+			let weight = Session::on_initialize(n);
+			if index() != before {
+				rotations.push(n);
+			} else {
+				assert_eq!(
+					weight,
+					frame_support::weights::Weight::zero(),
+					"block {n} is not charged for a rotation"
+				);
+			}
+		};
+		for n in 1..=KEYS_PERIOD {
+			step(n, &mut rotations);
+		}
+		assert_eq!(rotations, vec![KEYS_PERIOD], "an idle chain rotates only for keys");
+		assert_eq!(
+			configs::RotateOnChange::estimate_next_session_rotation(KEYS_PERIOD + 1).0,
+			Some(2 * KEYS_PERIOD)
+		);
+
+		// Bob registers keys and the validator set takes him in.
+		let bob = Bob.to_account_id();
+		let keys = SessionKeys {
+			aura: sp_consensus_aura::sr25519::AuthorityId::from(Bob.public()),
+			grandpa: sp_keyring::Ed25519Keyring::Bob.public().into(),
+		};
+		pallet_session::NextKeys::<Runtime>::insert(&bob, keys);
+		frame_support::assert_ok!(ValidatorSet::add_validator(RuntimeOrigin::root(), bob.clone()));
+		let from = KEYS_PERIOD + 1;
+		assert_eq!(
+			configs::RotateOnChange::estimate_next_session_rotation(from).0,
+			Some(KEYS_PERIOD + SESSION_PERIOD)
+		);
+		rotations.clear();
+		for n in from..from + 6 * SESSION_PERIOD {
+			step(n, &mut rotations);
+		}
+		// Queued at the first boundary, active from the second, nothing after.
+		assert_eq!(rotations, vec![KEYS_PERIOD + SESSION_PERIOD, KEYS_PERIOD + 2 * SESSION_PERIOD]);
+		assert!(Session::validators().contains(&bob));
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
+	});
 }

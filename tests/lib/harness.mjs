@@ -35,12 +35,23 @@ export const LOCAL_NODES = {
 
 const live = new Set();
 const tmpDirs = new Set();
+const cleanups = new Set();
 
 function killAll() {
   for (const n of live) {
     try { process.kill(-n.proc.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
   for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+  for (const f of cleanups) {
+    try { f(); } catch { /* best effort */ }
+  }
+}
+
+/** Runs the synchronous `fn` when the test process exits (after its nodes are killed), unless
+ *  the returned function is called first. */
+export function atExit(fn) {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
 }
 process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killAll(); process.exit(130); });
@@ -88,9 +99,9 @@ export async function waitFor(what, fn, timeoutMs = 60_000, everyMs = 500) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-/** One JSON-RPC call over HTTP to the node whose RPC listens on `port`; throws on an RPC error. */
-export async function rpcAt(port, method, params = []) {
-  const res = await fetch(`http://127.0.0.1:${port}`, {
+/** One JSON-RPC call over HTTP to the node whose RPC listens on `host`:`port`; throws on an RPC error. */
+export async function rpcAt(port, method, params = [], host = '127.0.0.1') {
+  const res = await fetch(`http://${host}:${port}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
@@ -121,10 +132,15 @@ export function runBin(args, opts = {}) {
 /** A running node process. */
 export class Node {
   /** `rpcMethods`: the `--rpc-methods` flag (unsafe by default: tests call author_* methods);
-   *  null leaves the node's own default. */
-  constructor({ name, args = [], basePath, keepBasePath = false, rpcMethods = 'unsafe' }) {
+   *  null leaves the node's own default. `netns`: run the process in that network namespace
+   *  (its RPC is then reached at `rpcHost`, and it listens for peers on `listen`, the
+   *  multiaddresses replacing the default loopback one). */
+  constructor({ name, args = [], basePath, keepBasePath = false, rpcMethods = 'unsafe', netns, rpcHost = '127.0.0.1', listen }) {
     this.name = name;
     this.rpcMethods = rpcMethods;
+    this.netns = netns;
+    this.rpcHost = rpcHost;
+    this.listen = listen;
     this.args = args;
     this.basePath = basePath ?? tempDir(`twinchain-${name}-`);
     this.keepBasePath = keepBasePath;
@@ -140,7 +156,7 @@ export class Node {
       '--base-path', this.basePath,
       '--rpc-port', String(this.rpcPort),
       '--prometheus-port', String(this.promPort),
-      '--listen-addr', `/ip4/127.0.0.1/tcp/${this.p2pPort}`,
+      ...(this.listen ?? [`/ip4/127.0.0.1/tcp/${this.p2pPort}`]).flatMap((a) => ['--listen-addr', a]),
       '--no-mdns',
       '--no-telemetry',
       ...(this.rpcMethods ? ['--rpc-methods', this.rpcMethods] : []),
@@ -149,7 +165,9 @@ export class Node {
     ];
     this.logPath = path.join(this.basePath, `${this.name}.log`);
     const log = fs.openSync(this.logPath, 'a');
-    this.proc = spawn(BIN, args, { stdio: ['ignore', log, log], detached: true });
+    // `ip netns exec` enters the namespace and then executes the node in its own process.
+    const [cmd, argv] = this.netns ? ['ip', ['netns', 'exec', this.netns, BIN, ...args]] : [BIN, args];
+    this.proc = spawn(cmd, argv, { stdio: ['ignore', log, log], detached: true });
     fs.closeSync(log);
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, sig) => resolve({ code, sig })));
     live.add(this);
@@ -159,7 +177,7 @@ export class Node {
     exitedEarly.catch(() => {});
     await Promise.race([
       exitedEarly,
-      waitFor(`${this.name} RPC on ${this.rpcPort}`, async () => (await this.rpc('system_health')) !== undefined, 60_000, 300),
+      waitFor(`${this.name} RPC on ${this.rpcHost}:${this.rpcPort}`, async () => (await this.rpc('system_health')) !== undefined, 60_000, 300),
     ]);
     return this;
   }
@@ -173,10 +191,10 @@ export class Node {
     }
   }
 
-  get wsUrl() { return `ws://127.0.0.1:${this.rpcPort}`; }
+  get wsUrl() { return `ws://${this.rpcHost}:${this.rpcPort}`; }
 
   /** One JSON-RPC call over HTTP; throws on an RPC error. */
-  rpc(method, params = []) { return rpcAt(this.rpcPort, method, params); }
+  rpc(method, params = []) { return rpcAt(this.rpcPort, method, params, this.rpcHost); }
 
   async bestNumber() { return parseInt((await this.rpc('chain_getHeader')).number, 16); }
   async finalizedHash() { return this.rpc('chain_getFinalizedHead'); }

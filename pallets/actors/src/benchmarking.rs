@@ -51,7 +51,12 @@ mod benches {
 		let registrar = fill_registrars::<T>(T::MaxRegistrars::get());
 		let actor: T::AccountId = account("actor", 0, 0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(registrar), actor.clone(), Role::Manufacturer, vec![b'n'; 64]);
+		_(
+			RawOrigin::Signed(registrar),
+			actor.clone(),
+			Role::Manufacturer,
+			ActorName::try_from(vec![b'n'; 64]).expect("64 bytes fit"),
+		);
 		assert!(<Pallet<T> as RoleProvider<_>>::has_role(&actor, Role::Manufacturer));
 	}
 

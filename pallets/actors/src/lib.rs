@@ -143,8 +143,6 @@ pub mod pallet {
 		AlreadySuspended,
 		/// The actor is not suspended.
 		NotSuspended,
-		/// The display name is longer than 64 bytes.
-		NameTooLong,
 		/// The actor does not hold this role.
 		RoleNotHeld,
 	}
@@ -184,17 +182,17 @@ pub mod pallet {
 
 		/// Registers `actor` in `role`. A new actor is active and gets `name` as its display
 		/// name; for a registered actor the role is added (and a non-empty `name` replaces the
-		/// old one). Registrars only.
+		/// old one). Registrars only. A name over 64 bytes does not decode: the transaction pool
+		/// refuses it before anyone pays.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_actor())]
 		pub fn register_actor(
 			origin: OriginFor<T>,
 			actor: T::AccountId,
 			role: Role,
-			name: Vec<u8>,
+			name: ActorName,
 		) -> DispatchResult {
 			let registrar = Self::ensure_registrar(origin)?;
-			let name = ActorName::try_from(name).map_err(|_| Error::<T>::NameTooLong)?;
 			ActorOf::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				match entry {
 					Some(a) => {

@@ -53,8 +53,26 @@ pub fn ss58_encode(prefix: u16, account: &[u8; 32]) -> String {
 	bs58::encode(data).into_string()
 }
 
+/// The longest SS58 address: a two-byte prefix, 32 bytes and a two-byte checksum, in base58.
+pub const MAX_SS58_LEN: usize = 50;
+
+/// `s` quoted for an error message, cut after its first 64 characters: an error must not echo
+/// megabytes of hostile input back.
+pub fn quote(s: &str) -> String {
+	const MAX: usize = 64;
+	match s.char_indices().nth(MAX) {
+		None => format!("{s:?}"),
+		Some((cut, _)) => format!("{:?}… ({} bytes)", &s[..cut], s.len()),
+	}
+}
+
 /// The 32-byte account behind an SS58 address, if it is well formed and carries `prefix`.
 pub fn ss58_decode(prefix: u16, address: &str) -> Option<[u8; 32]> {
+	// Base58 decoding takes time quadratic in the length: refuse what cannot be an address
+	// before decoding (a megabyte-long DID would otherwise take minutes).
+	if address.len() > MAX_SS58_LEN {
+		return None;
+	}
 	let data = bs58::decode(address).into_vec().ok()?;
 	let prefix_len = if prefix < 64 { 1 } else { 2 };
 	if data.len() != prefix_len + 32 + 2 {
@@ -117,7 +135,7 @@ pub fn utc_datetime(ms: u64) -> String {
 /// Parses an RFC 3339 date-time (`2026-11-26T10:00:00Z`, `2026-11-26T11:00:00.250+01:00`) into
 /// ms since the Unix epoch; the inverse of [`utc_datetime`] and more.
 pub fn parse_datetime(s: &str) -> Result<u64, String> {
-	let bad = || format!("{s:?} is not an RFC 3339 date-time (e.g. 2026-11-26T10:00:00Z)");
+	let bad = || format!("{} is not an RFC 3339 date-time (e.g. 2026-11-26T10:00:00Z)", quote(s));
 	let b = s.as_bytes();
 	if !s.is_ascii()
 		|| b.len() < 20
@@ -171,7 +189,7 @@ pub fn parse_datetime(s: &str) -> Result<u64, String> {
 	let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	let days = era * 146_097 + doe - 719_468;
 	let total = ((days * 86_400 + h * 3600 + mi * 60 + sec) - offset_min * 60) * 1000 + ms;
-	u64::try_from(total).map_err(|_| format!("{s:?} is before 1970"))
+	u64::try_from(total).map_err(|_| format!("{} is before 1970", quote(s)))
 }
 
 /// The account of a `did:twin` DID string, if it is one of this chain.

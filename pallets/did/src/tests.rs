@@ -7,6 +7,7 @@ use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use serde_json::Value;
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring;
@@ -803,6 +804,24 @@ fn malformed_dids_are_invalid() {
 }
 
 #[test]
+fn hostile_lengths_are_refused_before_decoding_and_not_echoed() {
+	// The longest address of the longest prefix fits MAX_SS58_LEN; one more character is
+	// refused before base58 decoding (whose time is quadratic in the length).
+	let account: [u8; 32] = Sr25519Keyring::Alice.to_account_id().into();
+	let longest = document::ss58_encode(16_383, &account);
+	assert!(longest.len() <= document::MAX_SS58_LEN, "{longest}");
+	assert_eq!(document::ss58_decode(16_383, &longest), Some(account));
+	let huge = "z".repeat(1 << 20);
+	assert_eq!(document::ss58_decode(42, &huge), None);
+	assert_eq!(document::ss58_decode(42, &huge[..document::MAX_SS58_LEN + 1]), None);
+	// Errors quote at most 64 characters of what they refuse.
+	let err = document::parse_datetime(&huge).unwrap_err();
+	assert!(err.len() < 200, "{} bytes", err.len());
+	assert!(err.contains("(1048576 bytes)"), "{err}");
+	assert_eq!(document::quote("short"), "\"short\"");
+}
+
+#[test]
 fn encodings_match_reference_implementations() {
 	// SS58 against sp-core, for the generic prefix and a two-byte one.
 	for key in [Sr25519Keyring::Alice, Sr25519Keyring::Dave] {
@@ -901,20 +920,6 @@ fn rfc3339_date_times_parse_to_epoch_ms() {
 	assert_eq!(parse_datetime(&document::utc_datetime(ms)), Ok(ms));
 }
 
-/// A seeded xorshift generator for the random call sequences.
-struct Rng(u64);
-impl Rng {
-	fn next(&mut self) -> u64 {
-		self.0 ^= self.0 << 13;
-		self.0 ^= self.0 >> 7;
-		self.0 ^= self.0 << 17;
-		self.0
-	}
-	fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-		items[(self.next() % items.len() as u64) as usize].clone()
-	}
-}
-
 /// Deposits held are exactly those the stored records and items name, counts match what is
 /// stored and stay within bounds, nothing is stored for a DID without a record, deactivated DIDs
 /// hold nothing, and no balance was made or lost.
@@ -961,49 +966,51 @@ fn deposits_and_counts_hold_over_random_call_sequences() {
 	let (mut sequences, mut calls, mut replays, mut changes) = (0, 0, 0, 0);
 	for seed in 1..=120u64 {
 		new_test_ext().execute_with(|| {
-			let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+			let mut rng = StdRng::seed_from_u64(seed);
 			let accounts: Vec<AccountId> = keys.iter().map(|k| k.to_account_id()).collect();
 			let issuance = Balances::total_issuance();
 			// Signed operations that were executed, to be replayed.
 			let mut executed: Vec<(AccountId, DidOperation<AccountId>, u64, MultiSignature)> =
 				Vec::new();
 			for _ in 0..60 {
-				let did = rng.pick(&accounts);
+				let did = accounts.choose(&mut rng).unwrap().clone();
 				// Mostly the controller, sometimes anyone.
-				let who = if rng.next() % 10 < 7 {
+				let who = if rng.gen_range(0..10) < 7 {
 					Did::controller_of(&did)
 				} else {
-					rng.pick(&accounts)
+					accounts.choose(&mut rng).unwrap().clone()
 				};
-				let window = |rng: &mut Rng| match rng.next() % 4 {
+				let window = |rng: &mut StdRng| match rng.gen_range(0..4) {
 					0 => (None, None),
-					1 => (Some(T0 + rng.next() % 10_000), None),
-					2 => (None, Some(T0 + rng.next() % 10_000)),
-					_ => (Some(T0 + 5_000), Some(T0 + rng.next() % 10_000)),
+					1 => (Some(T0 + rng.gen_range(0..10_000)), None),
+					2 => (None, Some(T0 + rng.gen_range(0..10_000))),
+					_ => (Some(T0 + 5_000), Some(T0 + rng.gen_range(0..10_000))),
 				};
-				let delegate_type = if rng.next() % 2 == 0 {
+				let delegate_type = if rng.gen_bool(0.5) {
 					DelegateType::Authentication
 				} else {
 					DelegateType::Assertion
 				};
 				let (valid_from, valid_until) = window(&mut rng);
-				let attribute = name(&rng.pick(&["a", "b", "c", "d"]));
-				let value = if rng.next() % 2 == 0 {
-					ed_key((rng.next() % 4) as u8, 1 + (rng.next() % 3) as u8)
+				let attribute = name(["a", "b", "c", "d"].choose(&mut rng).unwrap());
+				let value = if rng.gen_bool(0.5) {
+					ed_key(rng.gen_range(0..4) as u8, 1 + rng.gen_range(0..3) as u8)
 				} else {
 					service("MqttBroker", "mqtt://10.0.0.5:1883")
 				};
-				let op = match rng.next() % 12 {
-					0 => DidOperation::ChangeController { new_controller: rng.pick(&accounts) },
+				let op = match rng.gen_range(0..12) {
+					0 => DidOperation::ChangeController {
+						new_controller: accounts.choose(&mut rng).unwrap().clone(),
+					},
 					1..=3 => DidOperation::AddDelegate {
 						delegate_type,
-						delegate: rng.pick(&accounts),
+						delegate: accounts.choose(&mut rng).unwrap().clone(),
 						valid_from,
 						valid_until,
 					},
 					4 => DidOperation::RevokeDelegate {
 						delegate_type,
-						delegate: rng.pick(&accounts),
+						delegate: accounts.choose(&mut rng).unwrap().clone(),
 					},
 					5..=7 => DidOperation::SetAttribute {
 						name: attribute,
@@ -1012,24 +1019,24 @@ fn deposits_and_counts_hold_over_random_call_sequences() {
 						valid_until,
 					},
 					8 | 9 => DidOperation::RevokeAttribute { name: attribute },
-					10 if rng.next() % 8 == 0 => DidOperation::Deactivate,
+					10 if rng.gen_range(0..8) == 0 => DidOperation::Deactivate,
 					_ => DidOperation::RevokeAttribute { name: name("z") },
 				};
 				let o = RuntimeOrigin::signed(who.clone());
 				// Results are ignored: a refusal must leave everything as it was.
-				match rng.next() % 4 {
+				match rng.gen_range(0..4) {
 					// The same operation signed off chain by some key (often the controller's),
 					// with the current nonce or a stale one, submitted by anyone.
 					0 => {
 						let nonce = Dids::<Test>::get(&did).map_or(0, |r| r.nonce);
 						let nonce =
-							if rng.next() % 5 == 0 { nonce.saturating_sub(1) } else { nonce };
+							if rng.gen_range(0..5) == 0 { nonce.saturating_sub(1) } else { nonce };
 						let controller = Did::controller_of(&did);
 						let key = keys
 							.iter()
 							.copied()
-							.find(|k| rng.next() % 3 != 0 && k.to_account_id() == controller)
-							.unwrap_or_else(|| rng.pick(&keys));
+							.find(|k| rng.gen_range(0..3) != 0 && k.to_account_id() == controller)
+							.unwrap_or_else(|| keys.choose(&mut rng).unwrap().clone());
 						let sig = sign(key, &did, nonce, &op);
 						if Did::execute_signed(o, did.clone(), op.clone(), nonce, sig.clone())
 							.is_ok()
@@ -1040,7 +1047,7 @@ fn deposits_and_counts_hold_over_random_call_sequences() {
 					},
 					// A signed operation executed before, again: always refused, nothing changes.
 					1 if !executed.is_empty() => {
-						let (did, op, nonce, sig) = rng.pick(&executed);
+						let (did, op, nonce, sig) = executed.choose(&mut rng).unwrap().clone();
 						let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
 						assert!(
 							Did::execute_signed(o, did, op, nonce, sig).is_err(),
@@ -1083,7 +1090,7 @@ fn deposits_and_counts_hold_over_random_call_sequences() {
 						changes += outcome as u32;
 					},
 				}
-				if rng.next() % 8 == 0 {
+				if rng.gen_range(0..8) == 0 {
 					Timestamp::set_timestamp(Timestamp::get() + 1_000);
 				}
 				calls += 1;

@@ -595,8 +595,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Withdraws the pending custody offer of `product`; its lifecycle goes back to what it
-		/// was (unless a recall reached it meanwhile). Custodian only.
+		/// Withdraws the pending custody offer of `product`; a product the offer made `Shipped`
+		/// goes back to what it was (one finished or recalled meanwhile stays so). Custodian
+		/// only.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::withdraw_offer())]
 		pub fn withdraw_offer(origin: OriginFor<T>, product: T::AccountId) -> DispatchResult {
@@ -604,7 +605,9 @@ pub mod pallet {
 			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
 			ensure!(p.custodian == who, Error::<T>::NotCustodian);
 			let (_, before) = p.offer.take().ok_or(Error::<T>::NoOffer)?;
-			if p.lifecycle != Lifecycle::Recalled {
+			// Undo only what the offer did: a product offered in production may have been
+			// finished since, and must not go back into production.
+			if p.lifecycle == Lifecycle::Shipped {
 				p.lifecycle = before;
 			}
 			Products::<T>::insert(&product, p);

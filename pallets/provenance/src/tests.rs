@@ -2,10 +2,17 @@
 //! several blocks.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Get},
+	weights::Weight,
+};
+use pallet_actors::{Role, RoleProvider};
 use pallet_credentials::CapabilityError;
-use pallet_machines::MachineStatus;
-use sp_runtime::DispatchError;
+use pallet_machines::{MachineRegistry, MachineStatus};
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+use sp_runtime::{DispatchError, DispatchResult};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn text(s: &str) -> ShortText {
 	s.as_bytes().to_vec().try_into().unwrap()
@@ -463,6 +470,34 @@ fn custody_moves_only_when_a_registered_receiver_accepts() {
 	});
 }
 
+/// Found by the random call sequences: a product offered while in production and finished
+/// before the offer was withdrawn went back into production with the withdrawal.
+#[test]
+fn withdrawing_an_offer_never_takes_a_finished_product_back_into_production() {
+	new_test_ext().execute_with(|| {
+		let p = new_product(&[]);
+		assert_ok!(Provenance::offer_custody(RuntimeOrigin::signed(MANUFACTURER), p, CUSTOMER));
+		assert_eq!(lifecycle(p), Lifecycle::InProduction);
+		assert_ok!(Provenance::finish(RuntimeOrigin::signed(MANUFACTURER), p));
+		assert_ok!(Provenance::withdraw_offer(RuntimeOrigin::signed(MANUFACTURER), p));
+		assert_eq!(lifecycle(p), Lifecycle::Finished);
+		next_block(60_000);
+		assert_noop!(
+			Provenance::record_step(
+				RuntimeOrigin::signed(MANUFACTURER),
+				p,
+				step(MILL, "mill", 0, 10)
+			),
+			Error::<Test>::NotInProduction
+		);
+		// Withdrawn while still in production, it stays in production.
+		let q = new_product(&[]);
+		assert_ok!(Provenance::offer_custody(RuntimeOrigin::signed(MANUFACTURER), q, CUSTOMER));
+		assert_ok!(Provenance::withdraw_offer(RuntimeOrigin::signed(MANUFACTURER), q));
+		assert_eq!(lifecycle(q), Lifecycle::InProduction);
+	});
+}
+
 #[test]
 fn quality_credentials_are_attached_and_traced_with_their_live_state() {
 	new_test_ext().execute_with(|| {
@@ -777,4 +812,915 @@ fn the_tasks_pallet_records_through_the_trait() {
 			Err(Error::<Test>::NotInProduction.into())
 		);
 	});
+}
+
+/// A manufacturer and supplier with little money: its deposits run out.
+const POOR: u64 = 15;
+/// A third machine, owned by the customer.
+const DRILL: u64 = 102;
+/// An environment sensor with anchored telemetry windows.
+const ENV: u64 = 300;
+/// No machine has this account.
+const NO_MACHINE: u64 = 555;
+/// Everyone who calls in the random sequences.
+const ANYONE: [u64; 10] =
+	[MANUFACTURER, SUPPLIER, CUSTOMER, CERTIFIER, STRANGER, POOR, MILL, OVEN, DRILL, GATEWAY];
+
+/// An anchored telemetry window: sensor, start, end, root.
+type Window = (u64, Moment, Moment, [u8; 32]);
+
+/// What a refusal says: the pallet error's name, or the dispatch error itself.
+fn error_name(e: DispatchError) -> String {
+	match e {
+		DispatchError::Module(m) => m.message.unwrap_or("?").to_string(),
+		e => format!("{e:?}"),
+	}
+}
+
+/// The names of the pallet's errors, from its metadata.
+fn pallet_error_names() -> Vec<&'static str> {
+	use scale_info::{TypeDef, TypeInfo};
+	match Error::<Test>::type_info().type_def {
+		TypeDef::Variant(v) => {
+			v.variants.iter().map(|v| v.name).filter(|n| !n.starts_with("__")).collect()
+		},
+		_ => unreachable!("an error enum"),
+	}
+}
+
+fn held(reason: HoldReason, who: u64) -> Balance {
+	Balances::balance_on_hold(&reason.into(), &who)
+}
+
+/// What the random sequences remember between calls, to check that lifecycles only move
+/// forward.
+#[derive(Default)]
+struct History {
+	/// Products that were finished once.
+	finished: BTreeSet<u64>,
+	/// The recall that reached each recalled product.
+	recalled: BTreeMap<u64, RecallId>,
+}
+
+/// The invariants of the provenance pallet, checked after every call and block:
+/// - funds: total issuance never changes; each account holds as product deposit exactly the
+///   deposits of the products it made, and as lot deposit exactly those of its lots;
+/// - ids: lots are `0..NextLotId`, recalls `0..NextRecallId`, products the DIDs handed out;
+/// - lots: `used_by` equals the products indexed under the lot, and each of them lists it;
+/// - products: their lots exist, are indexed and not duplicated; the tag index maps each tag to
+///   the product carrying it and back; steps are `0..steps`, at most `MaxSteps`, each with sane
+///   times (start ≤ end ≤ recorded, at most `MaxStepDuration`), a known machine, its entry in
+///   the machine index and, if set, an anchored environment with its root that overlaps it; the
+///   machine index holds nothing else; components number `components` (≤ `MaxComponents`) and
+///   each names the product as its parent; a parent exists and lists the product, which is
+///   finished or recalled, has no offer, and the parent chain has no cycle; custody transfers
+///   are `0..transfers` (≤ `MaxTransfers`) and chain from the manufacturer to the custodian;
+///   credentials number `credentials` (≤ `MaxCredentials`); an offer goes to another active
+///   actor and is the only way to be `Shipped`; `Recalled` exactly when a recall reached it;
+///   a finished product never goes back into production and a recall never goes away; the trace
+///   shows every item counted;
+/// - recalls: `affected` equals the products that name the recall; a recall is complete exactly
+///   when it is not queued; the queue is bounded and free of duplicates; a lot recall is named
+///   by its lot and a range recall by its machine's ranges (≤ `MaxRecallRanges`), and back; a
+///   signed recall was made by the lot's supplier or the machine's owner;
+/// - once no recall is queued: every product made from a recalled lot, or with a step
+///   overlapping a recalled range of its machine, is recalled, and so is the parent of every
+///   recalled product.
+fn check_provenance_invariants(accounts: &[u64], issuance: Balance, history: &mut History) {
+	let max_steps: u32 = <Test as Config>::MaxSteps::get();
+	let max_duration: Moment = <Test as Config>::MaxStepDuration::get();
+	let max_components: u32 = <Test as Config>::MaxComponents::get();
+	let max_transfers: u32 = <Test as Config>::MaxTransfers::get();
+	let max_credentials: u32 = <Test as Config>::MaxCredentials::get();
+	let max_ranges: u32 = <Test as Config>::MaxRecallRanges::get();
+	let max_queued: u32 = <Test as Config>::MaxQueuedRecalls::get();
+	let product_deposit: Balance = <Test as Config>::ProductDeposit::get();
+	let lot_deposit: Balance = <Test as Config>::LotDeposit::get();
+
+	assert_eq!(Balances::total_issuance(), issuance, "funds made or lost");
+	let products: BTreeMap<u64, ProductOf<Test>> = Products::<Test>::iter().collect();
+	let lots: BTreeMap<LotId, LotOf<Test>> = Lots::<Test>::iter().collect();
+	let recalls: BTreeMap<RecallId, RecallOf<Test>> = Recalls::<Test>::iter().collect();
+	let queue: Vec<RecallId> = RecallQueue::<Test>::get().iter().map(|j| j.recall).collect();
+	let mut product_deposits: BTreeMap<u64, Balance> = BTreeMap::new();
+	let mut lot_deposits: BTreeMap<u64, Balance> = BTreeMap::new();
+	let mut affected: BTreeMap<RecallId, u32> = BTreeMap::new();
+
+	assert!(lots.keys().copied().eq(0..NextLotId::<Test>::get()), "lot ids");
+	assert!(recalls.keys().copied().eq(0..NextRecallId::<Test>::get()), "recall ids");
+	let next_product = FIRST_PRODUCT + products.len() as u64;
+	assert!(products.keys().copied().eq(FIRST_PRODUCT..next_product), "product ids");
+
+	for (id, l) in &lots {
+		assert_eq!(l.deposit, lot_deposit, "lot {id}'s deposit");
+		*lot_deposits.entry(l.supplier).or_default() += l.deposit;
+		let users: Vec<u64> = LotProducts::<Test>::iter_key_prefix(id).collect();
+		assert_eq!(l.used_by as usize, users.len(), "lot {id}'s use count");
+		for p in &users {
+			assert!(products.get(p).is_some_and(|p| p.lots.contains(id)), "lot {id} lists {p}");
+		}
+		if let Some(r) = l.recall {
+			let scope = recalls.get(&r).map(|r| r.scope.clone());
+			assert_eq!(scope, Some(RecallScope::Lot(*id)), "lot {id}'s recall {r}");
+		}
+	}
+	for (lot, _) in LotProducts::<Test>::iter_keys() {
+		assert!(lots.contains_key(&lot), "a product index of a lot that does not exist");
+	}
+	for (tag, p) in ProductByTag::<Test>::iter() {
+		let carried = products.get(&p).and_then(|p| p.product_type.tag.clone());
+		assert_eq!(carried, Some(tag), "the tag index names {p}, which does not carry the tag");
+	}
+
+	let mut total_steps = 0;
+	for (id, p) in &products {
+		assert_eq!(p.deposit, product_deposit, "{id}'s deposit");
+		*product_deposits.entry(p.manufacturer).or_default() += p.deposit;
+		for (i, lot) in p.lots.iter().enumerate() {
+			assert!(!p.lots[..i].contains(lot), "{id} lists lot {lot} twice");
+			assert!(lots.contains_key(lot), "{id} is made from lot {lot}, which does not exist");
+			assert!(LotProducts::<Test>::contains_key(lot, id), "{id} missing under lot {lot}");
+		}
+		if let Some(tag) = &p.product_type.tag {
+			assert_eq!(ProductByTag::<Test>::get(tag), Some(*id), "{id}'s tag is not indexed");
+		}
+
+		// The process log and the machine index.
+		let mut steps: Vec<(u32, StepOf<Test>)> = Steps::<Test>::iter_prefix(id).collect();
+		steps.sort_by_key(|(i, _)| *i);
+		assert!(p.steps <= max_steps, "{id} has {} steps", p.steps);
+		assert!(steps.iter().map(|(i, _)| *i).eq(0..p.steps), "{id}'s step indices");
+		for (i, s) in &steps {
+			let input = &s.input;
+			assert!(input.start <= input.end, "{id}'s step {i} ends before it starts");
+			assert!(input.end - input.start <= max_duration, "{id}'s step {i} is too long");
+			assert!(input.end <= s.recorded.time, "{id}'s step {i} ended after it was recorded");
+			assert!(MockMachines::status(&input.machine).is_some(), "{id}'s step {i}'s machine");
+			let key = MachineStepKey { start: input.start.to_be_bytes(), product: *id, index: *i };
+			assert_eq!(
+				MachineSteps::<Test>::get(input.machine, key),
+				Some(input.end),
+				"{id}'s step {i} is not in the machine index"
+			);
+			if let Some(e) = &input.environment {
+				let (end, root) = MockEnvironment::window(&e.sensor, e.start)
+					.expect("a step's environment is an anchored window");
+				assert_eq!(root, e.root, "{id}'s step {i}'s environment root");
+				assert!(e.start <= input.end && end > input.start, "{id}'s step {i}'s window");
+			}
+		}
+		total_steps += steps.len();
+
+		// Composition.
+		let components: Vec<u64> = Components::<Test>::iter_key_prefix(id).collect();
+		assert!(p.components <= max_components, "{id} has {} components", p.components);
+		assert_eq!(components.len() as u32, p.components, "{id}'s component count");
+		for c in &components {
+			let parent = products.get(c).and_then(|c| c.parent);
+			assert_eq!(parent, Some(*id), "component {c} of {id} names another parent");
+		}
+		if let Some(parent) = p.parent {
+			assert!(products.contains_key(&parent), "{id}'s parent {parent} does not exist");
+			assert!(Components::<Test>::contains_key(parent, id), "{parent} does not list {id}");
+			assert!(
+				matches!(p.lifecycle, Lifecycle::Finished | Lifecycle::Recalled),
+				"component {id} is {:?}",
+				p.lifecycle
+			);
+			assert!(p.offer.is_none(), "component {id} is offered");
+			let (mut up, mut hops) = (parent, 0);
+			while let Some(next) = products[&up].parent {
+				hops += 1;
+				assert!(next != *id && hops <= products.len(), "a cycle through {id}");
+				up = next;
+			}
+		}
+
+		// Custody.
+		let mut transfers: Vec<(u32, Transfer<u64, u64>)> =
+			Custody::<Test>::iter_prefix(id).collect();
+		transfers.sort_by_key(|(i, _)| *i);
+		assert!(p.transfers <= max_transfers, "{id} went through {} transfers", p.transfers);
+		assert!(transfers.iter().map(|(i, _)| *i).eq(0..p.transfers), "{id}'s transfer indices");
+		let mut holder = p.manufacturer;
+		for (i, t) in &transfers {
+			assert_eq!(t.from, holder, "{id}'s transfer {i} is not from the holder");
+			assert_ne!(t.to, t.from, "{id}'s transfer {i} goes nowhere");
+			holder = t.to;
+		}
+		assert_eq!(holder, p.custodian, "{id}'s custodian is not the last receiver");
+
+		// Credentials.
+		let credentials = ProductCredentials::<Test>::iter_prefix(id).count();
+		assert!(p.credentials <= max_credentials, "{id} has {} credentials", p.credentials);
+		assert_eq!(credentials as u32, p.credentials, "{id}'s credential count");
+
+		// Offer and lifecycle.
+		match p.offer {
+			Some((to, before)) => {
+				assert_ne!(to, p.custodian, "{id} is offered to its custodian");
+				assert!(MockActors::is_active_actor(&to), "{id} is offered to a non-actor");
+				assert_ne!(before, Lifecycle::Shipped, "{id}'s offer would go back to Shipped");
+				if p.lifecycle != Lifecycle::Recalled {
+					assert_eq!(
+						p.lifecycle == Lifecycle::Shipped,
+						matches!(before, Lifecycle::Finished | Lifecycle::Delivered),
+						"{id} is {:?} with an offer made when {before:?}",
+						p.lifecycle
+					);
+				}
+			},
+			None => assert_ne!(p.lifecycle, Lifecycle::Shipped, "{id} is shipped without an offer"),
+		}
+		assert_eq!(p.recall.is_some(), p.lifecycle == Lifecycle::Recalled, "{id}'s recall");
+		if let Some(r) = p.recall {
+			assert!(recalls.contains_key(&r), "{id} names recall {r}, which does not exist");
+			*affected.entry(r).or_default() += 1;
+		}
+		if matches!(p.lifecycle, Lifecycle::Finished | Lifecycle::Shipped | Lifecycle::Delivered) {
+			history.finished.insert(*id);
+		}
+		if history.finished.contains(id) {
+			assert_ne!(p.lifecycle, Lifecycle::InProduction, "{id} went back into production");
+		}
+		if let Some(r) = history.recalled.get(id) {
+			assert_eq!(p.recall, Some(*r), "{id}'s recall changed or went away");
+		}
+		if let Some(r) = p.recall {
+			history.recalled.insert(*id, r);
+		}
+
+		// The trace shows every item counted: no dangling references.
+		let trace = Provenance::trace(id, 0, u32::MAX).expect("a trace");
+		assert_eq!(trace.product, *p);
+		assert_eq!(trace.lots.len(), p.lots.len(), "{id}'s traced lots");
+		assert_eq!(trace.components.len() as u32, p.components, "{id}'s traced components");
+		assert_eq!(trace.steps.len() as u32, p.steps, "{id}'s traced steps");
+		assert_eq!(trace.custody.len() as u32, p.transfers, "{id}'s traced transfers");
+		assert_eq!(trace.credentials.len() as u32, p.credentials, "{id}'s traced credentials");
+		assert_eq!(trace.recall.map(|(r, _)| r), p.recall, "{id}'s traced recall");
+	}
+	assert_eq!(MachineSteps::<Test>::iter().count(), total_steps, "machine index without steps");
+
+	// Recalls.
+	assert!(queue.len() as u32 <= max_queued, "{} recalls queued", queue.len());
+	for (i, r) in queue.iter().enumerate() {
+		assert!(!queue[..i].contains(r), "recall {r} queued twice");
+	}
+	for (id, r) in &recalls {
+		let marked = affected.get(id).copied().unwrap_or(0);
+		assert_eq!(
+			r.affected, marked,
+			"recall {id} counts {} products, {marked} name it",
+			r.affected
+		);
+		assert_eq!(r.complete, !queue.contains(id), "recall {id} complete: {}", r.complete);
+		match &r.scope {
+			RecallScope::Lot(lot) => {
+				assert_eq!(lots.get(lot).and_then(|l| l.recall), Some(*id), "recall {id}'s lot");
+				if let Some(by) = r.by {
+					assert_eq!(Some(by), lots.get(lot).map(|l| l.supplier), "recall {id} by {by}");
+				}
+			},
+			RecallScope::MachineRange { machine, from, to } => {
+				assert!(
+					MachineRecalls::<Test>::get(machine).contains(&(*id, *from, *to)),
+					"recall {id} missing from {machine}'s ranges"
+				);
+				if let Some(by) = r.by {
+					assert_eq!(Some(by), MockMachines::owner(machine), "recall {id} by {by}");
+				}
+			},
+		}
+	}
+	for (machine, ranges) in MachineRecalls::<Test>::iter() {
+		assert!(ranges.len() as u32 <= max_ranges, "{machine} has {} ranges", ranges.len());
+		for (id, from, to) in ranges {
+			assert!(from <= to, "an empty range of {machine}");
+			let scope = recalls.get(&id).map(|r| r.scope.clone());
+			assert_eq!(scope, Some(RecallScope::MachineRange { machine, from, to }));
+		}
+	}
+
+	// Funds.
+	for who in accounts {
+		let expected = product_deposits.get(who).copied().unwrap_or(0);
+		assert_eq!(held(HoldReason::ProductDeposit, *who), expected, "{who}'s product deposits");
+		let expected = lot_deposits.get(who).copied().unwrap_or(0);
+		assert_eq!(held(HoldReason::LotDeposit, *who), expected, "{who}'s lot deposits");
+	}
+
+	// Once every recall is walked, it reached every product it covers.
+	if queue.is_empty() {
+		for (id, p) in &products {
+			let lot_recalled = p.lots.iter().any(|l| lots[l].recall.is_some());
+			let range_recalled = Steps::<Test>::iter_prefix(id).any(|(_, s)| {
+				let (start, end) = (s.input.start, s.input.end);
+				MachineRecalls::<Test>::get(s.input.machine)
+					.iter()
+					.any(|(_, from, to)| start <= *to && end >= *from)
+			});
+			if lot_recalled || range_recalled {
+				assert!(p.recall.is_some(), "{id} escaped a completed recall");
+			}
+			if let (Some(_), Some(parent)) = (p.recall, p.parent) {
+				assert!(products[&parent].recall.is_some(), "{id} is recalled, its parent not");
+			}
+		}
+	}
+}
+
+/// A product for a call: mostly one that `fits` (if any), else any product, or the next DID,
+/// which is no product yet.
+fn pick_product(rng: &mut StdRng, fits: impl Fn(&ProductOf<Test>) -> bool) -> u64 {
+	let mut all: Vec<(u64, ProductOf<Test>)> = Products::<Test>::iter().collect();
+	all.sort_by_key(|(id, _)| *id);
+	let fitting: Vec<u64> = all.iter().filter(|(_, p)| fits(p)).map(|(id, _)| *id).collect();
+	if !fitting.is_empty() && rng.gen_bool(0.75) {
+		return *fitting.choose(rng).unwrap();
+	}
+	FIRST_PRODUCT + rng.gen_range(0..=all.len() as u64)
+}
+
+/// Like [`pick_product`], but with probability `focus` the fitting product that is deepest by
+/// `depth` (most steps, transfers, …), so that some products reach their bounds.
+fn pick_deep(
+	rng: &mut StdRng,
+	focus: f64,
+	fits: impl Fn(&ProductOf<Test>) -> bool,
+	depth: impl Fn(&ProductOf<Test>) -> u32,
+) -> u64 {
+	let deepest = Products::<Test>::iter()
+		.filter(|(_, p)| fits(p))
+		.max_by_key(|(id, p)| (depth(p), core::cmp::Reverse(*id)))
+		.map(|(id, _)| id);
+	match deepest {
+		Some(id) if rng.gen_bool(focus) => id,
+		_ => pick_product(rng, fits),
+	}
+}
+
+fn custodian(product: u64) -> u64 {
+	Products::<Test>::get(product).map_or(STRANGER, |p| p.custodian)
+}
+
+/// Mostly `likely`, else anyone.
+fn pick_caller(rng: &mut StdRng, likely: u64) -> u64 {
+	if rng.gen_bool(0.7) {
+		likely
+	} else {
+		*ANYONE.choose(rng).unwrap()
+	}
+}
+
+/// Up to three lots, some of which may not exist, be recalled or repeat.
+fn random_lots(rng: &mut StdRng) -> LotList {
+	let next = NextLotId::<Test>::get();
+	let n = rng.gen_range(0..=3);
+	let ids: Vec<LotId> = (0..n)
+		.map(|_| if next > 0 && rng.gen_bool(0.9) { rng.gen_range(0..next) } else { next })
+		.collect();
+	ids.try_into().unwrap()
+}
+
+/// A product type, with one of a few NFC tags half of the time.
+fn random_type(rng: &mut StdRng) -> ProductType {
+	let colour = *[None, Some(Colour::White), Some(Colour::Red), Some(Colour::Blue)]
+		.choose(rng)
+		.unwrap();
+	let tag = rng.gen_bool(0.5).then(|| {
+		format!("04A1B2C3D4E5{:02}", rng.gen_range(0..10))
+			.into_bytes()
+			.try_into()
+			.unwrap()
+	});
+	ProductType { kind: text("workpiece"), colour, tag }
+}
+
+/// A step that is mostly valid; otherwise on an unknown machine, with a capability the machine
+/// lacks, ending before it starts or in the future, too long, or with a wrong environment.
+fn random_step(rng: &mut StdRng, now: Moment, windows: &[Window]) -> StepInput<u64> {
+	let max_duration: Moment = <Test as Config>::MaxStepDuration::get();
+	let (machine, capability) = *[
+		(MILL, "mill"),
+		(MILL, "mill"),
+		(MILL, "mill"),
+		(OVEN, "fire"),
+		(OVEN, "fire"),
+		(DRILL, "drill"),
+		(MILL, "fire"),
+		(NO_MACHINE, "mill"),
+	]
+	.choose(rng)
+	.unwrap();
+	let (mut start, mut end) = match rng.gen_range(0..12) {
+		0 => {
+			let end = now - rng.gen_range(0..3_600_000);
+			(end + 1, end)
+		},
+		1 => (now - 1_000, now + rng.gen_range(1..60_000)),
+		2 => {
+			let start = now - 2 * max_duration - rng.gen_range(0..1_000_000);
+			(start, start + max_duration + 1 + rng.gen_range(0..1_000))
+		},
+		_ => {
+			let start = now - rng.gen_range(0..7_200_000);
+			(start, (start + rng.gen_range(0..1_200_000)).min(now))
+		},
+	};
+	let environment = match (rng.gen_range(0..8), windows.choose(rng)) {
+		(0 | 1, Some(&(sensor, from, to, root))) => {
+			// Within the window, so that it mostly covers the step.
+			if start <= end && end <= now {
+				start = (from + rng.gen_range(0..=(to - from))).min(now);
+				end = (start + rng.gen_range(0..600_000)).min(now);
+			}
+			Some(EnvironmentRef { sensor, start: from, root })
+		},
+		(2, Some(&(sensor, from, _, _))) => {
+			Some(EnvironmentRef { sensor, start: from, root: [0xAB; 32] })
+		},
+		(3, _) => Some(EnvironmentRef { sensor: ENV, start: now - 7, root: [1; 32] }),
+		_ => None,
+	};
+	let result = if rng.gen_bool(0.8) {
+		StepResult::Ok(Default::default())
+	} else {
+		StepResult::Failed(b"E42".to_vec().try_into().unwrap())
+	};
+	StepInput {
+		capability: cap(capability),
+		machine,
+		task: rng.gen_bool(0.5).then(|| rng.gen_range(0..100)),
+		start,
+		end,
+		params: b"{\"speed\":3}".to_vec().try_into().unwrap(),
+		result,
+		environment,
+	}
+}
+
+/// The credentials the random sequences attach, with their subjects: three valid ones and one
+/// revoked, suspended or expired about each of the first twelve products, one about a machine,
+/// and one not anchored.
+fn anchor_credentials() -> Vec<(Digest, u64)> {
+	let failures =
+		[CapabilityError::Revoked, CapabilityError::Suspended, CapabilityError::OutsideValidity];
+	let mut digests: Vec<(Digest, u64)> = (0..48u8)
+		.map(|i| {
+			let subject = FIRST_PRODUCT + (i % 12) as u64;
+			let digest = MockCredentials::anchor(i + 1, subject, CERTIFIER);
+			if i >= 36 {
+				MockCredentials::fail(i + 1, failures[i as usize % 3]);
+			}
+			(digest, subject)
+		})
+		.collect();
+	digests.push((MockCredentials::anchor(100, MILL, CERTIFIER), MILL));
+	digests.push(([200; 32], 0));
+	digests
+}
+
+/// Random sequences of every call of the pallet (and of [`ProvenanceRecorder`], through which
+/// the tasks pallet records), from the right callers mostly and anyone else sometimes, with
+/// arguments that hit each success and each refusal: unknown, recalled and repeated lots, tags
+/// in use, steps on unknown, retired or incapable machines, with bad times or environments, on
+/// finished or transferred products and beyond `MaxSteps`, components that are not finished,
+/// are built in already or would exceed `MaxComponents`, offers to non-actors or oneself,
+/// accepts by the wrong account, credentials unknown, foreign, revoked, suspended, expired,
+/// repeated or beyond the bound, and recalls by the wrong account, repeated, beyond the ranges
+/// per machine or the queue. Blocks pass in between, walking queued recalls in `on_idle` with
+/// all, some or no weight, and the world changes (telemetry windows anchored, machines retired
+/// or restored, capabilities and credentials invalidated). After every call and block the
+/// invariants of [`check_provenance_invariants`] hold, and every refused call leaves the state
+/// root as it was. Every error of the pallet is hit.
+#[test]
+fn twins_stay_consistent_over_random_call_sequences() {
+	use frame_support::traits::{fungible::Mutate, Hooks};
+	const SEQUENCES: u64 = 150;
+	const CALLS: usize = 100;
+	// Per call: (succeeded, refused).
+	let mut outcomes: BTreeMap<&'static str, (u32, u32)> = BTreeMap::new();
+	let mut refused: BTreeMap<String, u32> = BTreeMap::new();
+	let (mut blocks, mut world_changes, mut recalls_completed, mut products_recalled) =
+		(0u32, 0u32, 0u32, 0u32);
+	for seed in 1..=SEQUENCES {
+		new_test_ext().execute_with(|| {
+			let mut rng = StdRng::seed_from_u64(seed);
+			pallet_did::mock_state::with(b":mock:actors", |a: &mut Vec<(u64, Role)>| {
+				a.push((POOR, Role::Manufacturer));
+				a.push((POOR, Role::Supplier));
+			});
+			assert_ok!(Balances::mint_into(&POOR, 36));
+			MockMachines::add(DRILL, CUSTOMER, &["drill"]);
+			MockDid::add_gateway(MILL, GATEWAY);
+			let credentials = anchor_credentials();
+			let issuance = Balances::total_issuance();
+			let mut history = History::default();
+			// A start: two lots, four products, and telemetry windows of the last two hours.
+			for _ in 0..2 {
+				new_lot();
+			}
+			for lot in [0, 1, 0, 1] {
+				new_product(&[lot]);
+			}
+			let mut windows: Vec<Window> = Vec::new();
+			for (k, sensor) in [ENV, ENV, MILL, ENV, OVEN, ENV].into_iter().enumerate() {
+				let start = T0 - 7_200_000 + k as u64 * 1_200_000;
+				let root: [u8; 32] = rng.gen();
+				MockEnvironment::anchor(sensor, start, start + 1_800_000, root);
+				windows.push((sensor, start, start + 1_800_000, root));
+			}
+			check_provenance_invariants(&ANYONE, issuance, &mut history);
+			for _ in 0..CALLS {
+				let now = Timestamp::get();
+				let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
+				let (call, outcome): (&'static str, DispatchResult) = match rng.gen_range(0..100) {
+					0..=3 => {
+						let who = *[SUPPLIER, SUPPLIER, SUPPLIER, POOR, MANUFACTURER]
+							.choose(&mut rng)
+							.unwrap();
+						let origin = if rng.gen_bool(0.05) {
+							RuntimeOrigin::root()
+						} else {
+							RuntimeOrigin::signed(who)
+						};
+						let quantity = rng.gen_range(1..1000);
+						(
+							"register_lot",
+							Provenance::register_lot(origin, text("L-7"), text("blank"), quantity),
+						)
+					},
+					4..=13 => {
+						let who = *[MANUFACTURER, MANUFACTURER, MANUFACTURER, POOR, SUPPLIER]
+							.choose(&mut rng)
+							.unwrap();
+						let (product_type, lots) = (random_type(&mut rng), random_lots(&mut rng));
+						(
+							"create_product",
+							Provenance::create_product(
+								RuntimeOrigin::signed(who),
+								product_type,
+								lots,
+							),
+						)
+					},
+					14..=29 => {
+						let product = pick_deep(
+							&mut rng,
+							0.5,
+							|p| p.lifecycle == Lifecycle::InProduction,
+							|p| p.steps,
+						);
+						let step = random_step(&mut rng, now, &windows);
+						let who = match rng.gen_range(0..10) {
+							0..=4 => custodian(product),
+							5 | 6 => step.machine,
+							7 => GATEWAY,
+							_ => *ANYONE.choose(&mut rng).unwrap(),
+						};
+						(
+							"record_step",
+							Provenance::record_step(RuntimeOrigin::signed(who), product, step),
+						)
+					},
+					30..=35 => {
+						let product = pick_product(&mut rng, |p| p.steps > 0);
+						let steps = Products::<Test>::get(product).map_or(0, |p| p.steps);
+						let index = if steps > 0 && rng.gen_bool(0.9) {
+							rng.gen_range(0..steps)
+						} else {
+							steps
+						};
+						let step = Steps::<Test>::get(product, index);
+						// Mostly a window that overlaps the step, else any, else none.
+						let covering: Vec<Window> = windows
+							.iter()
+							.copied()
+							.filter(|&(_, from, to, _)| {
+								step.as_ref()
+									.is_some_and(|s| from <= s.input.end && to > s.input.start)
+							})
+							.collect();
+						let (sensor, start) =
+							match (covering.choose(&mut rng), windows.choose(&mut rng)) {
+								(Some(&(sensor, start, _, _)), _) if rng.gen_bool(0.7) => {
+									(sensor, start)
+								},
+								(_, Some(&(sensor, start, _, _))) if rng.gen_bool(0.8) => {
+									(sensor, start)
+								},
+								_ => (ENV, now - 3),
+							};
+						let machine = step.map_or(MILL, |s| s.input.machine);
+						let who = match rng.gen_range(0..10) {
+							0..=5 => custodian(product),
+							6 | 7 => machine,
+							_ => *ANYONE.choose(&mut rng).unwrap(),
+						};
+						(
+							"attach_environment",
+							Provenance::attach_environment(
+								RuntimeOrigin::signed(who),
+								product,
+								index,
+								sensor,
+								start,
+							),
+						)
+					},
+					36..=42 => {
+						let product =
+							pick_product(&mut rng, |p| p.lifecycle == Lifecycle::InProduction);
+						let who = pick_caller(&mut rng, custodian(product));
+						("finish", Provenance::finish(RuntimeOrigin::signed(who), product))
+					},
+					43..=50 => {
+						let parent = pick_deep(
+							&mut rng,
+							0.5,
+							|p| p.lifecycle == Lifecycle::InProduction,
+							|p| p.components,
+						);
+						let component = if rng.gen_bool(0.05) {
+							parent
+						} else {
+							pick_product(&mut rng, |p| {
+								p.lifecycle == Lifecycle::Finished && p.parent.is_none()
+							})
+						};
+						let who = pick_caller(&mut rng, custodian(parent));
+						(
+							"add_component",
+							Provenance::add_component(
+								RuntimeOrigin::signed(who),
+								parent,
+								component,
+							),
+						)
+					},
+					51..=58 => {
+						let product = pick_deep(
+							&mut rng,
+							0.8,
+							|p| p.parent.is_none() && p.offer.is_none(),
+							|p| p.transfers,
+						);
+						let holder = custodian(product);
+						// Mostly another actor, else a stranger or the holder itself.
+						let others: Vec<u64> = [CUSTOMER, MANUFACTURER, CERTIFIER, SUPPLIER, POOR]
+							.into_iter()
+							.filter(|a| *a != holder)
+							.collect();
+						let to = match rng.gen_range(0..10) {
+							0 => STRANGER,
+							1 => holder,
+							_ => *others.choose(&mut rng).unwrap(),
+						};
+						let who = pick_caller(&mut rng, holder);
+						(
+							"offer_custody",
+							Provenance::offer_custody(RuntimeOrigin::signed(who), product, to),
+						)
+					},
+					59..=64 => {
+						let product =
+							pick_deep(&mut rng, 0.8, |p| p.offer.is_some(), |p| p.transfers);
+						let to = Products::<Test>::get(product)
+							.and_then(|p| p.offer)
+							.map_or(CUSTOMER, |(to, _)| to);
+						let who = pick_caller(&mut rng, to);
+						(
+							"accept_custody",
+							Provenance::accept_custody(RuntimeOrigin::signed(who), product),
+						)
+					},
+					65..=67 => {
+						let product = pick_product(&mut rng, |p| p.offer.is_some());
+						let who = pick_caller(&mut rng, custodian(product));
+						(
+							"withdraw_offer",
+							Provenance::withdraw_offer(RuntimeOrigin::signed(who), product),
+						)
+					},
+					68..=74 => {
+						let product =
+							pick_deep(&mut rng, 0.5, |p| p.recall.is_none(), |p| p.credentials);
+						// Mostly one about the product.
+						let about: Vec<Digest> = credentials
+							.iter()
+							.filter(|(_, s)| *s == product)
+							.map(|(d, _)| *d)
+							.collect();
+						let credential = match about.choose(&mut rng) {
+							Some(d) if rng.gen_bool(0.7) => *d,
+							_ => credentials.choose(&mut rng).unwrap().0,
+						};
+						let who = match rng.gen_range(0..10) {
+							0..=4 => custodian(product),
+							5..=7 => CERTIFIER,
+							_ => *ANYONE.choose(&mut rng).unwrap(),
+						};
+						(
+							"attach_credential",
+							Provenance::attach_credential(
+								RuntimeOrigin::signed(who),
+								product,
+								credential,
+							),
+						)
+					},
+					75..=77 => {
+						let lot = rng.gen_range(0..=NextLotId::<Test>::get());
+						let supplier = Lots::<Test>::get(lot).map_or(SUPPLIER, |l| l.supplier);
+						let origin = match rng.gen_range(0..10) {
+							0..=3 => RuntimeOrigin::root(),
+							4..=7 => RuntimeOrigin::signed(supplier),
+							8 => RuntimeOrigin::signed(MANUFACTURER),
+							_ => RuntimeOrigin::none(),
+						};
+						("recall_lot", Provenance::recall_lot(origin, lot, reason("contaminated")))
+					},
+					78..=81 => {
+						let (machine, owner) = *[
+							(MILL, MANUFACTURER),
+							(MILL, MANUFACTURER),
+							(OVEN, MANUFACTURER),
+							(DRILL, CUSTOMER),
+							(NO_MACHINE, STRANGER),
+						]
+						.choose(&mut rng)
+						.unwrap();
+						let origin = match rng.gen_range(0..10) {
+							0..=3 => RuntimeOrigin::root(),
+							4..=7 => RuntimeOrigin::signed(owner),
+							8 => RuntimeOrigin::signed(SUPPLIER),
+							_ => RuntimeOrigin::none(),
+						};
+						let from = now - rng.gen_range(0..10_800_000);
+						let to = if rng.gen_bool(0.1) {
+							from - 1
+						} else {
+							from + rng.gen_range(0..3_600_000)
+						};
+						(
+							"recall_machine_range",
+							Provenance::recall_machine_range(
+								origin,
+								machine,
+								from,
+								to,
+								reason("spindle"),
+							),
+						)
+					},
+					82..=85 => {
+						// What the tasks pallet does through `ProvenanceRecorder`: the task's
+						// provider records, completing the last step finishes, an order creates.
+						let product =
+							pick_product(&mut rng, |p| p.lifecycle == Lifecycle::InProduction);
+						match rng.gen_range(0..3) {
+							0 => {
+								let step = random_step(&mut rng, now, &windows);
+								let recorder = step.machine;
+								(
+									"recorder.record_step",
+									<Provenance as ProvenanceRecorder<u64>>::record_step(
+										&recorder, &product, step,
+									),
+								)
+							},
+							1 => (
+								"recorder.finish",
+								<Provenance as ProvenanceRecorder<u64>>::finish(&product),
+							),
+							_ => {
+								let manufacturer =
+									*[MANUFACTURER, CUSTOMER, STRANGER].choose(&mut rng).unwrap();
+								let (product_type, lots) =
+									(random_type(&mut rng), random_lots(&mut rng));
+								(
+									"recorder.create_product",
+									<Provenance as ProvenanceRecorder<u64>>::create_product(
+										&manufacturer,
+										product_type,
+										lots,
+									)
+									.map(|_| ()),
+								)
+							},
+						}
+					},
+					86..=94 => {
+						// A block passes: on_idle walks queued recalls with all, some or no
+						// weight left.
+						let weight = match rng.gen_range(0..4) {
+							0 => Weight::zero(),
+							1 => <() as WeightInfo>::process_recalls(1),
+							_ => Weight::MAX,
+						};
+						let before = events().len();
+						Provenance::on_idle(System::block_number(), weight);
+						for e in &events()[before..] {
+							match e {
+								Event::RecallCompleted { .. } => recalls_completed += 1,
+								Event::ProductRecalled { .. } => products_recalled += 1,
+								_ => {},
+							}
+						}
+						System::set_block_number(System::block_number() + 1);
+						Timestamp::set_timestamp(now + rng.gen_range(1_000..900_000));
+						blocks += 1;
+						check_provenance_invariants(&ANYONE, issuance, &mut history);
+						continue;
+					},
+					_ => {
+						// The world changes.
+						match rng.gen_range(0..5) {
+							0 | 1 => {
+								let sensor = *[ENV, ENV, MILL, OVEN].choose(&mut rng).unwrap();
+								let start = now - rng.gen_range(0..7_200_000);
+								let end = start + rng.gen_range(1..1_800_000);
+								if MockEnvironment::window(&sensor, start).is_none() {
+									let root: [u8; 32] = rng.gen();
+									MockEnvironment::anchor(sensor, start, end, root);
+									windows.push((sensor, start, end, root));
+								}
+							},
+							2 => {
+								let machine = *[MILL, OVEN, DRILL].choose(&mut rng).unwrap();
+								let status = *[
+									MachineStatus::Retired,
+									MachineStatus::Maintenance,
+									MachineStatus::Idle,
+								]
+								.choose(&mut rng)
+								.unwrap();
+								MockMachines::set_status(machine, status);
+							},
+							3 => {
+								if rng.gen_bool(0.5) {
+									MockMachines::invalidate(OVEN, "fire");
+								} else {
+									MockMachines::add(OVEN, MANUFACTURER, &["fire"]);
+								}
+							},
+							_ => MockCredentials::fail(
+								rng.gen_range(1..=32),
+								*[CapabilityError::Revoked, CapabilityError::Suspended]
+									.choose(&mut rng)
+									.unwrap(),
+							),
+						}
+						world_changes += 1;
+						check_provenance_invariants(&ANYONE, issuance, &mut history);
+						continue;
+					},
+				};
+				let entry = outcomes.entry(call).or_default();
+				match outcome {
+					Ok(()) => entry.0 += 1,
+					Err(e) => {
+						entry.1 += 1;
+						assert_eq!(
+							sp_io::storage::root(sp_runtime::StateVersion::V1),
+							root,
+							"a refused {call} changed the state: {e:?}"
+						);
+						*refused.entry(error_name(e)).or_default() += 1;
+					},
+				}
+				check_provenance_invariants(&ANYONE, issuance, &mut history);
+			}
+			// Every queued recall completes in a few blocks.
+			for _ in 0..100 {
+				if RecallQueue::<Test>::get().is_empty() {
+					break;
+				}
+				next_block(6_000);
+			}
+			assert!(RecallQueue::<Test>::get().is_empty(), "recalls never complete");
+			check_provenance_invariants(&ANYONE, issuance, &mut history);
+		});
+	}
+	let (ok, no) = outcomes.values().fold((0, 0), |(a, b), (o, r)| (a + o, b + r));
+	println!(
+		"{SEQUENCES} sequences: {} calls, {ok} succeeded, {no} refused; {blocks} blocks, \
+		 {world_changes} world changes, {recalls_completed} recalls completed in on_idle, \
+		 {products_recalled} products recalled in on_idle",
+		ok + no
+	);
+	for (call, (o, r)) in &outcomes {
+		println!("  {call}: {o} succeeded, {r} refused");
+	}
+	println!("  refusals: {refused:?}");
+	for (call, (o, r)) in &outcomes {
+		assert!(*o >= 20 && *r >= 20, "{call}: {o} succeeded, {r} refused");
+	}
+	assert_eq!(outcomes.len(), 15, "every call was made: {outcomes:?}");
+	let missed: Vec<_> =
+		pallet_error_names().into_iter().filter(|e| !refused.contains_key(*e)).collect();
+	assert!(missed.is_empty(), "errors never hit: {missed:?}");
+	assert!(refused.contains_key("BadOrigin"));
+	assert!(recalls_completed >= 50 && products_recalled >= 50);
 }

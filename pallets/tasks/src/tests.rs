@@ -7,6 +7,7 @@ use frame_support::{
 	traits::fungible::{Inspect, InspectHold},
 };
 use pallet_machines::MachineStatus;
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use sp_runtime::DispatchError;
 use std::collections::BTreeMap;
 
@@ -655,20 +656,6 @@ fn an_order_stops_when_a_step_expires_and_refunds_the_rest() {
 	});
 }
 
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-impl Rng {
-	fn next(&mut self) -> u64 {
-		self.0 ^= self.0 << 13;
-		self.0 ^= self.0 >> 7;
-		self.0 ^= self.0 << 17;
-		self.0
-	}
-	fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-		items[(self.next() % items.len() as u64) as usize]
-	}
-}
-
 /// What is held in escrow equals the rewards of unsettled tasks plus what running orders still
 /// hold; no account's total changes but by settlements; total issuance never changes.
 fn check_invariants(initial: &[(u64, Balance)], issuance: Balance) {
@@ -707,7 +694,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 	let mut calls = 0;
 	for seed in 1..=150u64 {
 		new_test_ext().execute_with(|| {
-			let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+			let mut rng = StdRng::seed_from_u64(seed);
 			MockProvenance::add(7000, MAKER);
 			assert_ok!(Tasks::register_recipe(
 				RuntimeOrigin::signed(MAKER),
@@ -722,22 +709,26 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 			let actors =
 				[MAKER, CUSTOMER, OWNER_A, OWNER_B, GATEWAY, MILL1, MILL2, OVEN, ARBITER, STRANGER];
 			for _ in 0..60 {
-				let task = rng.next() % (NextTaskId::<Test>::get() + 1);
-				let who = rng.pick(&actors);
+				let task = rng.gen_range(0..NextTaskId::<Test>::get() + 1);
+				let who = actors.choose(&mut rng).unwrap().clone();
 				let o = RuntimeOrigin::signed(who);
 				// Results are ignored: refusals must leave everything as it was.
-				let _ = match rng.next() % 13 {
+				let _ = match rng.gen_range(0..13) {
 					0 | 1 => Tasks::create_task(
-						RuntimeOrigin::signed(rng.pick(&requesters)),
-						cap(rng.pick(&["mill", "fire"])),
+						RuntimeOrigin::signed(requesters.choose(&mut rng).unwrap().clone()),
+						cap(["mill", "fire"].choose(&mut rng).unwrap()),
 						params(""),
-						if rng.next() % 3 == 0 { Some(7000) } else { None },
-						if rng.next() % 4 == 0 { Some(rng.pick(&machines)) } else { None },
-						10 + (rng.next() % 200) as u128,
-						System::block_number() + 1 + rng.next() % 12,
-						rng.next() % 2 == 0,
+						if rng.gen_range(0..3) == 0 { Some(7000) } else { None },
+						if rng.gen_range(0..4) == 0 {
+							Some(machines.choose(&mut rng).unwrap().clone())
+						} else {
+							None
+						},
+						10 + rng.gen_range(0..200) as u128,
+						System::block_number() + 1 + rng.gen_range(0..12),
+						rng.gen_bool(0.5),
 					),
-					2 => Tasks::accept_task(o, task, rng.pick(&machines)),
+					2 => Tasks::accept_task(o, task, machines.choose(&mut rng).unwrap().clone()),
 					3 => Tasks::start_task(o, task),
 					4 | 5 => Tasks::complete_task(o, task, detail(""), [0; 32])
 						.map(|_| ())
@@ -745,15 +736,15 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 					6 => Tasks::confirm_task(o, task),
 					7 => Tasks::cancel_task(o, task),
 					8 => Tasks::dispute_task(o, task),
-					9 => Tasks::resolve_dispute(o, task, rng.next() % 2 == 0),
+					9 => Tasks::resolve_dispute(o, task, rng.gen_bool(0.5)),
 					10 => Tasks::fail_task(o, task, detail("x")),
 					11 => Tasks::place_order(
-						RuntimeOrigin::signed(rng.pick(&[MAKER, CUSTOMER])),
+						RuntimeOrigin::signed([MAKER, CUSTOMER].choose(&mut rng).unwrap().clone()),
 						0,
 						workpiece(),
 						Default::default(),
-						10 + (rng.next() % 50) as u128,
-						1 + rng.next() % 8,
+						10 + rng.gen_range(0..50) as u128,
+						1 + rng.gen_range(0..8),
 					),
 					_ => {
 						next_block();

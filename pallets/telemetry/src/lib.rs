@@ -466,8 +466,16 @@ impl<T: Config> Pallet<T> {
 		from: Moment,
 		limit: u32,
 	) -> alloc::vec::Vec<(Moment, WindowOf<T>)> {
-		let prefix = Windows::<T>::hashed_key_for(machine, window_key(from));
-		Windows::<T>::iter_prefix_from(machine, prefix)
+		// Iteration starts *after* the key given, so start after `from - 1`'s key: the first
+		// window is then the one starting at `from` if there is one.
+		let windows = match from.checked_sub(1) {
+			Some(before) => Windows::<T>::iter_prefix_from(
+				machine,
+				Windows::<T>::hashed_key_for(machine, window_key(before)),
+			),
+			None => Windows::<T>::iter_prefix(machine),
+		};
+		windows
 			.take(limit.min(100) as usize)
 			.map(|(k, w)| (Moment::from_be_bytes(k), w))
 			.collect()

@@ -175,6 +175,12 @@ pub mod pallet {
 		pub fn validators() -> Vec<T::AccountId> {
 			Validators::<T>::get().into_inner()
 		}
+
+		/// Whether the set changed since it was last handed to `pallet-session`: the next
+		/// session rotation has a new set to queue.
+		pub fn change_pending() -> bool {
+			SetChanged::<T>::get()
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
 	traits::{ConvertInto, One, OpaqueKeys},
-	Perbill,
+	Perbill, Permill,
 };
 use sp_version::RuntimeVersion;
 
@@ -160,18 +160,61 @@ impl pallet_validator_set::BenchmarkHelper<AccountId> for SessionKeysForBenchmar
 }
 
 parameter_types! {
-	pub const SessionPeriod: BlockNumber = SESSION_PERIOD;
-	pub const SessionOffset: BlockNumber = 0;
 	/// Held from a validator's balance while its session keys are registered.
 	pub const SessionKeyDeposit: Balance = UNIT;
+}
+
+/// Ends a session at a multiple of `SESSION_PERIOD` blocks only when the rotation changes
+/// something: the validator set changed (the rotation queues the new set), the last rotation
+/// queued a change of validators or keys (this one applies it), or `KEYS_PERIOD` has passed
+/// (to queue keys validators rotated). pallet-session charges a whole block's weight for a
+/// rotation, so rotating every period would leave every tenth block without transactions.
+pub struct RotateOnChange;
+
+impl RotateOnChange {
+	/// Whether the next period boundary must rotate.
+	fn change_waiting() -> bool {
+		ValidatorSet::change_pending() || pallet_session::QueuedChanged::<Runtime>::get()
+	}
+
+	/// The first block after `now` that is a multiple of `period`.
+	fn next_multiple(now: BlockNumber, period: BlockNumber) -> BlockNumber {
+		now.saturating_add(period - now % period)
+	}
+}
+
+impl pallet_session::ShouldEndSession<BlockNumber> for RotateOnChange {
+	fn should_end_session(now: BlockNumber) -> bool {
+		now % SESSION_PERIOD == 0 && (now % KEYS_PERIOD == 0 || Self::change_waiting())
+	}
+}
+
+impl frame_support::traits::EstimateNextSessionRotation<BlockNumber> for RotateOnChange {
+	fn average_session_length() -> BlockNumber {
+		KEYS_PERIOD
+	}
+
+	fn estimate_current_session_progress(now: BlockNumber) -> (Option<Permill>, Weight) {
+		let progress = Permill::from_rational(now % KEYS_PERIOD, KEYS_PERIOD);
+		(Some(progress), Weight::zero())
+	}
+
+	/// The next period boundary when a change waits, else the next `KEYS_PERIOD` boundary.
+	fn estimate_next_session_rotation(now: BlockNumber) -> (Option<BlockNumber>, Weight) {
+		let period = if Self::change_waiting() { SESSION_PERIOD } else { KEYS_PERIOD };
+		(
+			Some(Self::next_multiple(now, period)),
+			<Runtime as frame_system::Config>::DbWeight::get().reads(2),
+		)
+	}
 }
 
 impl pallet_session::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type ValidatorId = AccountId;
 	type ValidatorIdOf = ConvertInto;
-	type ShouldEndSession = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-	type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
+	type ShouldEndSession = RotateOnChange;
+	type NextSessionRotation = RotateOnChange;
 	type SessionManager = ValidatorSet;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
