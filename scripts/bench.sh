@@ -18,6 +18,9 @@
 #                                             m2m: MQTT trigger → machine command → finalized
 #                                             completion and settlement, commands released on
 #                                             finality and on best blocks) → the m2m section
+#   scripts/bench.sh ingest                   MQTT telemetry ingest through mosquitto (twinchain-load
+#                                             ingest: messages per second taken and anchored, CPU
+#                                             per 1,000 messages) → the ingest section
 # STEPS and REPEAT (defaults 50 and 20) set the runtime benchmarks' sampling; LOAD_ARGS passes
 # options to twinchain-load (see `twinchain-load --help`), e.g. LOAD_ARGS="--seconds 30".
 set -euo pipefail
@@ -141,11 +144,26 @@ m2m() {
 	echo "== BENCHMARKS.md: m2m section written"
 }
 
+ingest() {
+	local out logs
+	out="$(mktemp)"
+	logs="$(mktemp -d)"
+	stamp ingest >"$out"
+	# shellcheck disable=SC2086
+	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" ${LOAD_ARGS:-} ingest \
+		--log-dir "$logs" --markdown "$out.ingest"
+	cat "$out.ingest" >>"$out"
+	splice ingest "$out"
+	rm -rf "$out" "$out.ingest" "$logs"
+	echo "== BENCHMARKS.md: ingest section written"
+}
+
 case "${1:-all}" in
 	weights) shift; weights "$@" ;;
 	costs) costs ;;
 	throughput) shift; throughput "$@" ;;
 	m2m) m2m ;;
-	all) weights; costs; throughput; m2m ;;
-	*) echo "usage: scripts/bench.sh [weights [pallet ...] | costs | throughput [scenario ...] | m2m]" >&2; exit 2 ;;
+	ingest) ingest ;;
+	all) weights; costs; throughput; m2m; ingest ;;
+	*) echo "usage: scripts/bench.sh [weights [pallet ...] | costs | throughput [scenario ...] | m2m | ingest]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 // The load generator (`twinchain-load`, scripts/bench.sh throughput, costs and m2m) at a light
 // load: every scenario's extrinsics are signed, submitted, included without failure and followed
 // to finality; the report names each extrinsic's weight and fee; the M2M scenario drives the
-// factory bridge through mosquitto with commands released on finality and on best blocks. It measures nothing here — the
+// factory bridge through mosquitto with commands released on finality and on best blocks; the
+// ingest scenario pushes telemetry through mosquitto into anchored windows. It measures nothing here — the
 // figures in BENCHMARKS.md come from scripts/bench.sh — it shows the tool works end to end.
 
 import { test } from 'node:test';
@@ -133,4 +134,29 @@ test('M2M latency: commands on finality never precede it, commands on best block
     if (mode === 'finalized') assert.equal(final, 5, `every command after its assignment was final:\n${md}`);
     else assert.ok(final < 5, `commands went out before finality:\n${md}`);
   }
+});
+
+test('Ingest: MQTT telemetry through mosquitto is taken, counted and anchored to the last reading', async (t) => {
+  const dir = tempDir('twinchain-ingest-test-');
+  t.after(() => removeDir(dir));
+  const report = path.join(dir, 'ingest.md');
+  const { code, out } = await run([
+    '--node', BIN, '--rpc-port', String(await freePort()), '--mqtt-port', String(await freePort()),
+    '--prometheus-port', String(await freePort()), '--log-dir', dir, '--seconds', '2', '--repeat', '1',
+    '--ingest-rates', '1000,2000', '--markdown', report, 'ingest',
+  ], 300_000);
+  assert.equal(code, 0, out);
+  const md = fs.readFileSync(report, 'utf8');
+  const rows = md.split('\n').filter((l) => /^\| \d+ \| \d+ \|/.test(l))
+    .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  assert.deepEqual(rows.map((r) => r[0]), ['1000', '2000'], md);
+  for (const [, , taken, messages, , refused, cpu, , , , sustained] of rows) {
+    assert.equal(sustained, 'yes', md);
+    assert.equal(refused, '0', md);
+    assert.ok(Number(taken) > 0 && Number(messages) > 0 && Number(cpu) > 0, md);
+  }
+  // Every message taken (warm-up, ladder, repeat) became a reading in a window anchored on chain.
+  const [, readings, anchored] = md.match(/Anchoring: (\d+) readings taken; (\d+) anchored/) ?? assert.fail(md);
+  assert.ok(Number(readings) >= 0.99 * (1000 * 3 + 1000 * 2 + 2000 * 2 + 2000 * 2), md);
+  assert.equal(anchored, readings, md);
 });

@@ -219,7 +219,8 @@ impl Node {
 			.arg(&spec_path)
 			.arg("--base-path")
 			.arg(dir.0.join("db"))
-			.args(["--alice", "--validator", "--force-authoring", "--no-mdns", "--no-prometheus"])
+			.args(["--alice", "--validator", "--force-authoring", "--no-mdns"])
+			.args((!extra.contains(&"--prometheus-port")).then_some("--no-prometheus"))
 			.args(["--no-telemetry", "--listen-addr", "/ip4/127.0.0.1/tcp/0"])
 			// A throwaway network key: the node has no peers.
 			.args(["--node-key", &format!("{:064x}", 1)])
@@ -231,6 +232,11 @@ impl Node {
 			.spawn()
 			.map_err(|e| format!("{}: {e}", bin.display()))?;
 		Ok(Node { child, ws: format!("ws://127.0.0.1:{rpc_port}"), _dir: dir })
+	}
+
+	/// The process id.
+	pub fn pid(&self) -> u32 {
+		self.child.id()
 	}
 
 	/// Connects to the node, waiting up to `timeout` for its RPC server and its first block.

@@ -77,12 +77,13 @@ pub struct Sample {
 }
 
 /// A mosquitto process on loopback, stopped when dropped.
-struct Broker(Child, PathBuf);
+pub struct Broker(Child, PathBuf);
 
 impl Broker {
-	fn start(port: u16, dir: &Path) -> Result<Broker, String> {
-		let conf = dir.join(format!("twinchain-m2m-mosquitto-{port}.conf"));
-		std::fs::write(&conf, format!("listener {port} 127.0.0.1\nallow_anonymous true\n"))
+	/// Starts mosquitto on loopback `port` with `extra` configuration lines.
+	pub fn start(port: u16, dir: &Path, extra: &str) -> Result<Broker, String> {
+		let conf = dir.join(format!("twinchain-load-mosquitto-{port}.conf"));
+		std::fs::write(&conf, format!("listener {port} 127.0.0.1\nallow_anonymous true\n{extra}"))
 			.map_err(|e| format!("{}: {e}", conf.display()))?;
 		let child = Command::new("mosquitto")
 			.arg("-c")
@@ -100,6 +101,13 @@ impl Broker {
 			std::thread::sleep(Duration::from_millis(50));
 		}
 		Ok(broker)
+	}
+}
+
+impl Broker {
+	/// The process id.
+	pub fn pid(&self) -> u32 {
+		self.0.id()
 	}
 }
 
@@ -193,7 +201,7 @@ struct Arrived {
 
 /// Runs the node with `--commands-on <mode>` behind mosquitto and measures `tasks` tasks.
 pub async fn run(o: &Options<'_>) -> Result<Vec<Sample>, String> {
-	let broker = Broker::start(o.mqtt_port, o.log_dir)?;
+	let broker = Broker::start(o.mqtt_port, o.log_dir, "")?;
 	let log = o.log_dir.join(format!("twinchain-load-m2m-{}.log", o.commands_on));
 	let url = format!("mqtt://127.0.0.1:{}", o.mqtt_port);
 	let extra = ["--dev", "--mqtt-broker", &url, "--commands-on", o.commands_on];

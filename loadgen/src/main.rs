@@ -10,6 +10,7 @@
 
 mod chain;
 mod costs;
+mod ingest;
 mod load;
 mod m2m;
 mod observe;
@@ -26,7 +27,9 @@ use std::{fmt::Write as _, path::PathBuf, time::Duration};
 struct Cli {
 	/// The scenarios: transfers, anchors, tasks (load ladders); did (what each DID operation
 	/// costs, once, beside ERC-1056's gas with --erc1056); m2m (latency from an MQTT trigger
-	/// to the machine command and to the finalized settlement, through mosquitto).
+	/// to the machine command and to the finalized settlement, through mosquitto); ingest (MQTT
+	/// telemetry messages per second the node takes through mosquitto, anchored, and its CPU
+	/// per 1,000 messages).
 	#[arg(default_values = ["transfers", "anchors", "tasks"])]
 	scenarios: Vec<String>,
 	/// The node binary (default: $TWINCHAIN_BIN).
@@ -77,7 +80,17 @@ struct Cli {
 	/// this many milliseconds.
 	#[arg(long, default_value_t = 2000)]
 	m2m_work_ms: u64,
-	/// m2m: the port of the mosquitto this program starts on loopback.
+	/// ingest: offered message rates (messages per second), in the order tried.
+	#[arg(
+		long,
+		value_delimiter = ',',
+		default_value = "5000,10000,20000,30000,40000,50000,60000,80000"
+	)]
+	ingest_rates: Vec<f64>,
+	/// ingest: the node's Prometheus port (the bridge's counters are read there).
+	#[arg(long, default_value_t = 19615)]
+	prometheus_port: u16,
+	/// m2m, ingest: the port of the mosquitto this program starts on loopback.
 	#[arg(long, default_value_t = 18830)]
 	mqtt_port: u16,
 }
@@ -124,6 +137,23 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 		let slot = twinchain_runtime::SLOT_DURATION as f64 / 1000.0;
 		return Ok(Section::Table(m2m::report(&runs, slot, cli.m2m_work_ms)));
 	}
+	if name == "ingest" {
+		eprintln!("== ingest: MQTT telemetry through mosquitto, {} s per step", cli.seconds);
+		let spec = chain::load_chain_spec(&bin, &mut [])?;
+		let report = ingest::run(&ingest::Options {
+			node: &bin,
+			spec: &spec,
+			rates: &cli.ingest_rates,
+			seconds: cli.seconds,
+			repeat: cli.repeat,
+			rpc_port: cli.rpc_port,
+			mqtt_port: cli.mqtt_port,
+			prometheus_port: cli.prometheus_port,
+			log_dir: &cli.log_dir,
+		})
+		.await?;
+		return Ok(Section::Table(ingest::report(&report)));
+	}
 	eprintln!("== {name}: genesis with {} load accounts", cli.accounts);
 	let mut accounts = chain::load_accounts(cli.accounts);
 	let spec = chain::load_chain_spec(&bin, &mut accounts)?;
@@ -148,7 +178,9 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 			cli.pipelines.iter().map(|p| *p as f64).collect(),
 		),
 		other => {
-			return Err(format!("unknown scenario {other}: transfers, anchors, tasks, did or m2m"))
+			return Err(format!(
+				"unknown scenario {other}: transfers, anchors, tasks, did, m2m or ingest"
+			))
 		},
 	};
 	// Up the ladder until a step is not sustained, or (task pipelines) adds nothing.

@@ -149,8 +149,10 @@ impl<S: Store + Clone> Bridge<S> {
 	pub fn new(factory: Factory, store: S, metrics: Option<Metrics>) -> Result<Self, String> {
 		check_templates(&factory)?;
 		let c = &factory.config;
+		let windows = Windows::new(store.clone(), c.window_ms, c.close_delay_ms, c.buffer_capacity);
+		windows.load(&factory.accounts);
 		Ok(Self {
-			windows: Windows::new(store.clone(), c.window_ms, c.close_delay_ms, c.buffer_capacity),
+			windows,
 			commands: Commands::new(store.clone()),
 			current: Current::new(store.clone()),
 			store,
@@ -176,6 +178,8 @@ impl<S: Store + Clone> Bridge<S> {
 	}
 
 	/// Handles one MQTT message: an error means it was refused (nothing taken from it).
+	/// Telemetry it carried is durable once [`Bridge::commit`] returned: acknowledge the
+	/// message to the broker only then (everything else it changed is durable at once).
 	pub fn on_message(
 		&self,
 		topic: &str,
@@ -390,9 +394,16 @@ impl<S: Store + Clone> Bridge<S> {
 		self.store.save(STEPS, &pending);
 	}
 
+	/// Makes the telemetry of every message taken so far durable (one group commit for all
+	/// of them).
+	pub fn commit(&self) {
+		self.windows.flush();
+	}
+
 	/// Closes due windows: what to anchor.
 	pub fn tick(&self, now: u64) -> Vec<Action> {
 		let _guard = self.lock.lock().expect("not poisoned");
+		self.windows.flush();
 		let mut out = Vec::new();
 		for account in &self.factory.accounts {
 			for closed in self.windows.close_due(account, now) {

@@ -10,7 +10,7 @@ pub struct Metrics {
 	/// Messages taken.
 	pub accepted: Counter<U64>,
 	/// Messages refused, by reason (oversize, not_json, missing_field, wrong_type, bad_value,
-	/// unknown_topic).
+	/// unknown_topic; overload: QoS 0 messages beyond the backlog the node holds).
 	pub dropped: CounterVec<U64>,
 	/// Readings taken into windows.
 	pub readings: Counter<U64>,

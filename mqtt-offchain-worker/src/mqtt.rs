@@ -13,7 +13,10 @@
 //!
 //! Nothing the broker delivered is lost: a message is acknowledged to the broker only once the
 //! bridge took it (manual acknowledgements; stored durably or refused), so a node that stops
-//! in between gets it again; readings and orders delivered twice are taken once. Windows do
+//! in between gets it again; readings and orders delivered twice are taken once. Messages are
+//! handled in batches of what arrived meanwhile (up to [`MAX_BATCH`]): one commit of the
+//! telemetry journal makes a whole batch durable before its acknowledgements go out, so the
+//! cost of durability is per batch, not per message. Windows do
 //! not close while the connection is down, nor for `reconnect_grace_ms` after it came back, so
 //! readings that waited at the broker or at the machines during an outage are not late.
 
@@ -23,12 +26,20 @@ use crate::{
 	payload::PayloadError,
 	store::Store,
 };
-use rumqttc::{AsyncClient, Event, MqttOptions, Outgoing, Packet, QoS, Transport};
+use rumqttc::{AsyncClient, Event, MqttOptions, Outgoing, Packet, Publish, QoS, Transport};
 use std::{
-	sync::{Arc, Mutex},
+	sync::{
+		atomic::{AtomicUsize, Ordering},
+		Arc, Mutex,
+	},
 	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
-use tokio::sync::{watch, Notify};
+use tokio::sync::{mpsc, watch, Notify};
+
+/// The most messages handled, committed and acknowledged together.
+const MAX_BATCH: usize = 1_024;
+/// QoS 0 messages waiting beyond this many are dropped (counted as `overload`).
+const MAX_BACKLOG: usize = 65_536;
 
 /// Where and how to connect.
 #[derive(Clone, Debug)]
@@ -113,7 +124,7 @@ pub async fn run<S: Store + Clone>(
 	metrics: Option<Metrics>,
 ) -> Result<(), String> {
 	let mqtt = mqtt_options(&options)?;
-	let (client, mut events) = AsyncClient::new(mqtt, 1024);
+	let (client, mut events) = AsyncClient::new(mqtt, 4 * MAX_BATCH);
 	let (connected_tx, connected_rx) = watch::channel(false);
 	let in_flight = Arc::new(Mutex::new(InFlight::default()));
 	let ack = Arc::new(Notify::new());
@@ -194,11 +205,66 @@ pub async fn run<S: Store + Clone>(
 		}
 	};
 
+	// Takes the messages the poller received, in batches: each batch is handled, committed
+	// with one flush of the telemetry journal, and only then acknowledged to the broker (in
+	// the order received, as MQTT wants).
+	let (messages, mut received) = mpsc::unbounded_channel::<Publish>();
+	let backlog = Arc::new(AtomicUsize::new(0));
+	let (backlog_in, metrics_in) = (backlog.clone(), metrics.clone());
+	let processor = {
+		let (bridge, client, sink) = (bridge.clone(), client.clone(), sink.clone());
+		async move {
+			let mut unknown_seen = std::collections::BTreeSet::<String>::new();
+			let mut batch = Vec::with_capacity(MAX_BATCH);
+			while let Some(first) = received.recv().await {
+				batch.push(first);
+				while batch.len() < MAX_BATCH {
+					match received.try_recv() {
+						Ok(p) => batch.push(p),
+						Err(_) => break,
+					}
+				}
+				backlog.fetch_sub(batch.len(), Ordering::Relaxed);
+				let now = now_ms();
+				let results: Vec<_> = batch
+					.iter()
+					.map(|p| {
+						// Our own commands are not for us; everything else goes to the bridge.
+						if bridge.factory().is_command_topic(&p.topic) {
+							Ok(Vec::new())
+						} else {
+							bridge.on_message(&p.topic, &p.payload, now)
+						}
+					})
+					.collect();
+				bridge.commit();
+				for (p, result) in batch.drain(..).zip(results) {
+					// Taken (stored) or refused: now the broker may forget it.
+					if let Err(e) = client.ack(&p).await {
+						log::debug!(target: "mqtt", "acknowledging a message on {}: {e}; the broker sends it again", p.topic);
+					}
+					match result {
+						Ok(actions) if !actions.is_empty() => sink(actions),
+						Ok(_) => {},
+						Err(PayloadError::UnknownTopic) => {
+							// Counted every time; logged once per topic (cameras stream).
+							if unknown_seen.len() < 1_000 && unknown_seen.insert(p.topic.clone()) {
+								log::info!(target: "mqtt", "dropped a message on {}: {}", p.topic, PayloadError::UnknownTopic);
+							}
+						},
+						Err(e) => {
+							log::warn!(target: "mqtt", "dropped a message on {}: {e}", p.topic)
+						},
+					}
+				}
+			}
+		}
+	};
+
 	// Polls the connection: messages in, acknowledgements, reconnects.
 	let topics = bridge.factory().subscriptions();
 	let poller = async move {
 		let mut backoff = Duration::from_millis(500);
-		let mut unknown_seen = std::collections::BTreeSet::<String>::new();
 		loop {
 			match events.poll().await {
 				Ok(Event::Incoming(Packet::ConnAck(connack))) => {
@@ -224,29 +290,18 @@ pub async fn run<S: Store + Clone>(
 					}
 				},
 				Ok(Event::Incoming(Packet::Publish(p))) => {
-					// Our own commands are not for us; everything else goes to the bridge.
-					let result = if bridge.factory().is_command_topic(&p.topic) {
-						Ok(Vec::new())
-					} else {
-						bridge.on_message(&p.topic, &p.payload, now_ms())
-					};
-					// Taken (stored) or refused: now the broker may forget it.
-					if let Err(e) = client.try_ack(&p) {
-						log::debug!(target: "mqtt", "acknowledging a message on {}: {e}; the broker sends it again", p.topic);
+					// QoS 1 messages are bounded by the broker's in-flight window (they wait
+					// for our acknowledgement); QoS 0 ones are not: beyond the backlog they
+					// are dropped and counted.
+					let backlog = backlog_in.fetch_add(1, Ordering::Relaxed);
+					if p.qos == QoS::AtMostOnce && backlog >= MAX_BACKLOG {
+						backlog_in.fetch_sub(1, Ordering::Relaxed);
+						if let Some(m) = &metrics_in {
+							m.dropped.with_label_values(&["overload"]).inc();
+						}
+						continue;
 					}
-					match result {
-						Ok(actions) if !actions.is_empty() => sink(actions),
-						Ok(_) => {},
-						Err(PayloadError::UnknownTopic) => {
-							// Counted every time; logged once per topic (cameras stream).
-							if unknown_seen.len() < 1_000 && unknown_seen.insert(p.topic.clone()) {
-								log::info!(target: "mqtt", "dropped a message on {}: {}", p.topic, PayloadError::UnknownTopic);
-							}
-						},
-						Err(e) => {
-							log::warn!(target: "mqtt", "dropped a message on {}: {e}", p.topic)
-						},
-					}
+					let _ = messages.send(p);
 				},
 				Ok(Event::Outgoing(Outgoing::Publish(pkid))) => {
 					let mut f = in_flight.lock().expect("not poisoned");
@@ -280,7 +335,7 @@ pub async fn run<S: Store + Clone>(
 			}
 		}
 	};
-	tokio::join!(ticker, publisher, poller);
+	tokio::join!(ticker, publisher, processor, poller);
 	Ok(())
 }
 
