@@ -160,3 +160,34 @@ test('Ingest: MQTT telemetry through mosquitto is taken, counted and anchored to
   assert.ok(Number(readings) >= 0.99 * (1000 * 3 + 1000 * 2 + 2000 * 2 + 2000 * 2), md);
   assert.equal(anchored, readings, md);
 });
+
+test('Scale: state growth per product, step and window, and provenance_trace as products accumulate', async (t) => {
+  const dir = tempDir('twinchain-scale-test-');
+  t.after(() => removeDir(dir));
+  const report = path.join(dir, 'scale.md');
+  const { code, out } = await run([
+    '--node', BIN, '--rpc-port', String(await freePort()), '--log-dir', dir, '--accounts', '64',
+    '--scale-products', '600', '--markdown', report, 'scale',
+  ], 480_000);
+  assert.equal(code, 0, out);
+  const md = fs.readFileSync(report, 'utf8');
+  const row = (what) => md.split('\n').find((l) => l.startsWith(`| ${what}`))?.split('|').slice(1, -1).map((c) => c.trim())
+    ?? assert.fail(`no row ${what} in\n${md}`);
+  // Every item added state in the pallets that hold it: a product its DID and twin, a step its
+  // log entry and the machine's index, a window its anchor.
+  const bytes = (cell) => Number(cell.match(/^(\d+) B/)?.[1] ?? assert.fail(cell));
+  const product = row('product created (no lots)');
+  assert.equal(product[1], '64');
+  assert.ok(bytes(product[2]) > 100 && /Provenance/.test(product[2]) && /Did/.test(product[2]), md);
+  const step = row('process step recorded');
+  assert.equal(step[1], '128');
+  assert.ok(bytes(step[2]) > 50 && /Provenance/.test(step[2]), md);
+  const window = row('telemetry window anchored');
+  assert.ok(bytes(window[2]) > 100 && /Telemetry/.test(window[2]), md);
+  assert.match(md, /At the end: 600 products on chain/);
+  // The same products traced with 64 and with 600 products on chain, each trace checked.
+  for (const n of [64, 600]) {
+    const [, p50, p95] = row(`with ${n} products on chain`);
+    assert.ok(Number(p50) > 0 && Number(p95) >= Number(p50), md);
+  }
+});

@@ -234,6 +234,11 @@ impl Node {
 		Ok(Node { child, ws: format!("ws://127.0.0.1:{rpc_port}"), _dir: dir })
 	}
 
+	/// The node's database directory.
+	pub fn db(&self) -> PathBuf {
+		self._dir.0.join("db")
+	}
+
 	/// The process id.
 	pub fn pid(&self) -> u32 {
 		self.child.id()

@@ -304,10 +304,12 @@ async fn anchored(
 			windows += 1;
 			readings += w["count"].as_u64().unwrap_or(0);
 		}
-		if list.len() < 100 {
-			return Ok((windows, readings));
+		match list.last() {
+			Some(last) if list.len() == 100 => {
+				from = last["start"]["ms"].as_u64().ok_or("telemetry_windows: no start.ms")? + 1
+			},
+			_ => return Ok((windows, readings)),
 		}
-		from += 100_000; // one-second windows: the next hundred
 	}
 }
 

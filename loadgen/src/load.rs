@@ -104,7 +104,7 @@ pub struct Ctx {
 	pub accounts: Arc<Vec<LoadAccount>>,
 	pub observer: Observer,
 	/// The next window start of each load machine (telemetry anchors).
-	window_start: Vec<u64>,
+	pub window_start: Vec<u64>,
 	/// What each kind of extrinsic offered weighs and costs.
 	pub costs: Vec<Cost>,
 }
@@ -374,6 +374,20 @@ async fn presign(
 	Ok((xts, started.elapsed().as_secs_f64()))
 }
 
+/// Offers `count` calls at `rate` per second: `call(ctx, i)` for the first `n` accounts in
+/// turn (signed before the offer starts).
+pub async fn offer_calls(
+	ctx: &mut Ctx,
+	n: usize,
+	count: usize,
+	rate: f64,
+	call: impl FnMut(&mut Ctx, usize) -> RuntimeCall,
+) -> Result<Run, String> {
+	let (mut xts, signing) = presign(ctx, n, count.div_ceil(n.max(1)), call).await?;
+	xts.truncate(count);
+	Ok(offer(ctx, xts, rate, signing).await)
+}
+
 /// Balance transfers: each account sends 1 mTWIN to the next, kept alive.
 pub async fn transfers(ctx: &mut Ctx, rate: f64, seconds: f64) -> Result<Run, String> {
 	let n = ctx.accounts.len();
@@ -393,7 +407,7 @@ pub async fn transfers(ctx: &mut Ctx, rate: f64, seconds: f64) -> Result<Run, St
 }
 
 /// The demo factory's environment window: seven metrics of ten readings each.
-fn window(start: u64) -> pallet_telemetry::WindowInput {
+pub fn window(start: u64) -> pallet_telemetry::WindowInput {
 	let metric = |name: &str, v: i64| pallet_telemetry::MetricSummary {
 		metric: name.as_bytes().to_vec().try_into().expect("short"),
 		count: 10,

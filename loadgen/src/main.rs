@@ -14,6 +14,7 @@ mod ingest;
 mod load;
 mod m2m;
 mod observe;
+mod scale;
 
 use clap::Parser;
 use load::{median, Ctx, Run};
@@ -29,7 +30,8 @@ struct Cli {
 	/// costs, once, beside ERC-1056's gas with --erc1056); m2m (latency from an MQTT trigger
 	/// to the machine command and to the finalized settlement, through mosquitto); ingest (MQTT
 	/// telemetry messages per second the node takes through mosquitto, anchored, and its CPU
-	/// per 1,000 messages).
+	/// per 1,000 messages); scale (state growth per product, step and window; `provenance_trace`
+	/// time with 10^5 products).
 	#[arg(default_values = ["transfers", "anchors", "tasks"])]
 	scenarios: Vec<String>,
 	/// The node binary (default: $TWINCHAIN_BIN).
@@ -80,6 +82,12 @@ struct Cli {
 	/// this many milliseconds.
 	#[arg(long, default_value_t = 2000)]
 	m2m_work_ms: u64,
+	/// scale: products on chain at the end.
+	#[arg(long, default_value_t = 100_000)]
+	scale_products: usize,
+	/// scale: the rate products, steps and windows are offered at (extrinsics per second).
+	#[arg(long, default_value_t = 400.0)]
+	scale_rate: f64,
 	/// ingest: offered message rates (messages per second), in the order tried.
 	#[arg(
 		long,
@@ -169,6 +177,11 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 		drop(node);
 		return Ok(Section::Table(costs::report(&measured, cli.erc1056.as_deref())?));
 	}
+	if name == "scale" {
+		let md = scale::run(&mut ctx, &node.db(), cli.scale_products, cli.scale_rate).await?;
+		drop(node);
+		return Ok(Section::Table(md));
+	}
 	let (label, unit, offers): (&'static str, &'static str, Vec<f64>) = match name {
 		"transfers" => ("balance transfers", "xt/s offered", cli.transfer_rates.clone()),
 		"anchors" => ("telemetry anchors (7 metrics)", "xt/s offered", cli.anchor_rates.clone()),
@@ -179,7 +192,7 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 		),
 		other => {
 			return Err(format!(
-				"unknown scenario {other}: transfers, anchors, tasks, did, m2m or ingest"
+				"unknown scenario {other}: transfers, anchors, tasks, did, m2m, ingest or scale"
 			))
 		},
 	};

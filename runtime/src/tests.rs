@@ -687,3 +687,33 @@ fn sessions_rotate_only_when_they_change_something() {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 2);
 	});
 }
+
+#[test]
+fn a_signed_extrinsic_pays_its_overhead_once_and_no_less_than_measured() {
+	use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
+	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: Bob.to_account_id().into(),
+		value: 1,
+	});
+	let xt = UncheckedExtrinsic::new_signed(
+		call,
+		Alice.to_account_id().into(),
+		sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([0; 64])),
+		tx_extension(generic::Era::mortal(64, 0), 0),
+	);
+	let info = xt.get_dispatch_info();
+	let weights = configs::RuntimeBlockWeights::get();
+	let base = weights.get(DispatchClass::Normal).base_extrinsic;
+	let measured = crate::weights::extrinsic_weights::ExtrinsicBaseWeight::get();
+	// The extensions are charged by their own benchmarks, and taken out of the base.
+	assert_eq!(info.extension_weight, configs::extensions_weight());
+	assert_eq!(base, measured.saturating_sub(info.extension_weight));
+	assert!(info.extension_weight.ref_time() > 0 && info.call_weight.ref_time() > 0);
+	// Still charged at least what `benchmark overhead` measured for a signed no-op, plus the call.
+	let charged = base + info.total_weight();
+	assert!(charged.ref_time() >= (measured + info.call_weight).ref_time());
+	// 90% of the block is for normal extrinsics: 1,000 transfers a second fit it by weight.
+	let normal = weights.get(DispatchClass::Normal).max_total.expect("bounded");
+	assert_eq!(normal, sp_runtime::Perbill::from_percent(90) * weights.max_block);
+	assert!(normal.ref_time() / charged.ref_time() >= 1_000 * MILLI_SECS_PER_BLOCK / 1_000);
+}
