@@ -21,6 +21,9 @@
 #   scripts/bench.sh ingest                   MQTT telemetry ingest through mosquitto (twinchain-load
 #                                             ingest: messages per second taken and anchored, CPU
 #                                             per 1,000 messages) → the ingest section
+#   scripts/bench.sh scale                    state growth per product, step and window, and
+#                                             provenance_trace with 10^5 products (twinchain-load
+#                                             scale) → the scale section
 # STEPS and REPEAT (defaults 50 and 20) set the runtime benchmarks' sampling; LOAD_ARGS passes
 # options to twinchain-load (see `twinchain-load --help`), e.g. LOAD_ARGS="--seconds 30".
 set -euo pipefail
@@ -130,40 +133,26 @@ throughput() {
 	echo "== BENCHMARKS.md: throughput section written"
 }
 
-m2m() {
+# Runs twinchain-load scenario $1 (a table, not a ladder) and writes it into the $1 section.
+table() {
 	local out logs
 	out="$(mktemp)"
 	logs="$(mktemp -d)"
-	stamp m2m >"$out"
+	stamp "$1" >"$out"
 	# shellcheck disable=SC2086
-	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" ${LOAD_ARGS:-} m2m \
-		--log-dir "$logs" --markdown "$out.m2m"
-	cat "$out.m2m" >>"$out"
-	splice m2m "$out"
-	rm -rf "$out" "$out.m2m" "$logs"
-	echo "== BENCHMARKS.md: m2m section written"
-}
-
-ingest() {
-	local out logs
-	out="$(mktemp)"
-	logs="$(mktemp -d)"
-	stamp ingest >"$out"
-	# shellcheck disable=SC2086
-	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" ${LOAD_ARGS:-} ingest \
-		--log-dir "$logs" --markdown "$out.ingest"
-	cat "$out.ingest" >>"$out"
-	splice ingest "$out"
-	rm -rf "$out" "$out.ingest" "$logs"
-	echo "== BENCHMARKS.md: ingest section written"
+	"$CARGO_TARGET_DIR/release/twinchain-load" --node "$TWINCHAIN_BIN" ${LOAD_ARGS:-} "$1" \
+		--log-dir "$logs" --markdown "$out.md"
+	cat "$out.md" >>"$out"
+	splice "$1" "$out"
+	rm -rf "$out" "$out.md" "$logs"
+	echo "== BENCHMARKS.md: $1 section written"
 }
 
 case "${1:-all}" in
 	weights) shift; weights "$@" ;;
 	costs) costs ;;
 	throughput) shift; throughput "$@" ;;
-	m2m) m2m ;;
-	ingest) ingest ;;
-	all) weights; costs; throughput; m2m; ingest ;;
-	*) echo "usage: scripts/bench.sh [weights [pallet ...] | costs | throughput [scenario ...] | m2m | ingest]" >&2; exit 2 ;;
+	m2m | ingest | scale) table "$1" ;;
+	all) weights; costs; throughput; table m2m; table ingest; table scale ;;
+	*) echo "usage: scripts/bench.sh [weights [pallet ...] | costs | throughput [scenario ...] | m2m | ingest | scale]" >&2; exit 2 ;;
 esac

@@ -348,19 +348,7 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 	];
 	let mut node = chain::Node::start(o.node, o.spec, o.rpc_port, &log, None, &extra)?;
 	let client = node.connect(Duration::from_secs(120)).await?;
-	let until = Instant::now() + Duration::from_secs(60);
-	while !std::fs::read_to_string(&log)
-		.unwrap_or_default()
-		.contains(&format!("connected to {url}"))
-	{
-		if Instant::now() > until {
-			return Err(format!(
-				"the node's bridge did not connect to {url}; see {}",
-				log.display()
-			));
-		}
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+	crate::m2m::bridge_connected(&log, &url).await?;
 	let started_ms = mqtt_offchain_worker::mqtt::now_ms();
 	let mut pubs = Vec::new();
 	for i in 0..PUBLISHERS {

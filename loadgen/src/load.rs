@@ -181,6 +181,13 @@ impl Ctx {
 		}
 	}
 
+	/// Continues on a fresh node of the same chain (same accounts; nonces are read per step).
+	pub fn restart(&mut self, client: WsClient, info: ChainInfo, observer: Observer) {
+		self.client = Arc::new(client);
+		self.info = info;
+		self.observer = observer;
+	}
+
 	/// Waits until the pool is empty (up to a minute) and drops the blocks seen meanwhile.
 	pub async fn settle(&mut self) -> Result<(), String> {
 		let until = Instant::now() + Duration::from_secs(60);

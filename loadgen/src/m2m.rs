@@ -119,6 +119,25 @@ impl Drop for Broker {
 	}
 }
 
+/// Waits (a minute at most) until the node logging to `log` says its bridge is connected to
+/// the broker at `url` (and so subscribed).
+pub async fn bridge_connected(log: &Path, url: &str) -> Result<(), String> {
+	let until = Instant::now() + Duration::from_secs(60);
+	while !std::fs::read_to_string(log)
+		.unwrap_or_default()
+		.contains(&format!("connected to {url}"))
+	{
+		if Instant::now() > until {
+			return Err(format!(
+				"the node's bridge did not connect to {url}; see {}",
+				log.display()
+			));
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	Ok(())
+}
+
 /// When this program first saw each task event, by kind.
 #[derive(Default)]
 struct Seen {
@@ -209,20 +228,7 @@ pub async fn run(o: &Options<'_>) -> Result<Vec<Sample>, String> {
 	let client = node.connect(Duration::from_secs(120)).await?;
 	let seen = Arc::new(Mutex::new(Seen::default()));
 	let watcher = watch(&node.ws, seen.clone()).await?;
-	// The bridge is up once its client is connected (and subscribed) to the broker.
-	let until = Instant::now() + Duration::from_secs(60);
-	while !std::fs::read_to_string(&log)
-		.unwrap_or_default()
-		.contains(&format!("connected to {url}"))
-	{
-		if Instant::now() > until {
-			return Err(format!(
-				"the node's bridge did not connect to {url}; see {}",
-				log.display()
-			));
-		}
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+	bridge_connected(&log, &url).await?;
 
 	let mut options = MqttOptions::new(
 		format!("twinchain-m2m-{}-{}", o.commands_on, o.mqtt_port),

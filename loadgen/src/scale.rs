@@ -170,7 +170,7 @@ async fn trace_times(ctx: &Ctx, products: &[AccountId]) -> Result<Vec<f64>, Stri
 			.await
 			.map_err(|e| format!("provenance_trace {did}: {e}"))?;
 		times.push(t.elapsed().as_secs_f64() * 1e3);
-		let steps = v["steps"].as_array().map_or(0, |s| s.len());
+		let steps = v["steps"]["items"].as_array().map_or(0, |s| s.len());
 		if steps != 2 {
 			return Err(format!("provenance_trace {did}: {steps} steps, not 2: {v}"));
 		}
