@@ -63,8 +63,12 @@ pub struct Step {
 	pub refused: u64,
 	/// CPU ms per 1,000 messages: node, mosquitto, this program.
 	pub cpu_node: f64,
-	/// The node's CPU ms per 1,000 messages above what it spends idle (block production).
+	/// The node's CPU ms per 1,000 messages above what it spends idle (block production); set
+	/// once the idle node was measured.
 	pub cpu_node_marginal: f64,
+	/// The node's CPU seconds and the step's seconds, first publish to last taken.
+	node_cpu_s: f64,
+	elapsed_s: f64,
 	pub cpu_broker: f64,
 	pub cpu_load: f64,
 	pub sustained: bool,
@@ -123,6 +127,7 @@ struct Counters {
 	refused: u64,
 	readings: u64,
 	buffer_full: u64,
+	windows: u64,
 }
 
 fn counters(port: u16) -> Result<Counters, String> {
@@ -132,6 +137,7 @@ fn counters(port: u16) -> Result<Counters, String> {
 		refused: sum(&m, "twinchain_mqtt_messages_dropped_total"),
 		readings: sum(&m, "twinchain_mqtt_readings_total"),
 		buffer_full: sum(&m, "twinchain_mqtt_buffer_full_total"),
+		windows: sum(&m, "twinchain_mqtt_windows_closed_total"),
 	})
 }
 
@@ -207,7 +213,6 @@ async fn step(
 	seconds: f64,
 	prometheus: u16,
 	pids: (&str, &str),
-	idle: f64,
 ) -> Result<Step, String> {
 	let before = counters(prometheus)?;
 	let acked_before: u64 = pubs.iter().map(|p| p.acked.load(Ordering::Relaxed)).sum();
@@ -271,9 +276,9 @@ async fn step(
 		drain,
 		refused,
 		cpu_node: per_k(cpu_after.0 - cpu_before.0),
-		cpu_node_marginal: per_k(
-			cpu_after.0 - cpu_before.0 - idle * (drained_at - start).as_secs_f64(),
-		),
+		cpu_node_marginal: 0.0,
+		node_cpu_s: cpu_after.0 - cpu_before.0,
+		elapsed_s: (drained_at - start).as_secs_f64(),
 		cpu_broker: per_k(cpu_after.1 - cpu_before.1),
 		cpu_load: per_k(cpu_after.2 - cpu_before.2),
 		sustained: refused == 0
@@ -322,6 +327,8 @@ pub struct Report {
 	pub anchored_readings: u64,
 	/// The idle node's CPU seconds per second.
 	pub idle: f64,
+	/// Windows the bridge closed (and queued for anchoring).
+	pub closed: u64,
 }
 
 /// Runs the ladder on a fresh node behind a fresh mosquitto.
@@ -357,24 +364,18 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 	let (node_pid, broker_pid) = (node.pid().to_string(), broker.pid().to_string());
 	let pids = (node_pid.as_str(), broker_pid.as_str());
 	// Warm up: connections, the first windows.
-	step(&mut pubs, 1_000.0, 3.0, prometheus, pids, 0.0).await?;
-	// The node's CPU without messages (block production, the bridge's ticks), per second.
-	let (cpu, at) = (cpu_seconds(pids.0), Instant::now());
-	tokio::time::sleep(Duration::from_secs_f64(o.seconds)).await;
-	let idle = (cpu_seconds(pids.0) - cpu) / at.elapsed().as_secs_f64();
-	eprintln!("   ingest: the idle node uses {:.1} CPU-ms per second", idle * 1e3);
+	step(&mut pubs, 1_000.0, 3.0, prometheus, pids).await?;
 	let mut steps = Vec::new();
 	let mut best: Option<f64> = None;
 	for &rate in o.rates {
-		let s = step(&mut pubs, rate, o.seconds, prometheus, pids, idle).await?;
+		let s = step(&mut pubs, rate, o.seconds, prometheus, pids).await?;
 		eprintln!(
-			"   ingest {rate:>6.0} msg/s offered: published {:.0}/s, taken {:.0}/s, drain {:.2} s, refused {}, node {:.1} ({:.1} above idle) CPU-ms/1k msgs{}",
+			"   ingest {rate:>6.0} msg/s offered: published {:.0}/s, taken {:.0}/s, drain {:.2} s, refused {}, node {:.1} CPU-ms/1k msgs{}",
 			s.published,
 			s.taken,
 			s.drain.as_secs_f64(),
 			s.refused,
 			s.cpu_node,
-			s.cpu_node_marginal,
 			if s.sustained { "" } else { " — not sustained" }
 		);
 		let ok = s.sustained;
@@ -384,14 +385,26 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 		}
 		best = Some(rate);
 	}
+	// The node's CPU without messages (block production, the bridge's ticks), per second,
+	// measured once the ladder's windows are anchored and the node is warm.
+	tokio::time::sleep(Duration::from_secs(5)).await;
+	let (cpu, at) = (cpu_seconds(pids.0), Instant::now());
+	tokio::time::sleep(Duration::from_secs_f64(o.seconds)).await;
+	let idle = (cpu_seconds(pids.0) - cpu) / at.elapsed().as_secs_f64();
+	eprintln!("   ingest: the idle node uses {:.1} CPU-ms per second", idle * 1e3);
 	let mut repeats = Vec::new();
 	if let Some(rate) = best {
 		for _ in 0..o.repeat {
-			repeats.push(step(&mut pubs, rate, o.seconds, prometheus, pids, idle).await?);
+			repeats.push(step(&mut pubs, rate, o.seconds, prometheus, pids).await?);
 		}
+	}
+	for s in steps.iter_mut().chain(repeats.iter_mut()) {
+		let taken = s.taken * s.elapsed_s;
+		s.cpu_node_marginal = (s.node_cpu_s - idle * s.elapsed_s) * 1e6 / taken.max(1.0);
 	}
 	// Every reading taken is anchored: wait for the last windows to close and be anchored.
 	let readings = counters(prometheus)?.readings;
+	let mut closed;
 	let machines = ["env", "mpo"].map(|s| twinchain_runtime::dev_factory::machine(s).expect("dev"));
 	let until = Instant::now() + Duration::from_secs(60);
 	let (anchored_windows, anchored_readings) = loop {
@@ -401,7 +414,8 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 			w += mw;
 			r += mr;
 		}
-		if r >= readings || Instant::now() > until {
+		closed = counters(prometheus)?.windows;
+		if (r >= readings && w >= closed) || Instant::now() > until {
 			break (w, r);
 		}
 		tokio::time::sleep(Duration::from_secs(1)).await;
@@ -411,7 +425,7 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 	}
 	drop(node);
 	drop(broker);
-	Ok(Report { steps, repeats, readings, anchored_windows, anchored_readings, idle })
+	Ok(Report { steps, repeats, readings, anchored_windows, anchored_readings, idle, closed })
 }
 
 fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
@@ -433,7 +447,7 @@ pub fn report(r: &Report) -> String {
 	);
 	let _ = writeln!(
 		s,
-		"The idle node (block production, no messages) uses {:.1} CPU-ms per second; \"above idle\" is the node's CPU beyond that.\n",
+		"The idle node (block production, no messages; measured after the ladder) uses {:.1} CPU-ms per second; \"above idle\" is the node's CPU beyond that.\n",
 		r.idle * 1e3
 	);
 	let _ = writeln!(s, "| offered msg/s | published msg/s | taken msg/s | messages | drain s | refused | node CPU ms / 1k msgs | above idle | mosquitto CPU ms / 1k | publisher CPU ms / 1k | sustained |");
@@ -467,10 +481,11 @@ pub fn report(r: &Report) -> String {
 	}
 	let _ = writeln!(
 		s,
-		"\nAnchoring: {} readings taken; {} anchored on chain in {} one-second windows{}.",
+		"\nAnchoring: {} readings taken; {} anchored on chain in {} of the {} one-second windows closed{}.",
 		r.readings,
 		r.anchored_readings,
 		r.anchored_windows,
+		r.closed,
 		if r.anchored_readings == r.readings {
 			" — every reading"
 		} else {

@@ -93,7 +93,7 @@ struct Cli {
 	#[arg(
 		long,
 		value_delimiter = ',',
-		default_value = "5000,10000,20000,30000,40000,50000,60000,80000"
+		default_value = "5000,10000,20000,30000,40000,50000,60000,70000,80000"
 	)]
 	ingest_rates: Vec<f64>,
 	/// ingest: the node's Prometheus port (the bridge's counters are read there).
