@@ -58,3 +58,30 @@ test('dev node persists its chain across a restart, exports and purges it', asyn
   assert.ok((await node.bestNumber()) < before.bestNumber, 'after purge-chain the chain restarted from genesis');
   assert.match(genesis, /^0x[0-9a-f]{64}$/);
 });
+
+test('the node runs the single-state transaction pool unless --pool-type names another', async (t) => {
+  // --help names the default, and why.
+  const help = runBin(['--help']);
+  assert.equal(help.status, 0, help.stderr);
+  const pool = help.stdout.slice(help.stdout.indexOf('--pool-type'), help.stdout.indexOf('--pool-best-blocks-only'));
+  assert.match(pool, /\[default: single-state\]/, pool);
+  assert.match(pool, /fork-aware/, pool);
+
+  // The pool the node builds, as sc-transaction-pool logs it when it creates it.
+  for (const [args, kind] of [[[], 'SingleState'], [['--pool-type', 'fork-aware'], 'ForkAware']]) {
+    const node = new Node({ name: `pool-${kind}`, args: ['--dev', ...args] });
+    t.after(() => node.dispose());
+    await node.start();
+    await waitFor(`the ${kind} pool in the log`, async () => /Creating transaction pool/.test(node.tail(200)), 30_000);
+    const line = node.tail(200).split('\n').find((l) => l.includes('Creating transaction pool'));
+    assert.match(line, new RegExp(`txpool_type=${kind}\\b`), line);
+    // The node produces blocks with either pool.
+    await waitFor('a block', async () => (await node.bestNumber()) > 0, 30_000);
+    await node.dispose();
+  }
+
+  // A pool type that does not exist is refused with the values that do.
+  const bad = runBin(['--dev', '--pool-type', 'mempool', '--tmp']);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /invalid value 'mempool'.*\n[\s\S]*single-state[\s\S]*fork-aware|possible values: single-state, fork-aware/, bad.stderr);
+});

@@ -39,7 +39,7 @@ test('twinchain-load drives transfers, anchors and task lifecycles through a nod
   const report = path.join(dir, 'report.md');
   const { code, out } = await run([
     '--node', BIN, '--rpc-port', String(await freePort()), '--log-dir', dir,
-    '--accounts', '40', '--seconds', '8', '--repeat', '1',
+    '--accounts', '40', '--seconds', '12', '--repeat', '1',
     '--transfer-rates', '20', '--anchor-rates', '10', '--pipelines', '10',
     '--markdown', report, 'transfers', 'anchors', 'tasks',
   ], 300_000);

@@ -234,7 +234,8 @@ struct Tally {
 	start: Instant,
 	last_included: Option<Instant>,
 	/// Each block's import time and successful extrinsics.
-	blocks: Vec<(Instant, u32)>,
+	/// Each block's import, on-chain timestamp (ms) and successful extrinsics.
+	blocks: Vec<(Instant, u64, u32)>,
 }
 
 impl Tally {
@@ -255,7 +256,7 @@ impl Tally {
 	}
 	fn block(&mut self, b: &BlockSeen) {
 		self.run.included += b.ok as u64;
-		self.blocks.push((b.at, b.ok));
+		self.blocks.push((b.at, b.timestamp_ms, b.ok));
 		self.run.failed += b.failed as u64;
 		if let Some(e) = &b.first_error {
 			self.run.first_failure.get_or_insert(e.clone());
@@ -275,23 +276,25 @@ impl Tally {
 	) -> Run {
 		let end = self.last_included.unwrap_or(last_sent);
 		let from = self.start + warmup;
-		// Blocks imported in (from, steady_end]: what the chain took in per second meanwhile.
-		let mut first: Option<Instant> = None;
-		let mut last: Option<Instant> = None;
+		// Blocks imported in (from, steady_end]: what the chain took in per second meanwhile,
+		// over the time between their on-chain timestamps (slot starts: import times jitter
+		// with each block's authoring and import).
+		let mut first: Option<u64> = None;
+		let mut last: Option<u64> = None;
 		let mut n = 0u64;
-		for (at, ok) in &self.blocks {
+		for (at, ts, ok) in &self.blocks {
 			if *at <= from || *at > steady_end {
 				continue;
 			}
 			match first {
 				// The first block's extrinsics arrived before it: count from it.
-				None => first = Some(*at),
+				None => first = Some(*ts),
 				Some(_) => n += *ok as u64,
 			}
-			last = Some(*at);
+			last = Some(*ts);
 		}
 		self.run.steady = match (first, last) {
-			(Some(f), Some(l)) if l > f => n as f64 / (l - f).as_secs_f64(),
+			(Some(f), Some(l)) if l > f => n as f64 * 1000.0 / (l - f) as f64,
 			_ => 0.0,
 		};
 		self.run.drained =

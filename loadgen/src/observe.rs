@@ -22,6 +22,8 @@ pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 pub struct BlockSeen {
 	pub number: u32,
 	pub at: Instant,
+	/// The block's on-chain timestamp (ms): its slot's start, free of import jitter.
+	pub timestamp_ms: u64,
 	/// Signed extrinsics that succeeded (inherents not counted).
 	pub ok: u32,
 	/// Signed extrinsics that failed, and the first failure.
@@ -76,10 +78,18 @@ async fn inspect(
 	hash: H256,
 	at: Instant,
 ) -> Result<BlockSeen, String> {
-	let (events_key, weight_key) =
-		(storage_key("System", "Events"), storage_key("System", "BlockWeight"));
-	let (events, weight) =
-		futures::join!(storage(client, &events_key, hash), storage(client, &weight_key, hash));
+	let (events_key, weight_key, now_key) = (
+		storage_key("System", "Events"),
+		storage_key("System", "BlockWeight"),
+		storage_key("Timestamp", "Now"),
+	);
+	let (events, weight, now) = futures::join!(
+		storage(client, &events_key, hash),
+		storage(client, &weight_key, hash),
+		storage(client, &now_key, hash)
+	);
+	let timestamp_ms = u64::decode(&mut &now?[..])
+		.map_err(|e| format!("timestamp of block {number}: {e}"))?;
 	let events = Vec::<EventRecord>::decode(&mut &events?[..])
 		.map_err(|e| format!("events of block {number}: {e}"))?;
 	let weight =
@@ -91,6 +101,7 @@ async fn inspect(
 	let mut seen = BlockSeen {
 		number,
 		at,
+		timestamp_ms,
 		ok: 0,
 		failed: 0,
 		first_error: None,

@@ -48,9 +48,33 @@ impl SubstrateCli for Cli {
 	}
 }
 
+/// The transaction pool the node runs unless `--pool-type` names another. Substrate's default is
+/// the fork-aware pool, made for chains whose blocks often fork before finality; a Twinchain
+/// chain has one Aura author per slot and GRANDPA finalizing within a block or two. Measured on
+/// this chain (BENCHMARKS.md, throughput): at 1,000 transfers/s the fork-aware pool dropped
+/// some transactions it had accepted, which then never reached a block, while the single-state
+/// pool included all of them.
+pub const DEFAULT_POOL_TYPE: &str = "single-state";
+
+/// The command line as Substrate parses it ([`SubstrateCli::from_args`]), with Twinchain's
+/// default transaction pool.
+fn parse() -> Cli {
+	let command = Cli::setup_command(<Cli as clap::CommandFactory>::command()).mut_arg(
+		"pool_type",
+		|arg| {
+			arg.default_value(DEFAULT_POOL_TYPE).help(
+				"The type of transaction pool: single-state (Twinchain's default: it keeps every \
+				 transaction it accepts under a saturating load, see BENCHMARKS.md) or fork-aware",
+			)
+		},
+	);
+	let matches = command.try_get_matches().unwrap_or_else(|e| e.exit());
+	<Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// Parses the command line and runs the node or the subcommand.
 pub fn run() -> sc_cli::Result<()> {
-	let cli = Cli::from_args();
+	let cli = parse();
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
