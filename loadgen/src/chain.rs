@@ -3,7 +3,10 @@
 
 use codec::Encode;
 use jsonrpsee::{
-	core::client::ClientT,
+	core::{
+		client::ClientT,
+		params::{ArrayParams, BatchRequestBuilder},
+	},
 	rpc_params,
 	ws_client::{WsClient, WsClientBuilder},
 };
@@ -328,25 +331,38 @@ impl ChainInfo {
 	}
 }
 
-/// The next nonce of each account, as the node's pool sees it.
-pub async fn nonces(client: &WsClient, accounts: &[LoadAccount]) -> Result<Vec<u32>, Error> {
-	let mut out = Vec::with_capacity(accounts.len());
-	for chunk in accounts.chunks(500) {
-		let mut batch = jsonrpsee::core::params::BatchRequestBuilder::new();
-		for a in chunk {
-			batch
-				.insert("system_accountNextIndex", rpc_params![a.account.to_ss58check()])
-				.map_err(|e| e.to_string())?;
+/// Calls `method` once for each of `calls` (its parameters), `chunk` calls to a JSON-RPC batch
+/// request: each call's answer or error, in order. A batch that fails as a whole is an error.
+pub async fn batch<R>(
+	client: &WsClient,
+	method: &str,
+	calls: impl IntoIterator<Item = ArrayParams>,
+	chunk: usize,
+) -> Result<Vec<Result<R, Error>>, Error>
+where
+	R: jsonrpsee::core::DeserializeOwned + std::fmt::Debug,
+{
+	let mut out = Vec::new();
+	let mut calls = calls.into_iter().peekable();
+	while calls.peek().is_some() {
+		let mut batch = BatchRequestBuilder::new();
+		for params in calls.by_ref().take(chunk) {
+			batch.insert(method, params).map_err(|e| format!("{method}: {e}"))?;
 		}
-		let res = client
-			.batch_request::<u32>(batch)
-			.await
-			.map_err(|e| format!("system_accountNextIndex: {e}"))?;
-		for r in res.into_iter() {
-			out.push(r.map_err(|e| format!("system_accountNextIndex: {e}"))?);
-		}
+		let answers =
+			client.batch_request::<R>(batch).await.map_err(|e| format!("{method}: {e}"))?;
+		out.extend(answers.into_iter().map(|a| a.map_err(|e| format!("{method}: {e}"))));
 	}
 	Ok(out)
+}
+
+/// The next nonce of each account, as the node's pool sees it.
+pub async fn nonces(client: &WsClient, accounts: &[LoadAccount]) -> Result<Vec<u32>, Error> {
+	let calls = accounts.iter().map(|a| rpc_params![a.account.to_ss58check()]);
+	batch(client, "system_accountNextIndex", calls, 500)
+		.await?
+		.into_iter()
+		.collect()
 }
 
 /// How many transactions wait in the node's pool.

@@ -204,27 +204,16 @@ impl Ctx {
 	}
 }
 
-/// Submits `xts` in batches; the number accepted and the errors.
+/// Submits `xts` in one batch request; the number accepted and the errors.
 async fn submit(client: Arc<WsClient>, xts: Vec<Bytes>) -> (u64, Vec<String>) {
-	let mut batch = jsonrpsee::core::params::BatchRequestBuilder::new();
-	for xt in &xts {
-		batch
-			.insert("author_submitExtrinsic", rpc_params![xt])
-			.expect("bytes serialize");
-	}
-	match client.batch_request::<sp_core::H256>(batch).await {
-		Ok(res) => {
-			let mut ok = 0;
-			let mut errors = Vec::new();
-			for r in res.into_iter() {
-				match r {
-					Ok(_) => ok += 1,
-					Err(e) => errors.push(e.to_string()),
-				}
-			}
-			(ok, errors)
+	let n = xts.len();
+	let calls = xts.iter().map(|xt| rpc_params![xt]);
+	match crate::chain::batch::<sp_core::H256>(&client, "author_submitExtrinsic", calls, n).await {
+		Ok(answers) => {
+			let errors: Vec<String> = answers.into_iter().filter_map(Result::err).collect();
+			((n - errors.len()) as u64, errors)
 		},
-		Err(e) => (0, vec![e.to_string(); xts.len()]),
+		Err(e) => (0, vec![e; n]),
 	}
 }
 

@@ -88,8 +88,8 @@ async fn inspect(
 		storage(client, &weight_key, hash),
 		storage(client, &now_key, hash)
 	);
-	let timestamp_ms = u64::decode(&mut &now?[..])
-		.map_err(|e| format!("timestamp of block {number}: {e}"))?;
+	let timestamp_ms =
+		u64::decode(&mut &now?[..]).map_err(|e| format!("timestamp of block {number}: {e}"))?;
 	let events = Vec::<EventRecord>::decode(&mut &events?[..])
 		.map_err(|e| format!("events of block {number}: {e}"))?;
 	let weight =

@@ -15,10 +15,7 @@ use crate::{
 	load::{self, Ctx},
 };
 use codec::Decode;
-use jsonrpsee::{
-	core::{client::ClientT, params::BatchRequestBuilder},
-	rpc_params,
-};
+use jsonrpsee::{core::client::ClientT, rpc_params};
 use serde_json::Value;
 use sp_core::crypto::Ss58Codec;
 use sp_io::hashing::twox_128;
@@ -82,20 +79,13 @@ async fn state(ctx: &Ctx) -> Result<(Sizes, Vec<Vec<u8>>), String> {
 		if keys.is_empty() {
 			break;
 		}
-		let mut batch = BatchRequestBuilder::new();
-		for k in &keys {
-			batch
-				.insert("state_getStorageSize", rpc_params![k, at])
-				.expect("strings serialize");
-		}
-		let lens = ctx
-			.client
-			.batch_request::<Option<u64>>(batch)
-			.await
-			.map_err(|e| format!("state_getStorageSize: {e}"))?;
+		let calls = keys.iter().map(|k| rpc_params![k, at]);
+		let lens =
+			crate::chain::batch::<Option<u64>>(&ctx.client, "state_getStorageSize", calls, 1000)
+				.await?;
 		for (k, len) in keys.iter().zip(lens.into_iter()) {
 			let key = hex_of(k)?;
-			let len = len.map_err(|e| format!("state_getStorageSize: {e}"))?.unwrap_or(0);
+			let len = len?.unwrap_or(0);
 			let pallet = key
 				.get(..16)
 				.and_then(|p| names.get(<&[u8; 16]>::try_from(p).ok()?))
@@ -135,25 +125,15 @@ fn disk(dir: &Path) -> u64 {
 /// A product's manufacturer, from its storage value.
 async fn custodians(ctx: &Ctx, keys: &[Vec<u8>]) -> Result<Vec<(AccountId, AccountId)>, String> {
 	let mut out = Vec::new();
-	for chunk in keys.chunks(1000) {
-		let mut batch = BatchRequestBuilder::new();
-		for k in chunk {
-			batch
-				.insert("state_getStorage", rpc_params![sp_core::bytes::to_hex(k, false)])
-				.expect("strings serialize");
-		}
-		let values = ctx
-			.client
-			.batch_request::<Option<String>>(batch)
-			.await
-			.map_err(|e| format!("state_getStorage: {e}"))?;
-		for (k, v) in chunk.iter().zip(values.into_iter()) {
-			let raw = hex_of(&v.map_err(|e| e.to_string())?.ok_or("a product vanished")?)?;
-			let p = pallet_provenance::ProductOf::<Runtime>::decode(&mut &raw[..])
-				.map_err(|e| format!("a product: {e}"))?;
-			let product = AccountId::decode(&mut &k[48..]).map_err(|e| e.to_string())?;
-			out.push((product, p.custodian));
-		}
+	let calls = keys.iter().map(|k| rpc_params![sp_core::bytes::to_hex(k, false)]);
+	let values =
+		crate::chain::batch::<Option<String>>(&ctx.client, "state_getStorage", calls, 1000).await?;
+	for (k, v) in keys.iter().zip(values) {
+		let raw = hex_of(&v?.ok_or("a product vanished")?)?;
+		let p = pallet_provenance::ProductOf::<Runtime>::decode(&mut &raw[..])
+			.map_err(|e| format!("a product: {e}"))?;
+		let product = AccountId::decode(&mut &k[48..]).map_err(|e| e.to_string())?;
+		out.push((product, p.custodian));
 	}
 	Ok(out)
 }

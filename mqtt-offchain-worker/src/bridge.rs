@@ -10,6 +10,7 @@ use crate::{
 	payload::{self, PayloadError},
 	store::{Store, StoreExt},
 	telemetry::{Refused, Windows},
+	throttle::{held_back, Throttle},
 };
 use pallet_telemetry::WindowInput;
 use sp_core::crypto::{AccountId32, Ss58Codec};
@@ -88,6 +89,8 @@ pub struct Bridge<S: Store + Clone> {
 	store: S,
 	metrics: Option<Metrics>,
 	lock: Mutex<()>,
+	/// Keeps a full buffer from logging every message it refuses.
+	log_throttle: Throttle,
 }
 
 /// RFC 3339 UTC with milliseconds, as the factory writes `ts`.
@@ -159,6 +162,7 @@ impl<S: Store + Clone> Bridge<S> {
 			factory,
 			metrics,
 			lock: Mutex::new(()),
+			log_throttle: Throttle::default(),
 		})
 	}
 
@@ -192,7 +196,6 @@ impl<S: Store + Clone> Bridge<S> {
 				Ok(_) => m.accepted.inc(),
 				Err(e) => m.dropped.with_label_values(&[e.kind()]).inc(),
 			}
-			m.buffered.set(self.windows.buffered() as u64);
 		}
 		result
 	}
@@ -225,7 +228,9 @@ impl<S: Store + Clone> Bridge<S> {
 							}
 						},
 						Err(Refused::BufferFull) => {
-							log::warn!(target: "mqtt", "telemetry buffer full ({} readings): {topic} refused", self.factory.config.buffer_capacity);
+							if let Some(held) = self.log_throttle.admit("buffer full", now) {
+								log::warn!(target: "mqtt", "telemetry buffer full ({} readings): {topic} refused{}", self.factory.config.buffer_capacity, held_back(held));
+							}
 							if let Some(m) = &self.metrics {
 								m.buffer_full.inc();
 							}
@@ -398,6 +403,9 @@ impl<S: Store + Clone> Bridge<S> {
 	/// of them).
 	pub fn commit(&self) {
 		self.windows.flush();
+		if let Some(m) = &self.metrics {
+			m.buffered.set(self.windows.buffered() as u64);
+		}
 	}
 
 	/// Closes due windows: what to anchor.

@@ -4,8 +4,8 @@
 //!
 //! - **In**: every message is checked against its topic's payload profile ([`payload`]:
 //!   the fischertechnik Training Factory 4.0 topics and a generic JSON profile, configured in
-//!   [`config`]); a bad one is logged with its topic, counted (Prometheus, [`metrics`]) and
-//!   dropped. Telemetry readings go into durable per-machine windows ([`telemetry`]); closed
+//!   [`config`]); a bad one is counted (Prometheus, [`metrics`]), logged with its topic (a
+//!   flood of them at most once per ten seconds per topic and kind, [`throttle`]) and dropped. Telemetry readings go into durable per-machine windows ([`telemetry`]); closed
 //!   windows are summarised with a Merkle root and queued to be anchored.
 //! - **To the chain**: the bridge's [`bridge::Action`]s (anchor a window, start or complete a
 //!   task, place an order) become calls in the gateway queue ([`outbox::GatewayQueue`]) in the
@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod payload;
 pub mod store;
 pub mod telemetry;
+pub mod throttle;
 
 pub use bridge::{Action, Assignment, Bridge};
 pub use config::Factory;

@@ -25,6 +25,7 @@ use crate::{
 	metrics::Metrics,
 	payload::PayloadError,
 	store::Store,
+	throttle::{held_back, Throttle},
 };
 use rumqttc::{AsyncClient, Event, MqttOptions, Outgoing, Packet, Publish, QoS, Transport};
 use std::{
@@ -215,6 +216,7 @@ pub async fn run<S: Store + Clone>(
 		let (bridge, client, sink) = (bridge.clone(), client.clone(), sink.clone());
 		async move {
 			let mut unknown_seen = std::collections::BTreeSet::<String>::new();
+			let refusals = Throttle::default();
 			let mut batch = Vec::with_capacity(MAX_BATCH);
 			while let Some(first) = received.recv().await {
 				batch.push(first);
@@ -253,7 +255,11 @@ pub async fn run<S: Store + Clone>(
 							}
 						},
 						Err(e) => {
-							log::warn!(target: "mqtt", "dropped a message on {}: {e}", p.topic)
+							// Each topic's refusals of each kind: one line per ten seconds.
+							let key = format!("{}\0{}", p.topic, e.kind());
+							if let Some(held) = refusals.admit(&key, now) {
+								log::warn!(target: "mqtt", "dropped a message on {}: {e}{}", p.topic, held_back(held));
+							}
 						},
 					}
 				}

@@ -59,15 +59,13 @@ pub const DEFAULT_POOL_TYPE: &str = "single-state";
 /// The command line as Substrate parses it ([`SubstrateCli::from_args`]), with Twinchain's
 /// default transaction pool.
 fn parse() -> Cli {
-	let command = Cli::setup_command(<Cli as clap::CommandFactory>::command()).mut_arg(
-		"pool_type",
-		|arg| {
+	let command =
+		Cli::setup_command(<Cli as clap::CommandFactory>::command()).mut_arg("pool_type", |arg| {
 			arg.default_value(DEFAULT_POOL_TYPE).help(
 				"The type of transaction pool: single-state (Twinchain's default: it keeps every \
 				 transaction it accepts under a saturating load, see BENCHMARKS.md) or fork-aware",
 			)
-		},
-	);
+		});
 	let matches = command.try_get_matches().unwrap_or_else(|e| e.exit());
 	<Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }

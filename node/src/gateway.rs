@@ -609,8 +609,8 @@ where
 		pool_next += 1;
 	}
 	let mut nonce = match in_flight.iter().find(|f| f.signer == gateway) {
-		Some(f) if f.nonce_after > chain_nonce => {
-			if f.nonce_after > pool_next || number >= f.at + retry_after as u64 {
+		Some(f) if f.pending(chain_nonce) => {
+			if f.pending(pool_next) || f.overdue(number, retry_after as u64) {
 				// The pool no longer holds the whole batch (lost with a restart, or dropped),
 				// or it is overdue: the worker resubmits it from the chain's nonce once overdue;
 				// a call appended now would wait behind the gap, or collide with the worker's.

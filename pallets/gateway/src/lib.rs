@@ -91,6 +91,19 @@ pub struct InFlight {
 	pub at: u64,
 }
 
+impl InFlight {
+	/// Whether the chain, its signer's account at `chain_nonce`, has yet to include all of it.
+	pub fn pending(&self, chain_nonce: u64) -> bool {
+		self.nonce_after > chain_nonce
+	}
+
+	/// Whether at block `now` it is `retry_after` blocks old: taken as dropped, to be
+	/// submitted again from the chain's nonce.
+	pub fn overdue(&self, now: u64, retry_after: u64) -> bool {
+		now >= self.at.saturating_add(retry_after)
+	}
+}
+
 /// A call the node wants signed.
 #[derive(Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, PartialEq, TypeInfo)]
 pub struct Entry {
@@ -242,8 +255,8 @@ pub mod pallet {
 			match in_flight.iter().find(|f| &f.signer == signer) {
 				None => true,
 				Some(f) => {
-					now >= f.at.saturating_add(retry_after)
-						|| Self::chain_nonce(signer).is_none_or(|n| n >= f.nonce_after)
+					f.overdue(now, retry_after)
+						|| Self::chain_nonce(signer).is_none_or(|n| !f.pending(n))
 				},
 			}
 		}

@@ -209,3 +209,15 @@ fn nothing_is_submitted_while_the_node_holds_the_lock_and_all_once_it_expires() 
 	let lock = OffchainStorage::get(&env.offchain.read().persistent_storage, b"", LOCK_KEY);
 	assert_eq!(lock, None, "freed after the run");
 }
+
+#[test]
+fn a_batch_in_flight_is_pending_until_its_last_nonce_and_overdue_after_retry_after_blocks() {
+	let f = InFlight { signer: [1; 32], nonce_after: 10, at: 100 };
+	// Nonces 7, 8, 9 submitted: the account reaches 10 once all are in.
+	assert!(f.pending(7) && f.pending(9));
+	assert!(!f.pending(10) && !f.pending(11));
+	assert!(!f.overdue(104, 5));
+	assert!(f.overdue(105, 5) && f.overdue(200, 5));
+	// No overflow at the far end of the block numbers.
+	assert!(!InFlight { at: u64::MAX, ..f }.overdue(u64::MAX - 1, 5));
+}
