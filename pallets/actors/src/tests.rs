@@ -6,6 +6,7 @@ use frame_support::{
 	assert_noop, assert_ok, parameter_types,
 	traits::{EnsureOrigin, Get},
 };
+use pallet_test_utils::{refusal, state_root};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use sp_runtime::{traits::Dispatchable, DispatchError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -244,27 +245,9 @@ parameter_types! {
 /// (registrars at times), the manufacturer 10, and 11, 20 and 99 (actors at times).
 const ACCOUNTS: [u64; 8] = [1, 2, 3, 4, 10, 11, 20, 99];
 
-fn state_root() -> Vec<u8> {
-	sp_io::storage::root(sp_runtime::StateVersion::V1)
-}
-
-/// A refusal's name, e.g. `NotRegistrar` or `BadOrigin`.
-fn refusal(e: &DispatchError) -> String {
-	match e {
-		DispatchError::Module(m) => m.message.unwrap_or("?").to_string(),
-		e => format!("{e:?}"),
-	}
-}
-
 /// This pallet's events so far, oldest first.
 fn actor_events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Actors(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	pallet_test_utils::events::<Test, _>()
 }
 
 /// What events do not tell of each actor: its display name and the block it was registered in.

@@ -11,6 +11,7 @@ use frame_support::{
 	},
 };
 use pallet_actors::{Role, RoleProvider};
+use pallet_test_utils::{refusal, state_root};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use sp_runtime::{traits::Dispatchable, DispatchError, DispatchResult, TokenError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -431,27 +432,9 @@ const ACCOUNTS: [u64; 7] = [1, 10, 11, 40, 20, 30, 99];
 /// Credentials are anchored under the digests `[d; 32]`, `d < DIGESTS`.
 const DIGESTS: u8 = 40;
 
-fn state_root() -> Vec<u8> {
-	sp_io::storage::root(sp_runtime::StateVersion::V1)
-}
-
-/// A refusal's name, e.g. `NotIssuer`, `BadOrigin` or `Token(FundsUnavailable)`.
-fn refusal(e: &DispatchError) -> String {
-	match e {
-		DispatchError::Module(m) => m.message.unwrap_or("?").to_string(),
-		e => format!("{e:?}"),
-	}
-}
-
 /// This pallet's events so far, oldest first.
 fn credential_events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Credentials(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	pallet_test_utils::events::<Test, _>()
 }
 
 /// A capability claim as an extrinsic carries it: id and parameters, bounds not yet checked.

@@ -391,6 +391,7 @@ fn idle_candidates_are_capable_idle_machines_with_load_and_idle_time() {
 // Random call sequences with invariants -------------------------------------------------------
 
 use pallet_credentials::CapabilityCheck;
+use pallet_test_utils::{refusal, refuse};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use std::collections::BTreeMap;
 
@@ -410,50 +411,11 @@ fn credential(machine: u64, cap: usize) -> Digest {
 	[1 + (machine - MILL) as u8 * 4 + cap as u8; 32]
 }
 
-/// Who makes a random call.
-#[derive(Clone, Copy, Debug)]
-enum Caller {
-	Signed(u64),
-	Root,
-	Unsigned,
-}
+type Caller = pallet_test_utils::Caller<u64>;
 
-impl Caller {
-	/// Mostly one of `right` (who may make the call), sometimes any actor, root or no one.
-	fn pick(rng: &mut StdRng, right: &[u64]) -> Self {
-		match rng.gen_range(0..100) {
-			0..=69 => Caller::Signed(*right.choose(rng).unwrap()),
-			70..=93 => Caller::Signed(*ACTORS.choose(rng).unwrap()),
-			94..=96 => Caller::Root,
-			_ => Caller::Unsigned,
-		}
-	}
-	fn origin(self) -> RuntimeOrigin {
-		match self {
-			Caller::Signed(who) => RuntimeOrigin::signed(who),
-			Caller::Root => RuntimeOrigin::root(),
-			Caller::Unsigned => RuntimeOrigin::none(),
-		}
-	}
-	/// The signer, or the error every call of the pallet gives the others.
-	fn signer(self) -> Result<u64, String> {
-		match self {
-			Caller::Signed(who) => Ok(who),
-			_ => refuse("BadOrigin"),
-		}
-	}
-}
-
-fn refuse<T>(error: &str) -> Result<T, String> {
-	Err(error.into())
-}
-
-/// A pallet error by its name, any other error by its `Debug` form.
-fn error_name(e: DispatchError) -> String {
-	match e {
-		DispatchError::Module(m) => m.message.unwrap_or("unnamed module error").into(),
-		other => format!("{other:?}"),
-	}
+/// Mostly (70%) one of `right` (who may make the call), sometimes any actor, root or no one.
+fn pick(rng: &mut StdRng, right: &[u64]) -> Caller {
+	Caller::pick(rng, right, &ACTORS, 70)
 }
 
 fn credential_error_name(e: CapabilityError) -> &'static str {
@@ -689,7 +651,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 				let (call, expected, outcome): (&str, Result<(), String>, Result<(), String>) =
 					match op {
 						0 | 1 => {
-							let who = Caller::pick(&mut rng, &[MANUFACTURER]);
+							let who = pick(&mut rng, &[MANUFACTURER]);
 							let year = if rng.gen_bool(0.85) {
 								rng.gen_range(1990..=2030)
 							} else {
@@ -716,14 +678,14 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 							})();
 							let outcome =
 								Machines::register_machine(who.origin(), machine, nameplate(year))
-									.map_err(error_name);
+									.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								twins.insert(machine, Twin::new(nameplate(year)));
 							}
 							("register_machine", expected, outcome)
 						},
 						2..=5 => {
-							let who = Caller::pick(&mut rng, &[owner]);
+							let who = pick(&mut rng, &[owner]);
 							// Often one it does not hold yet, to reach the bound.
 							let missing: Vec<usize> = (0..CAPS.len())
 								.filter(|i| {
@@ -767,7 +729,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								cap.clone(),
 								digest,
 							)
-							.map_err(error_name);
+							.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								let t = twins.get_mut(&machine).unwrap();
 								t.capabilities.insert(cap.to_vec(), digest);
@@ -776,7 +738,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 							("add_capability", expected, outcome)
 						},
 						6 => {
-							let who = Caller::pick(&mut rng, &[owner]);
+							let who = pick(&mut rng, &[owner]);
 							// Mostly one it holds.
 							let held: Vec<Vec<u8>> = twin
 								.as_ref()
@@ -801,7 +763,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 							})();
 							let outcome =
 								Machines::remove_capability(who.origin(), machine, cap.clone())
-									.map_err(error_name);
+									.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								let t = twins.get_mut(&machine).unwrap();
 								t.capabilities.remove(&cap.to_vec());
@@ -810,7 +772,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 							("remove_capability", expected, outcome)
 						},
 						7..=9 => {
-							let who = Caller::pick(&mut rng, &[owner, machine, GATEWAY]);
+							let who = pick(&mut rng, &[owner, machine, GATEWAY]);
 							let new = match rng.gen_range(0..10) {
 								0..=2 => MachineStatus::Idle,
 								3 | 4 => MachineStatus::Busy(rng.gen_range(0..4)),
@@ -834,14 +796,14 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								Ok(())
 							})();
 							let outcome = Machines::set_status(who.origin(), machine, new)
-								.map_err(error_name);
+								.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								twins.get_mut(&machine).unwrap().set_status(new);
 							}
 							("set_status", expected, outcome)
 						},
 						10 => {
-							let who = Caller::pick(&mut rng, &[owner]);
+							let who = pick(&mut rng, &[owner]);
 							let to =
 								*[MANUFACTURER, FACTORY, NOBODY, GATEWAY].choose(&mut rng).unwrap();
 							let expected = (|| -> Result<(), String> {
@@ -859,14 +821,14 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								Ok(())
 							})();
 							let outcome = Machines::transfer_ownership(who.origin(), machine, to)
-								.map_err(error_name);
+								.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								twins.get_mut(&machine).unwrap().machine.owner = to;
 							}
 							("transfer_ownership", expected, outcome)
 						},
 						11 => {
-							let who = Caller::pick(&mut rng, &[owner]);
+							let who = pick(&mut rng, &[owner]);
 							let expected = (|| -> Result<(), String> {
 								let who = who.signer()?;
 								let Some(t) = &twin else { return refuse("UnknownMachine") };
@@ -879,7 +841,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								Ok(())
 							})();
 							let outcome =
-								Machines::retire(who.origin(), machine).map_err(error_name);
+								Machines::retire(who.origin(), machine).map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								let t = twins.get_mut(&machine).unwrap();
 								t.capabilities.clear();

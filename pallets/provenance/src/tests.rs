@@ -10,6 +10,7 @@ use frame_support::{
 use pallet_actors::{Role, RoleProvider};
 use pallet_credentials::CapabilityError;
 use pallet_machines::{MachineRegistry, MachineStatus};
+use pallet_test_utils::refusal;
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use sp_runtime::{DispatchError, DispatchResult};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,13 +40,7 @@ fn lots(ids: &[LotId]) -> crate::LotList {
 }
 
 fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Provenance(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	pallet_test_utils::events::<Test, _>()
 }
 
 fn last_event() -> Event<Test> {
@@ -828,14 +823,6 @@ const ANYONE: [u64; 10] =
 
 /// An anchored telemetry window: sensor, start, end, root.
 type Window = (u64, Moment, Moment, [u8; 32]);
-
-/// What a refusal says: the pallet error's name, or the dispatch error itself.
-fn error_name(e: DispatchError) -> String {
-	match e {
-		DispatchError::Module(m) => m.message.unwrap_or("?").to_string(),
-		e => format!("{e:?}"),
-	}
-}
 
 /// The names of the pallet's errors, from its metadata.
 fn pallet_error_names() -> Vec<&'static str> {
@@ -1687,7 +1674,7 @@ fn twins_stay_consistent_over_random_call_sequences() {
 							root,
 							"a refused {call} changed the state: {e:?}"
 						);
-						*refused.entry(error_name(e)).or_default() += 1;
+						*refused.entry(refusal(&e)).or_default() += 1;
 					},
 				}
 				check_provenance_invariants(&ANYONE, issuance, &mut history);

@@ -28,13 +28,7 @@ fn escrow(who: u64) -> Balance {
 }
 
 fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Tasks(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	pallet_test_utils::events::<Test, _>()
 }
 
 fn last_event() -> Event<Test> {

@@ -45,13 +45,7 @@ fn anchor(who: u64, machine: u64, w: WindowInput) -> DispatchResultWithPostInfo 
 }
 
 fn events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Telemetry(e) => Some(e),
-			_ => None,
-		})
-		.collect()
+	pallet_test_utils::events::<Test, _>()
 }
 
 fn hot_rule(windows: u8, reward: Balance) -> RuleInput<Balance> {
@@ -313,6 +307,7 @@ fn a_rule_whose_owner_cannot_pay_again_is_disarmed_and_unavailable_machines_are_
 
 // Random call sequences with invariants -------------------------------------------------------
 
+use pallet_test_utils::{refusal, refuse};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -327,50 +322,11 @@ const ACCOUNTS: [u64; 8] = [OWNER, POOR_OWNER, STRANGER, GATEWAY, KILN, MILL, LO
 /// The metrics readings are of, temperature (`t`) most often.
 const METRICS: [&str; 6] = ["h", "iaq", "p", "t", "t", "t"];
 
-/// Who makes a random call.
-#[derive(Clone, Copy, Debug)]
-enum Caller {
-	Signed(u64),
-	Root,
-	Unsigned,
-}
+type Caller = pallet_test_utils::Caller<u64>;
 
-impl Caller {
-	/// Mostly one of `right` (who may make the call), sometimes any actor, root or no one.
-	fn pick(rng: &mut StdRng, right: &[u64]) -> Self {
-		match rng.gen_range(0..100) {
-			0..=71 => Caller::Signed(*right.choose(rng).unwrap()),
-			72..=93 => Caller::Signed(*ACTORS.choose(rng).unwrap()),
-			94..=96 => Caller::Root,
-			_ => Caller::Unsigned,
-		}
-	}
-	fn origin(self) -> RuntimeOrigin {
-		match self {
-			Caller::Signed(who) => RuntimeOrigin::signed(who),
-			Caller::Root => RuntimeOrigin::root(),
-			Caller::Unsigned => RuntimeOrigin::none(),
-		}
-	}
-	/// The signer, or the error every call of the pallet gives the others.
-	fn signer(self) -> Result<u64, String> {
-		match self {
-			Caller::Signed(who) => Ok(who),
-			_ => refuse("BadOrigin"),
-		}
-	}
-}
-
-fn refuse<T>(error: &str) -> Result<T, String> {
-	Err(error.into())
-}
-
-/// A pallet error by its name, any other error by its `Debug` form.
-fn error_name(e: sp_runtime::DispatchError) -> String {
-	match e {
-		sp_runtime::DispatchError::Module(m) => m.message.unwrap_or("unnamed module error").into(),
-		other => format!("{other:?}"),
-	}
+/// Mostly (72%) one of `right` (who may make the call), sometimes any actor, root or no one.
+fn pick(rng: &mut StdRng, right: &[u64]) -> Caller {
+	Caller::pick(rng, right, &ACTORS, 72)
 }
 
 fn now() -> Stamp<u64> {
@@ -615,7 +571,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 								} else {
 									&[GATEWAY, GATEWAY, machine]
 								};
-								let who = Caller::pick(&mut rng, right);
+								let who = pick(&mut rng, right);
 								let last = LastEnd::<Test>::get(machine).max(T0 - 120_000);
 								let start = match rng.gen_range(0..10) {
 									0..=7 => last + rng.gen_range(0..2_000),
@@ -714,7 +670,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 							let outcome =
 								Telemetry::anchor_window(who.origin(), machine, window.clone())
 									.map(|_| ())
-									.map_err(|e| error_name(e.error));
+									.map_err(|e| refusal(&e.error));
 							if outcome.is_ok() && expected.is_ok() {
 								let who = who.signer().unwrap();
 								let stored = Telemetry::window(&machine, window.start)
@@ -804,7 +760,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 							("anchor_window", expected, outcome)
 						},
 						10..=12 => {
-							let who = Caller::pick(&mut rng, &[owner]);
+							let who = pick(&mut rng, &[owner]);
 							let metric =
 								*["t", "t", "t", "t", "h", "iaq", "x"].choose(&mut rng).unwrap();
 							let comparison = if rng.gen_bool(0.6) {
@@ -864,7 +820,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 								Ok(())
 							})();
 							let outcome = Telemetry::set_rule(who.origin(), machine, rule.clone())
-								.map_err(error_name);
+								.map_err(|e| refusal(&e));
 							if outcome.is_ok() && expected.is_ok() {
 								let rules = model.rules.entry(machine).or_default();
 								rules.retain(|r| !same(r));
@@ -893,7 +849,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 								),
 							};
 							let rule_owner = existing.map_or(owner, |r| r.owner);
-							let who = Caller::pick(&mut rng, &[rule_owner, owner]);
+							let who = pick(&mut rng, &[rule_owner, owner]);
 							let i = rules.iter().position(|r| {
 								r.rule.metric == metric && r.rule.comparison == comparison
 							});
@@ -907,7 +863,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 							})();
 							let outcome =
 								Telemetry::remove_rule(who.origin(), machine, metric, comparison)
-									.map_err(error_name);
+									.map_err(|e| refusal(&e));
 							if outcome.is_ok() && expected.is_ok() {
 								model.rules.get_mut(&machine).unwrap().remove(i.unwrap());
 							}

@@ -6,6 +6,7 @@ use frame_support::{
 	traits::{Get, ValidatorRegistration},
 };
 use pallet_session::SessionManager;
+use pallet_test_utils::refusal;
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use sp_runtime::DispatchError;
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,14 +108,6 @@ fn remove_validator_checks_origin_membership_and_minimum() {
 		assert_eq!(set(), vec![1, 2]);
 		assert!(!SetChanged::<Test>::get());
 	});
-}
-
-/// What a refusal says: the pallet error's name, or the dispatch error itself.
-fn error_name(e: DispatchError) -> String {
-	match e {
-		DispatchError::Module(m) => m.message.unwrap_or("?").to_string(),
-		e => format!("{e:?}"),
-	}
 }
 
 fn bounds() -> (usize, usize) {
@@ -271,7 +264,7 @@ fn the_set_stays_within_bounds_over_random_call_sequences() {
 								root,
 								"a refused call changed the state"
 							);
-							*refused.entry(error_name(e)).or_default() += 1;
+							*refused.entry(refusal(&e)).or_default() += 1;
 						},
 					}
 					calls += 1;
