@@ -63,15 +63,21 @@ pub struct Step {
 	pub refused: u64,
 	/// CPU ms per 1,000 messages: node, mosquitto, this program.
 	pub cpu_node: f64,
-	/// The node's CPU ms per 1,000 messages above what it spends idle (block production); set
-	/// once the idle node was measured.
-	pub cpu_node_marginal: f64,
 	/// The node's CPU seconds and the step's seconds, first publish to last taken.
 	node_cpu_s: f64,
 	elapsed_s: f64,
 	pub cpu_broker: f64,
 	pub cpu_load: f64,
 	pub sustained: bool,
+}
+
+impl Step {
+	/// The node's CPU ms per 1,000 messages above what it spends idle (block production), the
+	/// idle node using `idle` CPU seconds per second.
+	pub fn cpu_node_marginal(&self, idle: f64) -> f64 {
+		let taken = self.taken * self.elapsed_s;
+		(self.node_cpu_s - idle * self.elapsed_s) * 1e6 / taken.max(1.0)
+	}
 }
 
 /// CPU seconds (user + system) of process `pid` (`self` for this one).
@@ -276,7 +282,6 @@ async fn step(
 		drain,
 		refused,
 		cpu_node: per_k(cpu_after.0 - cpu_before.0),
-		cpu_node_marginal: 0.0,
 		node_cpu_s: cpu_after.0 - cpu_before.0,
 		elapsed_s: (drained_at - start).as_secs_f64(),
 		cpu_broker: per_k(cpu_after.1 - cpu_before.1),
@@ -398,10 +403,6 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 			repeats.push(step(&mut pubs, rate, o.seconds, prometheus, pids).await?);
 		}
 	}
-	for s in steps.iter_mut().chain(repeats.iter_mut()) {
-		let taken = s.taken * s.elapsed_s;
-		s.cpu_node_marginal = (s.node_cpu_s - idle * s.elapsed_s) * 1e6 / taken.max(1.0);
-	}
 	// Every reading taken is anchored: wait for the last windows to close and be anchored.
 	let readings = counters(prometheus)?.readings;
 	let mut closed;
@@ -463,7 +464,7 @@ pub fn report(r: &Report) -> String {
 			x.drain.as_secs_f64(),
 			x.refused,
 			x.cpu_node,
-			x.cpu_node_marginal,
+			x.cpu_node_marginal(r.idle),
 			x.cpu_broker,
 			x.cpu_load,
 			if x.sustained { "yes" } else { "no" }
@@ -471,7 +472,7 @@ pub fn report(r: &Report) -> String {
 	}
 	if !r.repeats.is_empty() {
 		let (a, b, c) = median(r.repeats.iter().map(|x| x.taken).collect());
-		let (d, e, f) = median(r.repeats.iter().map(|x| x.cpu_node_marginal).collect());
+		let (d, e, f) = median(r.repeats.iter().map(|x| x.cpu_node_marginal(r.idle)).collect());
 		let _ = writeln!(
 			s,
 			"\nHighest sustained step, {} runs: taken {a:.0} / {b:.0} / {c:.0} msg/s (min / median / max); node CPU above idle {d:.1} / {e:.1} / {f:.1} ms per 1,000 messages; all sustained: {}.",

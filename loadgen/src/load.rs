@@ -222,7 +222,6 @@ struct Tally {
 	run: Run,
 	start: Instant,
 	last_included: Option<Instant>,
-	/// Each block's import time and successful extrinsics.
 	/// Each block's import, on-chain timestamp (ms) and successful extrinsics.
 	blocks: Vec<(Instant, u64, u32)>,
 }

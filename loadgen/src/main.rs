@@ -118,6 +118,25 @@ struct Outcome {
 	repeats: Vec<Run>,
 }
 
+/// A node of the load chain `spec`, started afresh: it, a client, the chain's facts and the
+/// block observer.
+async fn fresh_node(
+	bin: &std::path::Path,
+	spec: &serde_json::Value,
+	cli: &Cli,
+	log: &std::path::Path,
+	keep: &Option<PathBuf>,
+) -> Result<
+	(chain::Node, jsonrpsee::ws_client::WsClient, chain::ChainInfo, observe::Observer),
+	String,
+> {
+	let mut node = chain::Node::start(bin, spec, cli.rpc_port, log, keep.clone(), &[])?;
+	let client = node.connect(Duration::from_secs(120)).await?;
+	let info = chain::ChainInfo::fetch(&client).await?;
+	let observer = observe::watch(&node.ws).await?;
+	Ok((node, client, info, observer))
+}
+
 async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 	let bin = cli
 		.node
@@ -168,10 +187,7 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 	let spec = chain::load_chain_spec(&bin, &mut accounts)?;
 	let log = cli.log_dir.join(format!("twinchain-load-{name}.log"));
 	let keep = cli.keep_db.then(|| cli.log_dir.join(format!("twinchain-load-{name}")));
-	let mut node = chain::Node::start(&bin, &spec, cli.rpc_port, &log, keep.clone(), &[])?;
-	let client = node.connect(Duration::from_secs(120)).await?;
-	let info = chain::ChainInfo::fetch(&client).await?;
-	let observer = observe::watch(&node.ws).await?;
+	let (mut node, client, info, observer) = fresh_node(&bin, &spec, cli, &log, &keep).await?;
 	let mut ctx = Ctx::new(client, info, accounts, observer);
 	if name == "did" {
 		let measured = costs::did_costs(&ctx).await?;
@@ -226,10 +242,8 @@ async fn scenario(cli: &Cli, name: &str) -> Result<Section, String> {
 		// and later nonces of the same senders stranded: the repeats run on a fresh node.
 		if cli.repeat > 1 && steps.last().is_some_and(|r| r.verdict().is_err()) {
 			drop(node);
-			node = chain::Node::start(&bin, &spec, cli.rpc_port, &log, keep.clone(), &[])?;
-			let client = node.connect(Duration::from_secs(120)).await?;
-			let info = chain::ChainInfo::fetch(&client).await?;
-			let observer = observe::watch(&node.ws).await?;
+			let (fresh, client, info, observer) = fresh_node(&bin, &spec, cli, &log, &keep).await?;
+			node = fresh;
 			ctx.restart(client, info, observer);
 		}
 		for _ in 1..cli.repeat {
