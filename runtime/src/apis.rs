@@ -265,13 +265,13 @@ impl_runtime_apis! {
 
 	impl pallet_actors::runtime_api::ActorsApi<Block, AccountId, BlockNumber> for Runtime {
 		fn actor(who: AccountId) -> Option<pallet_actors::Actor<AccountId, BlockNumber>> {
-			pallet_actors::ActorOf::<Runtime>::get(who)
+			pallet_actors::ActorRecords::<Runtime>::get(who)
 		}
 	}
 
 	impl pallet_credentials::runtime_api::CredentialsApi<Block, AccountId> for Runtime {
 		fn credential(
-			digest: pallet_credentials::Digest,
+			digest: twinchain_primitives::Digest,
 		) -> Option<(Vec<u8>, pallet_credentials::CredentialStatus)> {
 			use codec::Encode;
 			let record = pallet_credentials::Anchors::<Runtime>::get(digest)?;
@@ -295,17 +295,17 @@ impl_runtime_apis! {
 	}
 
 	impl pallet_machines::runtime_api::MachinesApi<Block, AccountId> for Runtime {
-		fn by_capability(capability: Vec<u8>) -> Vec<(AccountId, pallet_machines::MachineStatus)> {
+		fn by_capability(capability: Vec<u8>) -> Vec<(AccountId, twinchain_primitives::MachineStatus)> {
 			Machines::by_capability(&capability)
 		}
 
 		fn status_at(
 			machine: AccountId,
-			time: Option<pallet_machines::Moment>,
-		) -> Option<pallet_machines::MachineStatus> {
+			time: Option<twinchain_primitives::Moment>,
+		) -> Option<twinchain_primitives::MachineStatus> {
 			match time {
 				Some(t) => Machines::status_at(&machine, t),
-				None => pallet_machines::Registry::<Runtime>::get(&machine).map(|m| m.status),
+				None => pallet_machines::MachineRecords::<Runtime>::get(&machine).map(|m| m.status),
 			}
 		}
 	}
@@ -321,21 +321,21 @@ impl_runtime_apis! {
 
 		fn products_by_machine(
 			machine: AccountId,
-			from: pallet_provenance::Moment,
-			to: pallet_provenance::Moment,
-			after: Option<(pallet_provenance::Moment, AccountId, u32)>,
+			from: twinchain_primitives::Moment,
+			to: twinchain_primitives::Moment,
+			after: Option<(twinchain_primitives::Moment, AccountId, u32)>,
 			limit: u32,
 		) -> Vec<pallet_provenance::MachineStep<AccountId>> {
 			Provenance::products_by_machine(&machine, from, to, after, limit)
 		}
 
 		fn product_by_tag(tag: Vec<u8>) -> Option<AccountId> {
-			let tag = pallet_provenance::TagId::try_from(tag).ok()?;
+			let tag = twinchain_primitives::TagId::try_from(tag).ok()?;
 			pallet_provenance::ProductByTag::<Runtime>::get(tag)
 		}
 
 		fn lot_products(
-			lot: pallet_provenance::LotId,
+			lot: twinchain_primitives::LotId,
 			after: Option<AccountId>,
 			limit: u32,
 		) -> Option<Vec<AccountId>> {
@@ -346,16 +346,16 @@ impl_runtime_apis! {
 	impl pallet_telemetry::TelemetryApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn window(
 			machine: AccountId,
-			start: pallet_telemetry::Moment,
+			start: twinchain_primitives::Moment,
 		) -> Option<pallet_telemetry::Window<AccountId, BlockNumber>> {
 			Telemetry::window(&machine, start)
 		}
 
 		fn windows(
 			machine: AccountId,
-			from: pallet_telemetry::Moment,
+			from: twinchain_primitives::Moment,
 			limit: u32,
-		) -> Vec<(pallet_telemetry::Moment, pallet_telemetry::Window<AccountId, BlockNumber>)> {
+		) -> Vec<(twinchain_primitives::Moment, pallet_telemetry::Window<AccountId, BlockNumber>)> {
 			Telemetry::windows_from(&machine, from, limit)
 		}
 

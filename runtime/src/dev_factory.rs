@@ -3,8 +3,9 @@
 //! colour, and a kiln temperature rule. It is set up at genesis by calls dispatched as their
 //! signers (pallet-gateway's genesis), so it passes the same checks as on a live chain.
 //!
-//! The node's built-in factory configuration (`--dev` without `--factory-config`) maps the
-//! factory's MQTT topics to these machines; both take the accounts from here.
+//! The node's built-in factory configuration (`--dev` without `--factory-config`),
+//! `mqtt-offchain-worker/dev-factory.toml`, maps the factory's MQTT topics to these machines by
+//! their accounts; a node unit test checks that every account in it is the one derived here.
 //!
 //! Capabilities use the factory's own vocabulary (its NFC history codes): `warehousing` (300),
 //! `outsourcing` (400, fetch from the high-bay warehouse), `delivery` (100), `inspection`
@@ -65,10 +66,6 @@ pub fn capabilities(station: &str) -> &'static [&'static str] {
 	}
 }
 
-/// The recipe of each workpiece colour, by recipe id (0 WHITE, 1 RED, 2 BLUE): fetched from
-/// the warehouse, fired, milled, sorted, shipped.
-pub const RECIPES: [&str; 3] = ["WHITE", "RED", "BLUE"];
-
 /// The reward each step of a dev order pays (held from the gateway when ordering).
 pub const STEP_REWARD: Balance = 10 * MILLI_UNIT;
 
@@ -111,7 +108,7 @@ pub fn genesis_calls() -> Vec<(AccountId, Vec<u8>)> {
 			alice.clone(),
 			RuntimeCall::Did(pallet_did::Call::add_delegate {
 				did: m.clone(),
-				delegate_type: pallet_did::DelegateType::Authentication,
+				delegate_type: twinchain_primitives::DelegateType::Authentication,
 				delegate: gateway(),
 				valid_from: None,
 				valid_until: None,
@@ -139,7 +136,7 @@ pub fn genesis_calls() -> Vec<(AccountId, Vec<u8>)> {
 					schema,
 					valid_from: None,
 					valid_until: None,
-					capability: Some(pallet_credentials::Capability {
+					capability: Some(twinchain_primitives::Capability {
 						id: key(capability),
 						params: Default::default(),
 					}),
@@ -155,7 +152,9 @@ pub fn genesis_calls() -> Vec<(AccountId, Vec<u8>)> {
 			));
 		}
 	}
-	for colour in RECIPES {
+	// The recipe of each workpiece colour, by recipe id in `Colour::ALL`'s order (0 WHITE, 1 RED,
+	// 2 BLUE): fetched from the warehouse, fired, milled, sorted, shipped.
+	for colour in twinchain_primitives::Colour::ALL {
 		let steps: Vec<pallet_tasks::RecipeStep> = [
 			("outsourcing", "{}"),
 			("oven", "{\"s\":10}"),
@@ -172,7 +171,7 @@ pub fn genesis_calls() -> Vec<(AccountId, Vec<u8>)> {
 		calls.push((
 			alice.clone(),
 			RuntimeCall::Tasks(pallet_tasks::Call::register_recipe {
-				name: key(colour),
+				name: key(colour.as_str()),
 				steps: steps.try_into().expect("five steps"),
 			}),
 		));

@@ -7,13 +7,13 @@ use crate::{
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
-use pallet_actors::Role;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_core::OpaquePeerId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use twinchain_primitives::Role;
 
 /// The preset of the single-validator development chain.
 pub const DEV_PRESET: &str = "dev";
@@ -75,16 +75,37 @@ pub fn local_validators() -> Vec<Validator> {
 	]
 }
 
-fn genesis(
+/// What a preset's chain starts with.
+struct Network {
+	/// The validators, with their session keys.
 	validators: Vec<Validator>,
+	/// The accounts funded with `ENDOWMENT`.
 	endowed: Vec<AccountId>,
+	/// The sudo key, on a development chain only.
 	sudo: Option<AccountId>,
+	/// The council's members.
 	council: Vec<AccountId>,
+	/// The nodes allowed to connect, with their owners.
 	well_known_nodes: Vec<(OpaquePeerId, AccountId)>,
+	/// The actors pallet's registrars.
 	registrars: Vec<AccountId>,
+	/// The actors, with their roles and names.
 	actors: Vec<(AccountId, Role, Vec<u8>)>,
+	/// Calls dispatched at genesis (pallet-gateway), e.g. to register the demo factory.
 	setup_calls: Vec<(AccountId, Vec<u8>)>,
-) -> Value {
+}
+
+fn genesis(network: Network) -> Value {
+	let Network {
+		validators,
+		endowed,
+		sudo,
+		council,
+		well_known_nodes,
+		registrars,
+		actors,
+		setup_calls,
+	} = network;
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed.into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>(),
@@ -121,17 +142,17 @@ fn actor(key: Sr25519Keyring, role: Role, name: &str) -> (AccountId, Role, Vec<u
 /// customer, Eve auditor). Alice owns the demo factory ([`dev_factory`]), whose gateway
 /// (`//Gateway`, funded) is a manufacturer so that it can place the orders it receives.
 pub fn development_config_genesis() -> Value {
-	genesis(
-		vec![dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		Sr25519Keyring::iter()
+	genesis(Network {
+		validators: vec![dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		endowed: Sr25519Keyring::iter()
 			.map(|k| k.to_account_id())
 			.chain([dev_factory::gateway()])
 			.collect(),
-		Some(Sr25519Keyring::Alice.to_account_id()),
-		vec![Sr25519Keyring::Alice.to_account_id()],
-		Vec::new(),
-		vec![Sr25519Keyring::Alice.to_account_id()],
-		vec![
+		sudo: Some(Sr25519Keyring::Alice.to_account_id()),
+		council: vec![Sr25519Keyring::Alice.to_account_id()],
+		well_known_nodes: Vec::new(),
+		registrars: vec![Sr25519Keyring::Alice.to_account_id()],
+		actors: vec![
 			actor(Sr25519Keyring::Alice, Role::Manufacturer, "Factory A"),
 			actor(Sr25519Keyring::Bob, Role::Supplier, "Supplier B"),
 			actor(Sr25519Keyring::Charlie, Role::Certifier, "Certifier C"),
@@ -139,8 +160,8 @@ pub fn development_config_genesis() -> Value {
 			actor(Sr25519Keyring::Eve, Role::Auditor, "Auditor E"),
 			(dev_factory::gateway(), Role::Manufacturer, b"Learning Factory gateway".to_vec()),
 		],
-		dev_factory::genesis_calls(),
-	)
+		setup_calls: dev_factory::genesis_calls(),
+	})
 }
 
 /// `local`: three validators (factory-a, factory-b, supplier-a) on Alice, Bob and Charlie,
@@ -155,21 +176,21 @@ pub fn local_config_genesis() -> Value {
 		.zip(validators.iter())
 		.map(|(peer, v)| (peer, v.account.clone()))
 		.collect();
-	genesis(
+	genesis(Network {
 		validators,
-		Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
-		None,
-		council.clone(),
-		nodes,
+		endowed: Sr25519Keyring::iter().map(|k| k.to_account_id()).collect(),
+		sudo: None,
+		council: council.clone(),
+		well_known_nodes: nodes,
 		// Each consortium member registers its own partners.
-		council,
-		vec![
+		registrars: council,
+		actors: vec![
 			actor(Sr25519Keyring::Alice, Role::Manufacturer, "factory-a"),
 			actor(Sr25519Keyring::Bob, Role::Manufacturer, "factory-b"),
 			actor(Sr25519Keyring::Charlie, Role::Supplier, "supplier-a"),
 		],
-		Vec::new(),
-	)
+		setup_calls: Vec::new(),
+	})
 }
 
 /// The preset `id`, serialized.

@@ -61,7 +61,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -191,8 +191,15 @@ pub fn sign_immortal_with(
 	Some(UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension))
 }
 
-/// Storage migrations run at the next runtime upgrade.
-type Migrations = ();
+/// Storage migrations run at the next runtime upgrade. Each is versioned: it runs only on a
+/// chain whose pallet is at the version it migrates from (a new chain starts at the newest), so
+/// an entry stays until every live chain has been upgraded past it.
+type Migrations = (
+	// spec 109: `ActorOf`, and the two storages called `Registry`, renamed.
+	pallet_actors::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_machines::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_tasks::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 pub type Executive = frame_executive::Executive<
 	Runtime,

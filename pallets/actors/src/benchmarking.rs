@@ -75,7 +75,7 @@ mod benches {
 		let registrar = fill_registrars::<T>(T::MaxRegistrars::get());
 		let actor: T::AccountId = account("actor", 0, 0);
 		<Pallet<T> as RoleProvider<_>>::grant_role(&actor, Role::Supplier);
-		ActorOf::<T>::mutate(&actor, |a| a.as_mut().unwrap().status = ActorStatus::Suspended);
+		ActorRecords::<T>::mutate(&actor, |a| a.as_mut().unwrap().status = ActorStatus::Suspended);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(registrar), actor.clone());
 		assert!(<Pallet<T> as RoleProvider<_>>::has_role(&actor, Role::Supplier));

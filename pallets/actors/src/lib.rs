@@ -22,16 +22,24 @@
 extern crate alloc;
 
 pub use pallet::*;
+use twinchain_primitives::{Role, RoleProvider};
 pub use types::*;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
+#[allow(
+	clippy::multiple_bound_locations,
+	reason = "decl_runtime_apis! repeats the API's generic bounds in what it generates"
+)]
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 mod types;
 pub mod weights;
 
@@ -45,7 +53,12 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
+	/// The storage layout's version: 1 since the storage `ActorOf` was renamed `ActorRecords`
+	/// ([`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -66,7 +79,7 @@ pub mod pallet {
 
 	/// The registered actors.
 	#[pallet::storage]
-	pub type ActorOf<T: Config> =
+	pub type ActorRecords<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Actor<T::AccountId, BlockNumberFor<T>>>;
 
 	#[pallet::genesis_config]
@@ -93,7 +106,7 @@ pub mod pallet {
 			for (who, role, name) in &self.actors {
 				let registrar = first.clone().expect("genesis: actors need at least one registrar");
 				let name = ActorName::try_from(name.clone()).expect("genesis: actor name too long");
-				ActorOf::<T>::mutate(who, |actor| match actor {
+				ActorRecords::<T>::mutate(who, |actor| match actor {
 					Some(a) => a.roles = a.roles.with(*role),
 					None => {
 						*actor = Some(Actor {
@@ -147,6 +160,18 @@ pub mod pallet {
 		RoleNotHeld,
 	}
 
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxRegistrars::get() >= 1, "MaxRegistrars: no one could register actors");
+		}
+	}
+
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Makes `registrar` a registrar. Privileged origin only.
@@ -193,7 +218,7 @@ pub mod pallet {
 			name: ActorName,
 		) -> DispatchResult {
 			let registrar = Self::ensure_registrar(origin)?;
-			ActorOf::<T>::try_mutate(&actor, |entry| -> DispatchResult {
+			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				match entry {
 					Some(a) => {
 						ensure!(!a.roles.contains(role), Error::<T>::AlreadyHasRole);
@@ -226,7 +251,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::suspend_actor())]
 		pub fn suspend_actor(origin: OriginFor<T>, actor: T::AccountId) -> DispatchResult {
 			let registrar = Self::ensure_registrar(origin)?;
-			ActorOf::<T>::try_mutate(&actor, |entry| -> DispatchResult {
+			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				let a = entry.as_mut().ok_or(Error::<T>::UnknownActor)?;
 				ensure!(a.status == ActorStatus::Active, Error::<T>::AlreadySuspended);
 				a.status = ActorStatus::Suspended;
@@ -241,7 +266,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::reactivate_actor())]
 		pub fn reactivate_actor(origin: OriginFor<T>, actor: T::AccountId) -> DispatchResult {
 			let registrar = Self::ensure_registrar(origin)?;
-			ActorOf::<T>::try_mutate(&actor, |entry| -> DispatchResult {
+			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				let a = entry.as_mut().ok_or(Error::<T>::UnknownActor)?;
 				ensure!(a.status == ActorStatus::Suspended, Error::<T>::NotSuspended);
 				a.status = ActorStatus::Active;
@@ -261,7 +286,7 @@ pub mod pallet {
 			role: Role,
 		) -> DispatchResult {
 			let registrar = Self::ensure_registrar(origin)?;
-			ActorOf::<T>::try_mutate(&actor, |entry| -> DispatchResult {
+			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				let a = entry.as_mut().ok_or(Error::<T>::UnknownActor)?;
 				ensure!(a.roles.contains(role), Error::<T>::RoleNotHeld);
 				a.roles = a.roles.without(role);
@@ -289,21 +314,22 @@ pub mod pallet {
 
 impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
 	fn has_role(who: &T::AccountId, role: Role) -> bool {
-		ActorOf::<T>::get(who)
+		ActorRecords::<T>::get(who)
 			.is_some_and(|a| a.status == ActorStatus::Active && a.roles.contains(role))
 	}
 
 	fn is_active_actor(who: &T::AccountId) -> bool {
-		ActorOf::<T>::get(who).is_some_and(|a| {
+		ActorRecords::<T>::get(who).is_some_and(|a| {
 			a.status == ActorStatus::Active && Role::ALL.into_iter().any(|r| a.roles.contains(r))
 		})
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_role(who: &T::AccountId, role: Role) {
-		ActorOf::<T>::mutate(who, |entry| match entry {
+		ActorRecords::<T>::mutate(who, |entry| match entry {
 			Some(a) => {
 				a.roles = a.roles.with(role);
+				a.withdrawn = a.withdrawn.without(role);
 				a.status = ActorStatus::Active;
 			},
 			None => {

@@ -19,7 +19,7 @@ fn last_event() -> RuntimeEvent {
 fn genesis_sets_registrars_and_actors() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(Registrars::<Test>::get().into_inner(), vec![1, 2]);
-		let a = ActorOf::<Test>::get(10).unwrap();
+		let a = ActorRecords::<Test>::get(10).unwrap();
 		assert!(a.roles.contains(Role::Manufacturer));
 		assert!(!a.roles.contains(Role::Supplier));
 		assert_eq!(a.status, ActorStatus::Active);
@@ -98,7 +98,7 @@ fn only_registrars_register_and_roles_accumulate() {
 			Role::Certifier,
 			Default::default()
 		));
-		let a = ActorOf::<Test>::get(20).unwrap();
+		let a = ActorRecords::<Test>::get(20).unwrap();
 		assert!(a.roles.contains(Role::Supplier) && a.roles.contains(Role::Certifier));
 		assert_eq!(a.name.to_vec(), b"Supplier A".to_vec(), "an empty name keeps the old one");
 		assert_eq!(a.registrar, 1);
@@ -181,7 +181,7 @@ fn registrars_revoke_single_roles() {
 			"other roles stay"
 		);
 		assert_ok!(Actors::revoke_role(RuntimeOrigin::signed(2), 10, Role::Manufacturer));
-		let a = ActorOf::<Test>::get(10).unwrap();
+		let a = ActorRecords::<Test>::get(10).unwrap();
 		assert!(a.roles.is_empty());
 		assert!(!<Actors as RoleProvider<u64>>::is_active_actor(&10), "no role left");
 		assert!(a.withdrawn.contains(Role::Certifier) && a.withdrawn.contains(Role::Manufacturer));
@@ -192,7 +192,7 @@ fn registrars_revoke_single_roles() {
 			Role::Certifier,
 			Default::default()
 		));
-		let a = ActorOf::<Test>::get(10).unwrap();
+		let a = ActorRecords::<Test>::get(10).unwrap();
 		assert!(!a.withdrawn.contains(Role::Certifier) && a.withdrawn.contains(Role::Manufacturer));
 	});
 }
@@ -309,6 +309,7 @@ fn check_actor_invariants(
 	genesis_actors: &BTreeMap<u64, Actor<u64, u64>>,
 	shadow: &Shadow,
 ) {
+	assert_eq!(Actors::do_try_state(), Ok(()), "the pallet's try_state invariants");
 	// What the events say the state is.
 	let mut registrars = genesis_registrars.clone();
 	let mut ever = registrars.clone();
@@ -363,7 +364,7 @@ fn check_actor_invariants(
 	assert!(stored.windows(2).all(|w| w[0] < w[1]), "registrars unsorted or duplicated");
 	assert_eq!(stored.iter().copied().collect::<BTreeSet<_>>(), registrars, "registrars");
 
-	let stored: BTreeMap<u64, Actor<u64, u64>> = ActorOf::<Test>::iter().collect();
+	let stored: BTreeMap<u64, Actor<u64, u64>> = ActorRecords::<Test>::iter().collect();
 	assert_eq!(stored.keys().collect::<Vec<_>>(), actors.keys().collect::<Vec<_>>(), "actors");
 	for (who, a) in &stored {
 		assert_eq!((a.roles, a.withdrawn, a.status, a.registrar), actors[who], "actor {who}");
@@ -421,7 +422,8 @@ fn roles_and_registrars_hold_over_random_call_sequences() {
 		new_test_ext().execute_with(|| {
 			let mut rng = StdRng::seed_from_u64(seed);
 			let genesis_registrars: BTreeSet<u64> = Registrars::<Test>::get().into_iter().collect();
-			let genesis_actors: BTreeMap<u64, Actor<u64, u64>> = ActorOf::<Test>::iter().collect();
+			let genesis_actors: BTreeMap<u64, Actor<u64, u64>> =
+				ActorRecords::<Test>::iter().collect();
 			let mut shadow: Shadow =
 				genesis_actors.iter().map(|(w, a)| (*w, (a.name.to_vec(), a.since))).collect();
 			assert!(System::events().is_empty());
@@ -436,7 +438,7 @@ fn roles_and_registrars_hold_over_random_call_sequences() {
 				}
 				let stranger = *ACCOUNTS.choose(&mut rng).unwrap();
 				let registrars = Registrars::<Test>::get().into_inner();
-				let known: Vec<u64> = ActorOf::<Test>::iter_keys().collect();
+				let known: Vec<u64> = ActorRecords::<Test>::iter_keys().collect();
 				// Registrar calls: mostly signed by a registrar, sometimes by anyone, by root or
 				// unsigned. Registrar-set calls: mostly root.
 				let origin = match (kind <= 3, rng.gen_range(0..20)) {

@@ -3,47 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
-use serde::{Deserialize, Serialize};
-
-/// What an actor does in the factory network. An actor may hold several roles.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Decode,
-	DecodeWithMemTracking,
-	Encode,
-	Eq,
-	MaxEncodedLen,
-	PartialEq,
-	TypeInfo,
-	Serialize,
-	Deserialize,
-)]
-#[serde(rename_all = "camelCase")]
-pub enum Role {
-	/// Builds machines and makes products; gives them their DIDs.
-	Manufacturer,
-	/// Delivers parts and materials.
-	Supplier,
-	/// Orders and receives products.
-	Customer,
-	/// Issues capability and quality credentials.
-	Certifier,
-	/// Inspects the chain's records.
-	Auditor,
-}
-
-impl Role {
-	/// Every role, in bit order.
-	pub const ALL: [Role; 5] =
-		[Role::Manufacturer, Role::Supplier, Role::Customer, Role::Certifier, Role::Auditor];
-
-	/// This role's bit in a [`Roles`] set.
-	pub const fn bit(self) -> u8 {
-		1 << (self as u8)
-	}
-}
+use twinchain_primitives::Role;
 
 /// A set of roles, one bit each.
 #[derive(
@@ -124,19 +84,4 @@ pub struct Actor<AccountId, BlockNumber> {
 	pub registrar: AccountId,
 	/// When it was registered.
 	pub since: BlockNumber,
-}
-
-/// Tells other pallets whether an account is an active actor with a role.
-pub trait RoleProvider<AccountId> {
-	/// Whether `who` is registered with `role` and is not suspended.
-	fn has_role(who: &AccountId, role: Role) -> bool;
-
-	/// Whether `who` is registered and not suspended, with any role.
-	fn is_active_actor(who: &AccountId) -> bool {
-		Role::ALL.into_iter().any(|role| Self::has_role(who, role))
-	}
-
-	/// Makes `who` an active actor with `role` (benchmarks and tests of other pallets only).
-	#[cfg(feature = "runtime-benchmarks")]
-	fn grant_role(who: &AccountId, role: Role);
 }

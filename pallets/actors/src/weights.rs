@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:1)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn register_actor() -> Weight {
 		// Proof size: measured `774`, estimated `3618` bytes.
 		// Minimum execution time: 23_725_000 ps.
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:1)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn suspend_actor() -> Weight {
 		// Proof size: measured `869`, estimated `3618` bytes.
 		// Minimum execution time: 24_366_000 ps.
@@ -89,8 +89,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:1)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn reactivate_actor() -> Weight {
 		// Proof size: measured `869`, estimated `3618` bytes.
 		// Minimum execution time: 24_015_000 ps.
@@ -100,8 +100,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Actors::Registrars` (r:1 w:0)
 	/// Proof: `Actors::Registrars` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
-	/// Storage: `Actors::ActorOf` (r:1 w:1)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:1)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn revoke_role() -> Weight {
 		// Proof size: measured `869`, estimated `3618` bytes.
 		// Minimum execution time: 24_195_000 ps.

@@ -9,28 +9,9 @@ use alloc::{
 };
 use serde_json::Value;
 use sp_core::{crypto::Pair as _, ed25519};
+use twinchain_primitives::text::{base64url as b64, hex, unbase64url as unb64};
 
 type CliResult<T> = Result<T, String>;
-
-/// Lower-case hex without `0x`.
-pub fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Bytes from hex, with or without `0x`.
-pub fn unhex(s: &str) -> Option<Vec<u8>> {
-	let s = s.strip_prefix("0x").unwrap_or(s);
-	if s.len() % 2 != 0 {
-		return None;
-	}
-	(0..s.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
-		.collect()
-}
-
-/// Unpadded base64url (the DID pallet's encoder, which JWKs in DID documents use too).
-pub use pallet_did::document::base64url as b64;
 
 /// The schema ids of the genesis schemas, by name.
 pub fn known_schema(name: &str) -> Option<[u8; 32]> {
@@ -45,31 +26,6 @@ pub fn known_schema(name: &str) -> Option<[u8; 32]> {
 /// The URN a credential names its schema by (`credentialSchema.id`).
 pub fn schema_urn(id: &[u8; 32]) -> String {
 	format!("urn:twin:schema:0x{}", hex(id))
-}
-
-/// Decodes unpadded base64url; `None` on any other character.
-pub fn unb64(s: &str) -> Option<Vec<u8>> {
-	let mut bits = 0u32;
-	let mut n = 0;
-	let mut out = Vec::with_capacity(s.len() * 3 / 4);
-	for c in s.bytes() {
-		let v = match c {
-			b'A'..=b'Z' => c - b'A',
-			b'a'..=b'z' => c - b'a' + 26,
-			b'0'..=b'9' => c - b'0' + 52,
-			b'-' => 62,
-			b'_' => 63,
-			_ => return None,
-		} as u32;
-		bits = (bits << 6) | v;
-		n += 6;
-		if n >= 8 {
-			n -= 8;
-			out.push((bits >> n) as u8);
-			bits &= (1 << n) - 1;
-		}
-	}
-	(s.len() % 4 != 1).then_some(out)
 }
 
 /// A compact JWS over `header` and `payload`, signed with `key` (Ed25519, RFC 8037).

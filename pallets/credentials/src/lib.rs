@@ -25,6 +25,10 @@
 extern crate alloc;
 
 pub use pallet::*;
+use twinchain_primitives::{
+	now_ms, Capability, CapabilityCheck, CapabilityError, CapabilityKey, CapabilityValue,
+	CredentialCheck, Digest, Moment, Stamp,
+};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -34,10 +38,16 @@ mod benchmarking;
 pub mod jwt;
 #[cfg(test)]
 mod mock;
+#[allow(
+	clippy::multiple_bound_locations,
+	reason = "decl_runtime_apis! repeats the API's generic bounds in what it generates"
+)]
 pub mod runtime_api;
 pub mod schemas;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 mod types;
 pub mod weights;
 
@@ -72,7 +82,11 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Zero;
 
+	/// The storage layout's version; a change of layout comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -216,6 +230,21 @@ pub mod pallet {
 		NotSuspended,
 		/// Only a revoked or expired anchor may be removed.
 		StillValid,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(
+				T::MaxStatusListBytes::get() >= 1,
+				"MaxStatusListBytes: no credential could be anchored"
+			);
+		}
 	}
 
 	#[pallet::call]
@@ -382,7 +411,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// The chain's time, ms since the Unix epoch.
 		pub fn now() -> Moment {
-			pallet_did::now_ms::<T, T::Time>()
+			now_ms::<T, T::Time>()
 		}
 
 		fn ensure_issuer(
@@ -404,6 +433,10 @@ pub mod pallet {
 
 		fn release(who: &T::AccountId, amount: BalanceOf<T>) {
 			if !amount.is_zero() {
+				#[allow(
+					clippy::let_underscore_must_use,
+					reason = "a best-effort release of what this pallet holds for the item cannot fail; the item goes either way"
+				)]
 				let _ = T::Currency::release(
 					&HoldReason::CredentialDeposit.into(),
 					who,

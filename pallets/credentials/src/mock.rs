@@ -1,14 +1,19 @@
-//! A test runtime for the credentials pallet, with the real actors pallet deciding who is a
-//! certifier: account 1 is the registrar, 10 and 11 are certifiers, 20 a manufacturer.
+//! A test runtime for the credentials pallet. Who is a certifier is decided by the actors
+//! stand-in of `pallet_test_utils::stand_ins` (pallet-actors' own tests cover the real one),
+//! changed through [`Actors`], which takes the registrar's calls (only from the registrar, but
+//! without pallet-actors' other checks: what these tests need is who holds the certifier role
+//! and who is suspended): account 1 is the registrar, 10 and 11 are certifiers, 20 a
+//! manufacturer.
 
 use crate as pallet_credentials;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64},
 };
-use frame_system::EnsureRoot;
-use pallet_actors::Role;
-use sp_runtime::BuildStorage;
+use pallet_test_utils::stand_ins::ActorsWithRole;
+pub use pallet_test_utils::stand_ins::MockActors;
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
+use twinchain_primitives::Role;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type Balance = u128;
@@ -18,7 +23,6 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Timestamp: pallet_timestamp,
 		Balances: pallet_balances,
-		Actors: pallet_actors,
 		Credentials: pallet_credentials,
 	}
 );
@@ -44,10 +48,48 @@ impl pallet_balances::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
-impl pallet_actors::Config for Test {
-	type RegistrarOrigin = EnsureRoot<u64>;
-	type MaxRegistrars = ConstU32<4>;
-	type WeightInfo = ();
+/// The registrar.
+pub const REGISTRAR: u64 = 1;
+
+/// The registrar's calls of pallet-actors, on the stand-in: only [`REGISTRAR`] may make them;
+/// each always takes effect.
+pub struct Actors;
+impl Actors {
+	fn registrar(origin: RuntimeOrigin) -> DispatchResult {
+		match frame_system::ensure_signed(origin)? {
+			REGISTRAR => Ok(()),
+			_ => Err(DispatchError::BadOrigin),
+		}
+	}
+	/// Registers `who` with `role` (or gives an actor another role).
+	pub fn register_actor(
+		origin: RuntimeOrigin,
+		who: u64,
+		role: Role,
+		_name: frame_support::BoundedVec<u8, ConstU32<64>>,
+	) -> DispatchResult {
+		Self::registrar(origin)?;
+		MockActors::grant(who, role);
+		Ok(())
+	}
+	/// Takes `role` from `who`.
+	pub fn revoke_role(origin: RuntimeOrigin, who: u64, role: Role) -> DispatchResult {
+		Self::registrar(origin)?;
+		MockActors::revoke(who, role);
+		Ok(())
+	}
+	/// Suspends `who`: it keeps its roles but may not use them.
+	pub fn suspend_actor(origin: RuntimeOrigin, who: u64) -> DispatchResult {
+		Self::registrar(origin)?;
+		MockActors::suspend(who);
+		Ok(())
+	}
+	/// Lets a suspended `who` act again.
+	pub fn reactivate_actor(origin: RuntimeOrigin, who: u64) -> DispatchResult {
+		Self::registrar(origin)?;
+		MockActors::reactivate(who);
+		Ok(())
+	}
 }
 
 parameter_types! {
@@ -58,7 +100,7 @@ impl pallet_credentials::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Time = Timestamp;
-	type IssuerOrigin = pallet_actors::EnsureActorWithRole<Test, CertifierRole>;
+	type IssuerOrigin = frame_system::EnsureSignedBy<ActorsWithRole<CertifierRole>, u64>;
 	type SchemaDeposit = ConstU128<50>;
 	type CredentialDeposit = ConstU128<10>;
 	type MaxStatusListBytes = ConstU32<2>;
@@ -83,14 +125,6 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			balances: vec![(1, 1_000), (10, 1_000), (11, 1_000), (20, 1_000), (30, 1_000)],
 			..Default::default()
 		},
-		actors: pallet_actors::GenesisConfig {
-			registrars: vec![1],
-			actors: vec![
-				(10, Role::Certifier, b"Certifier A".to_vec()),
-				(11, Role::Certifier, b"Certifier B".to_vec()),
-				(20, Role::Manufacturer, b"Factory".to_vec()),
-			],
-		},
 		credentials: pallet_credentials::GenesisConfig {
 			schemas: crate::schemas::genesis_schemas(),
 			..Default::default()
@@ -102,6 +136,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Timestamp::set_timestamp(T0);
+		MockActors::set(vec![
+			(10, Role::Certifier),
+			(11, Role::Certifier),
+			(20, Role::Manufacturer),
+		]);
 	});
 	ext
 }

@@ -62,8 +62,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Actors::ActorOf` (r:1 w:0)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:0)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	/// Storage: `Credentials::Schemas` (r:1 w:0)
 	/// Proof: `Credentials::Schemas` (`max_values`: None, `max_size`: Some(4249), added: 6724, mode: `MaxEncodedLen`)
 	/// Storage: `Credentials::Anchors` (r:1 w:1)

@@ -3,45 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
-
-/// Milliseconds since the Unix epoch (the chain's timestamp).
-pub type Moment = u64;
-
-/// When something happened: the block and its timestamp.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Decode,
-	DecodeWithMemTracking,
-	Encode,
-	Eq,
-	MaxEncodedLen,
-	PartialEq,
-	TypeInfo,
-)]
-pub struct Stamp<BlockNumber> {
-	/// The block number.
-	pub block: BlockNumber,
-	/// The block's timestamp, ms since the Unix epoch.
-	pub time: Moment,
-}
-
-/// Now as ms since the Unix epoch, read from `Time` (the chain's timestamp in a runtime); 0 at
-/// genesis, where there is no timestamp yet (and `Time` would complain).
-pub fn now_ms<T: frame_system::Config, Time: frame_support::traits::UnixTime>() -> Moment {
-	use sp_runtime::traits::Zero;
-	if frame_system::Pallet::<T>::block_number().is_zero() {
-		return 0;
-	}
-	Time::now().as_millis() as Moment
-}
-
-/// The current block of `T` and the time `Time` reports: the stamp every pallet records.
-pub fn stamp_now<T: frame_system::Config, Time: frame_support::traits::UnixTime>(
-) -> Stamp<frame_system::pallet_prelude::BlockNumberFor<T>> {
-	Stamp { block: frame_system::Pallet::<T>::block_number(), time: now_ms::<T, Time>() }
-}
+use twinchain_primitives::{DelegateType, Moment, Stamp};
 
 /// What the chain stores for a DID once anything about it changed. A DID without a record is
 /// the *implicit* DID of its account: controlled by itself, no delegates, no attributes.
@@ -67,28 +29,6 @@ pub struct DidRecord<AccountId, Balance, BlockNumber> {
 	pub depositor: AccountId,
 	/// The deposit held for the record.
 	pub deposit: Balance,
-}
-
-/// What a delegate may do for a DID (ERC-1056's delegate types `sigAuth` and `veriKey`).
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Decode,
-	DecodeWithMemTracking,
-	Encode,
-	Eq,
-	MaxEncodedLen,
-	Ord,
-	PartialEq,
-	PartialOrd,
-	TypeInfo,
-)]
-pub enum DelegateType {
-	/// Authenticates as the DID (`authentication`).
-	Authentication,
-	/// Makes assertions, e.g. signs credentials, for the DID (`assertionMethod`).
-	Assertion,
 }
 
 /// A validity window in ms since the Unix epoch: from `valid_from` (inclusive, never before the
@@ -323,21 +263,4 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	fn controller() -> AccountId;
 	/// `controller`'s signature over `message`.
 	fn sign(controller: &AccountId, message: &[u8]) -> Signature;
-}
-
-/// Lets other pallets ask who may act for a DID (e.g. a machine's gateway setting its status).
-pub trait DidAuthority<AccountId> {
-	/// The account that controls `did` now (the DID's own account if it is implicit).
-	fn controller(did: &AccountId) -> AccountId;
-	/// Whether `who` is a delegate of `did` of `kind`, valid now.
-	fn is_delegate(did: &AccountId, who: &AccountId, kind: DelegateType) -> bool;
-	/// Whether `did` is deactivated.
-	fn is_deactivated(did: &AccountId) -> bool;
-}
-
-/// Lets other pallets give new things (e.g. products) their own DIDs.
-pub trait DidCreator<AccountId> {
-	/// Creates a new DID controlled by `creator`, holding the record deposit from it, and
-	/// returns the DID's account. The account is derived; no key exists for it.
-	fn create_did(creator: &AccountId) -> Result<AccountId, sp_runtime::DispatchError>;
 }

@@ -161,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(95_599_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(1))
 	}
-	/// Storage: `Actors::ActorOf` (r:1 w:0)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:0)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(152), added: 2627, mode: `MaxEncodedLen`)
 	/// Storage: `Did::CreatedCount` (r:1 w:1)
 	/// Proof: `Did::CreatedCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)

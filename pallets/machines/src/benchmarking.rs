@@ -63,7 +63,7 @@ mod benches {
 		let machine: T::AccountId = account("machine", 0, 0);
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, machine.clone(), nameplate());
-		assert!(Registry::<T>::contains_key(&machine));
+		assert!(MachineRecords::<T>::contains_key(&machine));
 		Ok(())
 	}
 
@@ -104,7 +104,7 @@ mod benches {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(gateway), machine.clone(), MachineStatus::Maintenance);
 		assert_eq!(
-			Registry::<T>::get(&machine).map(|m| m.status),
+			MachineRecords::<T>::get(&machine).map(|m| m.status),
 			Some(MachineStatus::Maintenance)
 		);
 		Ok(())
@@ -116,7 +116,7 @@ mod benches {
 		let to: T::AccountId = account("factory", 0, 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), machine.clone(), to.clone());
-		assert_eq!(Registry::<T>::get(&machine).map(|m| m.owner), Some(to));
+		assert_eq!(MachineRecords::<T>::get(&machine).map(|m| m.owner), Some(to));
 		Ok(())
 	}
 
@@ -136,7 +136,10 @@ mod benches {
 		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), machine.clone());
-		assert_eq!(Registry::<T>::get(&machine).map(|m| m.status), Some(MachineStatus::Retired));
+		assert_eq!(
+			MachineRecords::<T>::get(&machine).map(|m| m.status),
+			Some(MachineStatus::Retired)
+		);
 		Ok(())
 	}
 

@@ -28,17 +28,26 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
+#[allow(
+	clippy::multiple_bound_locations,
+	reason = "decl_runtime_apis! repeats the API's generic bounds in what it generates"
+)]
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 mod types;
 pub mod weights;
 
-use frame_support::traits::fungible;
-use pallet_credentials::{CapabilityCheck, CapabilityError, CapabilityKey, Digest};
-use pallet_did::{DelegateType, DidAuthority};
+use frame_support::{ensure, traits::fungible};
+use twinchain_primitives::{
+	stamp_now, CapabilityCheck, CapabilityError, CapabilityKey, DelegateType, DidAuthority, Digest,
+	MachineRegistry, MachineStatus, Moment, Stamp, TaskId,
+};
 
 /// A balance of the deposit currency.
 pub type BalanceOf<T> =
@@ -64,7 +73,12 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Zero;
 
+	/// The storage layout's version: 1 since the storage `Registry` was renamed `MachineRecords`
+	/// ([`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -107,7 +121,8 @@ pub mod pallet {
 
 	/// Registered machines, by their DID's account.
 	#[pallet::storage]
-	pub type Registry<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, MachineOf<T>>;
+	pub type MachineRecords<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, MachineOf<T>>;
 
 	/// Each machine's capabilities and the credential backing each.
 	#[pallet::storage]
@@ -190,6 +205,31 @@ pub mod pallet {
 		InvalidNameplate,
 		/// The new owner is the current one.
 		SameOwner,
+		/// The machine is not idle, so it cannot start a task.
+		NotIdle,
+		/// The machine is neither busy with this task nor in maintenance.
+		NotBusyWithTask,
+		/// Only an idle or busy machine can enter maintenance.
+		CannotEnterMaintenance,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(
+				T::MaxCapabilities::get() >= 1,
+				"MaxCapabilities: no machine could do anything"
+			);
+			assert!(
+				T::MaxStatusHistory::get() >= 1,
+				"MaxStatusHistory: the history must hold at least the current status"
+			);
+		}
 	}
 
 	#[pallet::call]
@@ -205,7 +245,7 @@ pub mod pallet {
 			nameplate: Nameplate,
 		) -> DispatchResult {
 			let manufacturer = T::RegisterOrigin::ensure_origin(origin)?;
-			ensure!(!Registry::<T>::contains_key(&machine), Error::<T>::AlreadyRegistered);
+			ensure!(!MachineRecords::<T>::contains_key(&machine), Error::<T>::AlreadyRegistered);
 			ensure!(!T::Did::is_deactivated(&machine), Error::<T>::DidDeactivated);
 			ensure!(
 				(1900..=2200).contains(&nameplate.year_of_construction),
@@ -216,7 +256,7 @@ pub mod pallet {
 				T::Currency::hold(&HoldReason::MachineDeposit.into(), &manufacturer, deposit)?;
 			}
 			let now = Self::stamp();
-			Registry::<T>::insert(
+			MachineRecords::<T>::insert(
 				&machine,
 				Machine {
 					owner: manufacturer.clone(),
@@ -258,7 +298,7 @@ pub mod pallet {
 				);
 				m.capabilities += 1;
 				ByCapability::<T>::insert(&capability, &machine, ());
-				Registry::<T>::insert(&machine, m);
+				MachineRecords::<T>::insert(&machine, m);
 			}
 			Capabilities::<T>::insert(&machine, &capability, credential);
 			Self::deposit_event(Event::CapabilityAdded { machine, capability, credential });
@@ -280,7 +320,7 @@ pub mod pallet {
 			);
 			ByCapability::<T>::remove(&capability, &machine);
 			m.capabilities = m.capabilities.saturating_sub(1);
-			Registry::<T>::insert(&machine, m);
+			MachineRecords::<T>::insert(&machine, m);
 			Self::deposit_event(Event::CapabilityRemoved { machine, capability });
 			Ok(())
 		}
@@ -296,7 +336,7 @@ pub mod pallet {
 			status: MachineStatus,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let m = Registry::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
+			let m = MachineRecords::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
 			let allowed = who == m.owner
 				|| who == machine
 				|| T::Did::is_delegate(&machine, &who, DelegateType::Authentication);
@@ -316,7 +356,7 @@ pub mod pallet {
 			let mut m = Self::ensure_owner(origin, &machine)?;
 			ensure!(m.owner != new_owner, Error::<T>::SameOwner);
 			let from = core::mem::replace(&mut m.owner, new_owner.clone());
-			Registry::<T>::insert(&machine, m);
+			MachineRecords::<T>::insert(&machine, m);
 			Self::deposit_event(Event::OwnershipTransferred { machine, from, to: new_owner });
 			Ok(())
 		}
@@ -328,7 +368,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::retire(T::MaxCapabilities::get()))]
 		pub fn retire(origin: OriginFor<T>, machine: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut m = Registry::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
+			let mut m = MachineRecords::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
 			ensure!(m.owner == who, Error::<T>::NotOwner);
 			ensure!(m.status != MachineStatus::Retired, Error::<T>::Retired);
 			for (capability, _) in Capabilities::<T>::drain_prefix(&machine) {
@@ -336,6 +376,10 @@ pub mod pallet {
 			}
 			m.capabilities = 0;
 			if !m.deposit.is_zero() {
+				#[allow(
+					clippy::let_underscore_must_use,
+					reason = "a best-effort release of what this pallet holds for the item cannot fail; the item goes either way"
+				)]
 				let _ = T::Currency::release(
 					&HoldReason::MachineDeposit.into(),
 					&m.manufacturer,
@@ -352,7 +396,7 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		fn stamp() -> Stamp<BlockNumberFor<T>> {
-			pallet_did::stamp_now::<T, T::Time>()
+			stamp_now::<T, T::Time>()
 		}
 
 		fn ensure_owner(
@@ -360,7 +404,7 @@ pub mod pallet {
 			machine: &T::AccountId,
 		) -> Result<MachineOf<T>, DispatchError> {
 			let who = ensure_signed(origin)?;
-			let m = Registry::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
+			let m = MachineRecords::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
 			ensure!(m.owner == who, Error::<T>::NotOwner);
 			ensure!(m.status != MachineStatus::Retired, Error::<T>::Retired);
 			Ok(m)
@@ -384,6 +428,7 @@ pub mod pallet {
 				if history.is_full() {
 					history.remove(0);
 				}
+				#[allow(clippy::let_underscore_must_use, reason = "room was made just above")]
 				let _ = history.try_push((at, status));
 			});
 		}
@@ -401,7 +446,7 @@ pub mod pallet {
 			let now = Self::stamp();
 			m.status = status;
 			m.status_since = now;
-			Registry::<T>::insert(machine, m);
+			MachineRecords::<T>::insert(machine, m);
 			Self::record(machine, now, status);
 			Self::deposit_event(Event::StatusChanged { machine: machine.clone(), status, by });
 			Ok(())
@@ -417,7 +462,7 @@ pub mod pallet {
 				.filter(|m| {
 					<Pallet<T> as MachineRegistry<T::AccountId>>::can_perform(m, capability)
 				})
-				.filter_map(|m| Registry::<T>::get(&m).map(|r| (m, r.status)))
+				.filter_map(|m| MachineRecords::<T>::get(&m).map(|r| (m, r.status)))
 				.collect();
 			found.sort_by_key(|(_, status)| *status != MachineStatus::Idle);
 			found
@@ -434,7 +479,7 @@ pub mod pallet {
 
 impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 	fn can_perform(machine: &T::AccountId, capability: &[u8]) -> bool {
-		let Some(m) = Registry::<T>::get(machine) else { return false };
+		let Some(m) = MachineRecords::<T>::get(machine) else { return false };
 		if m.status == MachineStatus::Retired {
 			return false;
 		}
@@ -445,11 +490,11 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn status(machine: &T::AccountId) -> Option<MachineStatus> {
-		Registry::<T>::get(machine).map(|m| m.status)
+		MachineRecords::<T>::get(machine).map(|m| m.status)
 	}
 
 	fn owner(machine: &T::AccountId) -> Option<T::AccountId> {
-		Registry::<T>::get(machine).map(|m| m.owner)
+		MachineRecords::<T>::get(machine).map(|m| m.owner)
 	}
 
 	fn idle_candidates(
@@ -462,7 +507,7 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 		ByCapability::<T>::iter_key_prefix(&key)
 			.take(max as usize)
 			.filter_map(|machine| {
-				let m = Registry::<T>::get(&machine)?;
+				let m = MachineRecords::<T>::get(&machine)?;
 				if m.status != MachineStatus::Idle {
 					return None;
 				}
@@ -474,21 +519,21 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 			.collect()
 	}
 
-	fn start_task(machine: &T::AccountId, task: TaskId) -> Result<(), ()> {
-		let m = Registry::<T>::get(machine).ok_or(())?;
-		if m.status != MachineStatus::Idle {
-			return Err(());
-		}
+	fn start_task(machine: &T::AccountId, task: TaskId) -> sp_runtime::DispatchResult {
+		let m = MachineRecords::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
+		ensure!(m.status == MachineStatus::Idle, Error::<T>::NotIdle);
 		let owner = m.owner.clone();
-		Pallet::<T>::change_status(machine, m, MachineStatus::Busy(task), owner).map_err(|_| ())
+		Pallet::<T>::change_status(machine, m, MachineStatus::Busy(task), owner)
 	}
 
-	fn finish_task(machine: &T::AccountId, task: TaskId, success: bool) -> Result<(), ()> {
-		let mut m = Registry::<T>::get(machine).ok_or(())?;
+	fn finish_task(
+		machine: &T::AccountId,
+		task: TaskId,
+		success: bool,
+	) -> sp_runtime::DispatchResult {
+		let mut m = MachineRecords::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
 		let busy = m.status == MachineStatus::Busy(task);
-		if !busy && m.status != MachineStatus::Maintenance {
-			return Err(());
-		}
+		ensure!(busy || m.status == MachineStatus::Maintenance, Error::<T>::NotBusyWithTask);
 		if success {
 			m.tasks_completed = m.tasks_completed.saturating_add(1);
 		} else {
@@ -496,20 +541,21 @@ impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
 		}
 		if busy {
 			let owner = m.owner.clone();
-			Pallet::<T>::change_status(machine, m, MachineStatus::Idle, owner).map_err(|_| ())?;
+			Pallet::<T>::change_status(machine, m, MachineStatus::Idle, owner)?;
 		} else {
-			Registry::<T>::insert(machine, m);
+			MachineRecords::<T>::insert(machine, m);
 		}
 		Pallet::<T>::deposit_event(Event::TaskFinished { machine: machine.clone(), task, success });
 		Ok(())
 	}
 
-	fn enter_maintenance(machine: &T::AccountId) -> Result<(), ()> {
-		let m = Registry::<T>::get(machine).ok_or(())?;
-		if !matches!(m.status, MachineStatus::Idle | MachineStatus::Busy(_)) {
-			return Err(());
-		}
+	fn enter_maintenance(machine: &T::AccountId) -> sp_runtime::DispatchResult {
+		let m = MachineRecords::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
+		ensure!(
+			matches!(m.status, MachineStatus::Idle | MachineStatus::Busy(_)),
+			Error::<T>::CannotEnterMaintenance
+		);
 		let owner = m.owner.clone();
-		Pallet::<T>::change_status(machine, m, MachineStatus::Maintenance, owner).map_err(|_| ())
+		Pallet::<T>::change_status(machine, m, MachineStatus::Maintenance, owner)
 	}
 }

@@ -47,10 +47,10 @@ pub trait WeightInfo {
 /// Weights measured on the Twinchain runtime, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Actors::ActorOf` (r:1 w:0)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
-	/// Storage: `Machines::Registry` (r:1 w:1)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:0)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:1)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Did::Dids` (r:1 w:0)
 	/// Proof: `Did::Dids` (`max_values`: None, `max_size`: Some(169), added: 2644, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -68,8 +68,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	/// Storage: `Machines::Registry` (r:1 w:1)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:1)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Credentials::Anchors` (r:1 w:0)
 	/// Proof: `Credentials::Anchors` (`max_values`: None, `max_size`: Some(1004), added: 3479, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -87,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Machines::Registry` (r:1 w:1)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:1)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Machines::Capabilities` (r:1 w:1)
 	/// Proof: `Machines::Capabilities` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `Machines::ByCapability` (r:0 w:1)
@@ -100,8 +100,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Machines::Registry` (r:1 w:1)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:1)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Did::Delegates` (r:1 w:0)
@@ -115,8 +115,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Storage: `Machines::Registry` (r:1 w:1)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:1)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	fn transfer_ownership() -> Weight {
 		// Proof size: measured `415`, estimated `3842` bytes.
 		// Minimum execution time: 23_884_000 ps.
@@ -124,8 +124,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Machines::Registry` (r:1 w:1)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:1)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Machines::Capabilities` (r:17 w:16)
 	/// Proof: `Machines::Capabilities` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)

@@ -11,6 +11,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
+use twinchain_primitives::{Colour, StepResult, MAX_LOTS};
 
 fn text<const N: u32>(b: u8) -> BoundedVec<u8, frame_support::traits::ConstU32<N>> {
 	vec![b; N as usize].try_into().expect("fits")
@@ -57,7 +58,7 @@ fn product<T: Config>(
 }
 
 fn capability() -> CapabilityKey {
-	let len = <pallet_credentials::MaxCapabilityKeyLength as Get<u32>>::get() as usize;
+	let len = <twinchain_primitives::MaxCapabilityKeyLength as Get<u32>>::get() as usize;
 	vec![b'c'; len].try_into().expect("fits")
 }
 
@@ -92,7 +93,7 @@ fn now<T: Config>() -> Moment {
 /// the last one `is_actor` checks.
 fn receiver<T: Config>() -> T::AccountId {
 	let to: T::AccountId = account("receiver", 0, 0);
-	T::BenchmarkHelper::actor(&to, pallet_actors::Role::Auditor);
+	T::BenchmarkHelper::actor(&to, twinchain_primitives::Role::Auditor);
 	to
 }
 
@@ -145,7 +146,9 @@ mod benches {
 					complete: true,
 				},
 			);
-			let _ = ranges.try_push((i, from, to));
+			ranges
+				.try_push((i, from, to))
+				.map_err(|_| BenchmarkError::Stop("MaxRecallRanges ranges fit"))?;
 		}
 		MachineRecalls::<T>::insert(&machine, ranges);
 		// With its environment, which is checked against the anchored window.
@@ -267,7 +270,9 @@ mod benches {
 		let (machine, _) = machine::<T>(&m);
 		let mut ranges = BoundedVec::default();
 		for i in 1..T::MaxRecallRanges::get() {
-			let _ = ranges.try_push((1_000 + i, 0, 0));
+			ranges
+				.try_push((1_000 + i, 0, 0))
+				.map_err(|_| BenchmarkError::Stop("MaxRecallRanges ranges fit"))?;
 		}
 		MachineRecalls::<T>::insert(&machine, ranges);
 		#[extrinsic_call]

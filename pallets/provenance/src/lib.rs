@@ -42,19 +42,30 @@ pub use weights::WeightInfo;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+#[allow(
+	clippy::multiple_bound_locations,
+	reason = "decl_runtime_apis! repeats the API's generic bounds in what it generates"
+)]
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 mod types;
 pub mod weights;
 
-use alloc::vec::Vec;
-use codec::Encode;
+mod impl_recorder;
+mod queries;
+mod recall;
+mod steps;
+
 use frame_support::{traits::fungible, weights::Weight};
-use pallet_actors::RoleProvider;
-use pallet_credentials::{CapabilityError, CredentialCheck};
-use pallet_did::{DelegateType, DidAuthority, DidCreator};
-use pallet_machines::{MachineRegistry, MachineStatus};
+use twinchain_primitives::{
+	stamp_now, CapabilityError, CapabilityKey, CredentialCheck, DelegateType, DidAuthority,
+	DidCreator, Digest, EnvironmentAnchors, EnvironmentRef, LotId, LotList, MachineRegistry,
+	MachineStatus, Moment, ProductType, ProvenanceRecorder, RoleProvider, ShortText, Stamp,
+	StepInput, TagId, TaskId, TelemetryRef,
+};
 
 /// A balance of the deposit currency.
 pub type BalanceOf<T> =
@@ -83,7 +94,11 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Zero;
 
+	/// The storage layout's version; a change of layout comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -378,6 +393,20 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(
+				T::MaxRecallItemsPerBlock::get() >= 1,
+				"MaxRecallItemsPerBlock: recalls would never be walked"
+			);
+			assert!(T::MaxQueuedRecalls::get() >= 1, "MaxQueuedRecalls: no recall could start");
+			assert!(T::MaxStepDuration::get() > 0, "MaxStepDuration: no step could be recorded");
+		}
+
 		/// Walks queued recalls with the block's leftover weight, at most
 		/// `MaxRecallItemsPerBlock` index entries.
 		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
@@ -484,23 +513,7 @@ pub mod pallet {
 			start: Moment,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
-			let mut step = Steps::<T>::get(&product, index).ok_or(Error::<T>::UnknownStep)?;
-			ensure!(
-				who == p.custodian || Self::acts_for_machine(&who, &step.input.machine),
-				Error::<T>::NotAuthorized
-			);
-			ensure!(step.input.environment.is_none(), Error::<T>::EnvironmentSet);
-			let (end, root) =
-				T::Environment::window(&sensor, start).ok_or(Error::<T>::EnvironmentNotAnchored)?;
-			ensure!(
-				start <= step.input.end && end > step.input.start,
-				Error::<T>::EnvironmentNotCovering
-			);
-			step.input.environment = Some(EnvironmentRef { sensor: sensor.clone(), start, root });
-			Steps::<T>::insert(&product, index, step);
-			Self::deposit_event(Event::EnvironmentAttached { product, index, sensor, start, root });
-			Ok(())
+			Self::do_attach_environment(who, product, index, sensor, start)
 		}
 
 		/// Marks `product` finished: no more steps. Custodian only.
@@ -660,16 +673,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::recall_lot())]
 		pub fn recall_lot(origin: OriginFor<T>, lot: LotId, reason: Reason) -> DispatchResult {
 			let by = Self::recaller(origin)?;
-			let mut l = Lots::<T>::get(lot).ok_or(Error::<T>::UnknownLot)?;
-			if let Some(who) = &by {
-				ensure!(&l.supplier == who, Error::<T>::NotAllowedToRecall);
-			}
-			ensure!(l.recall.is_none(), Error::<T>::AlreadyRecalled);
-			let recall = Self::open_recall(RecallScope::Lot(lot), reason, by, Default::default())?;
-			l.recall = Some(recall);
-			Lots::<T>::insert(lot, l);
-			Self::deposit_event(Event::LotRecalled { lot, recall });
-			Ok(())
+			Self::do_recall_lot(by, lot, reason)
 		}
 
 		/// Recalls what `machine` did from `from` to `to` (ms since the epoch, inclusive): every
@@ -686,388 +690,7 @@ pub mod pallet {
 			reason: Reason,
 		) -> DispatchResult {
 			let by = Self::recaller(origin)?;
-			let owner = T::Machines::owner(&machine).ok_or(Error::<T>::UnknownMachine)?;
-			if let Some(who) = &by {
-				ensure!(&owner == who, Error::<T>::NotAllowedToRecall);
-			}
-			ensure!(from <= to, Error::<T>::InvalidRange);
-			let mut ranges = MachineRecalls::<T>::get(&machine);
-			ensure!(!ranges.is_full(), Error::<T>::TooManyRecallRanges);
-			// The walk starts at the earliest start of a step that can still overlap `from`.
-			let cursor =
-				Self::machine_key_prefix(&machine, from.saturating_sub(T::MaxStepDuration::get()));
-			let scope = RecallScope::MachineRange { machine: machine.clone(), from, to };
-			let recall = Self::open_recall(scope, reason, by, cursor)?;
-			let _ = ranges.try_push((recall, from, to));
-			MachineRecalls::<T>::insert(&machine, ranges);
-			Self::deposit_event(Event::MachineRangeRecalled { machine, from, to, recall });
-			Ok(())
+			Self::do_recall_machine_range(by, machine, from, to, reason)
 		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		pub(crate) fn stamp() -> Stamp<BlockNumberFor<T>> {
-			pallet_did::stamp_now::<T, T::Time>()
-		}
-
-		/// Whether `who` is `machine` itself or its gateway.
-		fn acts_for_machine(who: &T::AccountId, machine: &T::AccountId) -> bool {
-			who == machine || T::Dids::is_delegate(machine, who, DelegateType::Authentication)
-		}
-
-		fn is_actor(who: &T::AccountId) -> bool {
-			T::Actors::is_active_actor(who)
-		}
-
-		/// `None` for the recall origin, else the signed caller.
-		fn recaller(origin: OriginFor<T>) -> Result<Option<T::AccountId>, DispatchError> {
-			match T::RecallOrigin::try_origin(origin) {
-				Ok(_) => Ok(None),
-				Err(origin) => Ok(Some(ensure_signed(origin)?)),
-			}
-		}
-
-		pub(crate) fn append_step(
-			recorder: &T::AccountId,
-			product: &T::AccountId,
-			mut p: ProductOf<T>,
-			step: StepInput<T::AccountId>,
-		) -> DispatchResult {
-			ensure!(p.lifecycle == Lifecycle::InProduction, Error::<T>::NotInProduction);
-			ensure!(p.steps < T::MaxSteps::get(), Error::<T>::TooManySteps);
-			let now = Self::stamp();
-			ensure!(step.start <= step.end && step.end <= now.time, Error::<T>::InvalidTimes);
-			ensure!(step.end - step.start <= T::MaxStepDuration::get(), Error::<T>::StepTooLong);
-			match T::Machines::status(&step.machine) {
-				None => return Err(Error::<T>::UnknownMachine.into()),
-				Some(MachineStatus::Retired) => return Err(Error::<T>::MachineRetired.into()),
-				Some(_) => {},
-			}
-			ensure!(
-				T::Machines::can_perform(&step.machine, &step.capability),
-				Error::<T>::CapabilityNotValid
-			);
-			if let Some(e) = &step.environment {
-				let (end, _) = T::Environment::window(&e.sensor, e.start)
-					.filter(|(_, root)| *root == e.root)
-					.ok_or(Error::<T>::EnvironmentNotAnchored)?;
-				ensure!(
-					e.start <= step.end && end > step.start,
-					Error::<T>::EnvironmentNotCovering
-				);
-			}
-			let index = p.steps;
-			p.steps += 1;
-			let key =
-				MachineStepKey { start: step.start.to_be_bytes(), product: product.clone(), index };
-			MachineSteps::<T>::insert(&step.machine, key, step.end);
-			let overlapping = MachineRecalls::<T>::get(&step.machine)
-				.iter()
-				.find(|(_, from, to)| step.start <= *to && step.end >= *from)
-				.map(|(recall, _, _)| *recall);
-			let event = Event::StepRecorded {
-				product: product.clone(),
-				index,
-				machine: step.machine.clone(),
-				capability: step.capability.clone(),
-				task: step.task,
-			};
-			Steps::<T>::insert(
-				product,
-				index,
-				Step { input: step, recorder: recorder.clone(), recorded: now },
-			);
-			Products::<T>::insert(product, p);
-			Self::deposit_event(event);
-			if let Some(recall) = overlapping {
-				if let Some(mut r) = Recalls::<T>::get(recall) {
-					// A product has no parent while in production, so nothing to walk up.
-					let _ = Self::mark(product, recall, &mut r);
-					Recalls::<T>::insert(recall, r);
-				}
-			}
-			Ok(())
-		}
-
-		/// Creates a product for `manufacturer`; returns its DID's account.
-		pub(crate) fn do_create(
-			manufacturer: T::AccountId,
-			product_type: ProductType,
-			lots: LotList,
-		) -> Result<T::AccountId, DispatchError> {
-			for (i, lot) in lots.iter().enumerate() {
-				ensure!(!lots[..i].contains(lot), Error::<T>::DuplicateLot);
-				let l = Lots::<T>::get(lot).ok_or(Error::<T>::UnknownLot)?;
-				ensure!(l.recall.is_none(), Error::<T>::LotRecalled);
-			}
-			if let Some(tag) = &product_type.tag {
-				ensure!(!ProductByTag::<T>::contains_key(tag), Error::<T>::TagInUse);
-			}
-			let deposit = T::ProductDeposit::get();
-			if !deposit.is_zero() {
-				T::Currency::hold(&HoldReason::ProductDeposit.into(), &manufacturer, deposit)?;
-			}
-			let product = T::Dids::create_did(&manufacturer)?;
-			for lot in lots.iter() {
-				Lots::<T>::mutate(lot, |l| {
-					if let Some(l) = l {
-						l.used_by = l.used_by.saturating_add(1);
-					}
-				});
-				LotProducts::<T>::insert(lot, &product, ());
-			}
-			if let Some(tag) = &product_type.tag {
-				ProductByTag::<T>::insert(tag, &product);
-			}
-			Products::<T>::insert(
-				&product,
-				Product {
-					manufacturer: manufacturer.clone(),
-					custodian: manufacturer.clone(),
-					product_type,
-					lifecycle: Lifecycle::InProduction,
-					lots,
-					parent: None,
-					components: 0,
-					steps: 0,
-					transfers: 0,
-					credentials: 0,
-					offer: None,
-					recall: None,
-					created: Self::stamp(),
-					deposit,
-				},
-			);
-			Self::deposit_event(Event::ProductCreated { product: product.clone(), manufacturer });
-			Ok(product)
-		}
-
-		pub(crate) fn do_finish(product: &T::AccountId, mut p: ProductOf<T>) -> DispatchResult {
-			ensure!(p.lifecycle == Lifecycle::InProduction, Error::<T>::AlreadyFinished);
-			p.lifecycle = Lifecycle::Finished;
-			Products::<T>::insert(product, p);
-			Self::deposit_event(Event::ProductFinished { product: product.clone() });
-			Ok(())
-		}
-
-		fn open_recall(
-			scope: RecallScope<T::AccountId>,
-			reason: Reason,
-			by: Option<T::AccountId>,
-			cursor: BoundedVec<u8, ConstU32<256>>,
-		) -> Result<RecallId, DispatchError> {
-			let id = NextRecallId::<T>::get();
-			RecallQueue::<T>::try_mutate(|queue| {
-				queue.try_push(RecallJob { recall: id, cursor, pending_parent: None })
-			})
-			.map_err(|_| Error::<T>::RecallQueueFull)?;
-			NextRecallId::<T>::put(id.saturating_add(1));
-			Recalls::<T>::insert(
-				id,
-				Recall { scope, reason, by, at: Self::stamp(), affected: 0, complete: false },
-			);
-			Ok(id)
-		}
-
-		/// The raw storage key before every `MachineSteps` entry of `machine` starting at
-		/// `start` or later (the index is in time order, see [`MachineStepKey`]).
-		fn machine_key_prefix(
-			machine: &T::AccountId,
-			start: Moment,
-		) -> BoundedVec<u8, ConstU32<256>> {
-			let product =
-				T::AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes())
-					.expect("infinite zero input decodes an account");
-			let key = MachineStepKey { start: start.to_be_bytes(), product, index: 0 };
-			let mut raw = MachineSteps::<T>::hashed_key_for(machine, &key);
-			raw.truncate(raw.len() - key.encoded_size() + 8);
-			BoundedVec::truncate_from(raw)
-		}
-
-		/// Marks `product` recalled by `recall` unless it is already; returns the product it is
-		/// built into, which must be marked next.
-		fn mark(
-			product: &T::AccountId,
-			recall: RecallId,
-			r: &mut RecallOf<T>,
-		) -> Option<T::AccountId> {
-			let mut p = Products::<T>::get(product)?;
-			if p.recall.is_some() {
-				return None;
-			}
-			p.recall = Some(recall);
-			p.lifecycle = Lifecycle::Recalled;
-			let parent = p.parent.clone();
-			Products::<T>::insert(product, p);
-			r.affected = r.affected.saturating_add(1);
-			Self::deposit_event(Event::ProductRecalled { product: product.clone(), recall });
-			parent
-		}
-
-		/// Walks at most `max` index entries (or parents) of the queued recalls; returns how
-		/// many it walked.
-		pub(crate) fn process_recalls(max: u32) -> u32 {
-			let mut queue = RecallQueue::<T>::get();
-			let mut done = 0;
-			while done < max && !queue.is_empty() {
-				done += 1;
-				let job = &mut queue[0];
-				let Some(mut r) = Recalls::<T>::get(job.recall) else {
-					queue.remove(0);
-					continue;
-				};
-				if let Some(parent) = job.pending_parent.take() {
-					job.pending_parent = Self::mark(&parent, job.recall, &mut r);
-					Recalls::<T>::insert(job.recall, r);
-					continue;
-				}
-				let next = match &r.scope {
-					RecallScope::Lot(lot) => {
-						let mut keys = if job.cursor.is_empty() {
-							LotProducts::<T>::iter_key_prefix(lot)
-						} else {
-							LotProducts::<T>::iter_key_prefix_from(lot, job.cursor.to_vec())
-						};
-						keys.next().map(|product| {
-							let raw = LotProducts::<T>::hashed_key_for(lot, &product);
-							(Some(product), raw)
-						})
-					},
-					RecallScope::MachineRange { machine, from, to } => {
-						MachineSteps::<T>::iter_prefix_from(machine, job.cursor.to_vec())
-							.next()
-							.filter(|(key, _)| Moment::from_be_bytes(key.start) <= *to)
-							.map(|(key, end)| {
-								let raw = MachineSteps::<T>::hashed_key_for(machine, &key);
-								(if end >= *from { Some(key.product) } else { None }, raw)
-							})
-					},
-				};
-				match next {
-					Some((product, raw)) => {
-						job.cursor = BoundedVec::truncate_from(raw);
-						if let Some(product) = product {
-							job.pending_parent = Self::mark(&product, job.recall, &mut r);
-						}
-						Recalls::<T>::insert(job.recall, r);
-					},
-					None => {
-						r.complete = true;
-						let affected = r.affected;
-						let recall = job.recall;
-						Recalls::<T>::insert(recall, r);
-						queue.remove(0);
-						Self::deposit_event(Event::RecallCompleted { recall, affected });
-					},
-				}
-			}
-			RecallQueue::<T>::put(queue);
-			done
-		}
-
-		/// `product`'s whole story with `limit` steps from step `from`.
-		pub fn trace(product: &T::AccountId, from: u32, limit: u32) -> Option<TraceOf<T>> {
-			let p = Products::<T>::get(product)?;
-			let lots =
-				p.lots.iter().filter_map(|id| Lots::<T>::get(id).map(|l| (*id, l))).collect();
-			let components = Components::<T>::iter_key_prefix(product).collect();
-			let end = from.saturating_add(limit).min(p.steps);
-			let steps = (from..end)
-				.filter_map(|i| Steps::<T>::get(product, i).map(|s| (i, s)))
-				.collect();
-			let custody = (0..p.transfers).filter_map(|i| Custody::<T>::get(product, i)).collect();
-			let credentials = ProductCredentials::<T>::iter_prefix(product)
-				.map(|(digest, attachment)| {
-					let state = match T::Credentials::check_credential(product, &digest) {
-						Ok(_) => CredentialState::Valid,
-						Err(CapabilityError::OutsideValidity) => CredentialState::OutsideValidity,
-						Err(CapabilityError::Revoked) => CredentialState::Revoked,
-						Err(CapabilityError::Suspended) => CredentialState::Suspended,
-						Err(_) => CredentialState::Unknown,
-					};
-					(digest, attachment, state)
-				})
-				.collect();
-			let recall = p.recall.and_then(|id| Recalls::<T>::get(id).map(|r| (id, r)));
-			Some(Trace { product: p, lots, components, steps, custody, credentials, recall })
-		}
-
-		/// Up to `limit` products made from `lot` after `after`, if the lot exists.
-		pub fn lot_products(
-			lot: LotId,
-			after: Option<T::AccountId>,
-			limit: u32,
-		) -> Option<Vec<T::AccountId>> {
-			Lots::<T>::get(lot)?;
-			let keys = match after {
-				Some(a) => LotProducts::<T>::iter_key_prefix_from(
-					lot,
-					LotProducts::<T>::hashed_key_for(lot, a),
-				),
-				None => LotProducts::<T>::iter_key_prefix(lot),
-			};
-			Some(keys.take(limit as usize).collect())
-		}
-
-		/// Up to `limit` steps `machine` performed overlapping `[from, to]`, in start-time
-		/// order, after the step `after` (start, product, index) when paging.
-		pub fn products_by_machine(
-			machine: &T::AccountId,
-			from: Moment,
-			to: Moment,
-			after: Option<(Moment, T::AccountId, u32)>,
-			limit: u32,
-		) -> Vec<MachineStep<T::AccountId>> {
-			let cursor = match after {
-				Some((start, product, index)) => MachineSteps::<T>::hashed_key_for(
-					machine,
-					MachineStepKey { start: start.to_be_bytes(), product, index },
-				),
-				None => Self::machine_key_prefix(
-					machine,
-					from.saturating_sub(T::MaxStepDuration::get()),
-				)
-				.into_inner(),
-			};
-			MachineSteps::<T>::iter_prefix_from(machine, cursor)
-				.map(|(key, end)| (Moment::from_be_bytes(key.start), key, end))
-				.take_while(|(start, _, _)| *start <= to)
-				.filter(|(_, _, end)| *end >= from)
-				.take(limit as usize)
-				.map(|(start, key, end)| (key.product, key.index, start, end))
-				.collect()
-		}
-	}
-}
-
-impl<T: Config> ProvenanceRecorder<T::AccountId> for Pallet<T> {
-	fn record_step(
-		recorder: &T::AccountId,
-		product: &T::AccountId,
-		step: StepInput<T::AccountId>,
-	) -> sp_runtime::DispatchResult {
-		let p = Products::<T>::get(product).ok_or(Error::<T>::UnknownProduct)?;
-		Pallet::<T>::append_step(recorder, product, p, step)
-	}
-
-	fn finish(product: &T::AccountId) -> sp_runtime::DispatchResult {
-		let p = Products::<T>::get(product).ok_or(Error::<T>::UnknownProduct)?;
-		Pallet::<T>::do_finish(product, p)
-	}
-
-	fn in_production(product: &T::AccountId) -> bool {
-		Products::<T>::get(product).is_some_and(|p| p.lifecycle == Lifecycle::InProduction)
-	}
-
-	fn custodian(product: &T::AccountId) -> Option<T::AccountId> {
-		Products::<T>::get(product).map(|p| p.custodian)
-	}
-
-	fn create_product(
-		manufacturer: &T::AccountId,
-		product_type: ProductType,
-		lots: LotList,
-	) -> Result<T::AccountId, sp_runtime::DispatchError> {
-		Pallet::<T>::do_create(manufacturer.clone(), product_type, lots)
 	}
 }

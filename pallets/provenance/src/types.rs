@@ -4,68 +4,14 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
+use twinchain_primitives::{
+	Digest, LotId, LotList, Moment, ProductType, Role, ShortText, Stamp, StepInput, TelemetryRef,
+};
 
-pub use pallet_credentials::{CapabilityKey, Digest};
-/// Times and block stamps are the DID pallet's: ms since the Unix epoch, block + timestamp.
-pub use pallet_did::{Moment, Stamp};
-pub use pallet_machines::TaskId;
-
-/// A supplier lot's id, assigned by the chain in order.
-pub type LotId = u64;
-/// The most supplier lots a product records.
-pub const MAX_LOTS: u32 = 8;
-/// The supplier lots a product was made from.
-pub type LotList = BoundedVec<LotId, ConstU32<MAX_LOTS>>;
 /// A recall's id, assigned by the chain in order.
 pub type RecallId = u32;
-/// A short UTF-8 text (names, references, reasons): up to 64 bytes.
-pub type ShortText = BoundedVec<u8, ConstU32<64>>;
 /// A recall's reason: up to 128 bytes of UTF-8.
 pub type Reason = BoundedVec<u8, ConstU32<128>>;
-/// An NFC tag's id (the fischertechnik workpiece id is a 14-digit hex UID): up to 32 bytes.
-pub type TagId = BoundedVec<u8, ConstU32<32>>;
-/// A step's parameters as the machine got them (e.g. JSON): up to 256 bytes.
-pub type StepParams = BoundedVec<u8, ConstU32<256>>;
-/// A step's result detail (e.g. a measured value or an error code): up to 64 bytes.
-pub type ResultDetail = BoundedVec<u8, ConstU32<64>>;
-/// The Merkle root of the machine's anchored telemetry window that covers a step: the
-/// environment the step ran in.
-pub type TelemetryRef = [u8; 32];
-
-/// The colour of a fischertechnik Learning Factory workpiece.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	Decode,
-	DecodeWithMemTracking,
-	Encode,
-	Eq,
-	MaxEncodedLen,
-	PartialEq,
-	TypeInfo,
-)]
-pub enum Colour {
-	/// `WHITE`.
-	White,
-	/// `RED`.
-	Red,
-	/// `BLUE`.
-	Blue,
-}
-
-/// What kind of product it is.
-#[derive(
-	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
-)]
-pub struct ProductType {
-	/// Its product type, e.g. "workpiece" or an article number.
-	pub kind: ShortText,
-	/// The workpiece colour, where it has one.
-	pub colour: Option<Colour>,
-	/// The id of the NFC tag it carries, unique on the chain.
-	pub tag: Option<TagId>,
-}
 
 /// Where a product is in its life.
 #[derive(
@@ -126,66 +72,6 @@ pub struct Product<AccountId, Balance, BlockNumber> {
 	pub created: Stamp<BlockNumber>,
 	/// The deposit held from the manufacturer.
 	pub deposit: Balance,
-}
-
-/// How a process step ended.
-#[derive(
-	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
-)]
-pub enum StepResult {
-	/// It succeeded, with an optional detail (e.g. a measured value).
-	Ok(ResultDetail),
-	/// It failed, with a reason or error code.
-	Failed(ResultDetail),
-}
-
-/// A process step as the recorder reports it.
-#[derive(
-	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
-)]
-pub struct StepInput<AccountId> {
-	/// The capability performed, e.g. "mill".
-	pub capability: CapabilityKey,
-	/// The machine that performed it (its DID's account).
-	pub machine: AccountId,
-	/// The M2M task it was done for, if any.
-	pub task: Option<TaskId>,
-	/// When it started (ms since the Unix epoch).
-	pub start: Moment,
-	/// When it ended.
-	pub end: Moment,
-	/// Its parameters.
-	pub params: StepParams,
-	/// Its result.
-	pub result: StepResult,
-	/// The environment it ran in: an anchored telemetry window overlapping it.
-	pub environment: Option<EnvironmentRef<AccountId>>,
-}
-
-/// An anchored telemetry window a step ran in: whose, where it starts, and its Merkle root.
-#[derive(
-	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
-)]
-pub struct EnvironmentRef<AccountId> {
-	/// The machine whose window it is: the environment sensor or the step's machine.
-	pub sensor: AccountId,
-	/// The window's start, ms since the Unix epoch.
-	pub start: Moment,
-	/// The window's Merkle root, as anchored.
-	pub root: TelemetryRef,
-}
-
-/// The anchored telemetry windows (pallet-telemetry), which step environments must refer to.
-pub trait EnvironmentAnchors<AccountId> {
-	/// The end and Merkle root of `sensor`'s anchored window starting at `start`.
-	fn window(sensor: &AccountId, start: Moment) -> Option<(Moment, TelemetryRef)>;
-}
-
-/// No telemetry: no environment can be referred to.
-impl<AccountId> EnvironmentAnchors<AccountId> for () {
-	fn window(_: &AccountId, _: Moment) -> Option<(Moment, TelemetryRef)> {
-		None
-	}
 }
 
 /// A recorded process step.
@@ -355,30 +241,6 @@ pub struct Trace<AccountId, Balance, BlockNumber> {
 	pub recall: Option<(RecallId, Recall<AccountId, BlockNumber>)>,
 }
 
-/// Lets the M2M tasks pallet write a product's provenance as tasks complete.
-pub trait ProvenanceRecorder<AccountId> {
-	/// Appends `step` to `product`'s log on behalf of `recorder` (the task's provider), with
-	/// the same checks as the `record_step` call except who may record.
-	fn record_step(
-		recorder: &AccountId,
-		product: &AccountId,
-		step: StepInput<AccountId>,
-	) -> sp_runtime::DispatchResult;
-	/// Marks `product` finished.
-	fn finish(product: &AccountId) -> sp_runtime::DispatchResult;
-	/// Whether `product` exists and is in production.
-	fn in_production(product: &AccountId) -> bool;
-	/// Who has `product` now, if it exists.
-	fn custodian(product: &AccountId) -> Option<AccountId>;
-	/// Creates a product for `manufacturer` (with the checks and deposits of `create_product`,
-	/// except the origin) and returns its DID's account.
-	fn create_product(
-		manufacturer: &AccountId,
-		product_type: ProductType,
-		lots: LotList,
-	) -> Result<AccountId, sp_runtime::DispatchError>;
-}
-
 /// Sets up what benchmarks need from other pallets.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
@@ -389,7 +251,7 @@ pub trait BenchmarkHelper<AccountId> {
 	/// Anchors a valid credential about `subject` issued by `issuer`; returns its digest.
 	fn credential(issuer: &AccountId, subject: &AccountId) -> Digest;
 	/// Makes `who` an active actor with `role`.
-	fn actor(who: &AccountId, role: pallet_actors::Role);
+	fn actor(who: &AccountId, role: Role);
 	/// Gives `who` enough funds for any number of deposits a benchmark needs.
 	fn fund(who: &AccountId);
 	/// Anchors a telemetry window of `sensor` from `start` to `end`; returns its root.

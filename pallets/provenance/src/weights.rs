@@ -54,8 +54,8 @@ pub trait WeightInfo {
 /// Weights measured on the Twinchain runtime, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Actors::ActorOf` (r:1 w:0)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:0)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -73,8 +73,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	/// Storage: `Actors::ActorOf` (r:1 w:0)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:0)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::Lots` (r:8 w:8)
 	/// Proof: `Provenance::Lots` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::ProductByTag` (r:1 w:1)
@@ -111,8 +111,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Did::Delegates` (r:1 w:0)
 	/// Proof: `Did::Delegates` (`max_values`: None, `max_size`: Some(162), added: 2637, mode: `MaxEncodedLen`)
-	/// Storage: `Machines::Registry` (r:1 w:0)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:0)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Machines::Capabilities` (r:1 w:0)
 	/// Proof: `Machines::Capabilities` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `Credentials::Anchors` (r:1 w:0)
@@ -175,8 +175,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Provenance::Products` (r:1 w:1)
 	/// Proof: `Provenance::Products` (`max_values`: None, `max_size`: Some(396), added: 2871, mode: `MaxEncodedLen`)
-	/// Storage: `Actors::ActorOf` (r:1 w:0)
-	/// Proof: `Actors::ActorOf` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
+	/// Storage: `Actors::ActorRecords` (r:1 w:0)
+	/// Proof: `Actors::ActorRecords` (`max_values`: None, `max_size`: Some(153), added: 2628, mode: `MaxEncodedLen`)
 	fn offer_custody() -> Weight {
 		// Proof size: measured `878`, estimated `3861` bytes.
 		// Minimum execution time: 36_048_000 ps.
@@ -240,8 +240,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	/// Storage: `Machines::Registry` (r:1 w:0)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:0)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::MachineRecalls` (r:1 w:1)
 	/// Proof: `Provenance::MachineRecalls` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `Provenance::NextRecallId` (r:1 w:1)

@@ -8,10 +8,10 @@ use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{EnsureOrigin, Get};
 use frame_system::RawOrigin;
-use pallet_provenance::Colour;
+use twinchain_primitives::{Colour, ResultDetail};
 
 fn cap(c: u8) -> CapabilityKey {
-	let len = <pallet_credentials::MaxCapabilityKeyLength as Get<u32>>::get() as usize;
+	let len = <twinchain_primitives::MaxCapabilityKeyLength as Get<u32>>::get() as usize;
 	vec![c; len].try_into().expect("fits")
 }
 
@@ -19,7 +19,7 @@ fn params() -> StepParams {
 	vec![b'p'; 256].try_into().expect("fits")
 }
 
-fn detail() -> pallet_provenance::ResultDetail {
+fn detail() -> ResultDetail {
 	vec![b'd'; 64].try_into().expect("fits")
 }
 
@@ -80,7 +80,10 @@ fn auto_task<T: Config>(maker: &T::AccountId, c: u8) -> Result<TaskId, Benchmark
 }
 
 /// A task for capability 1 with no product, matched at once if `auto_assign` (else open).
-fn plain_task<T: Config>(maker: &T::AccountId, auto_assign: bool) -> Result<TaskId, BenchmarkError> {
+fn plain_task<T: Config>(
+	maker: &T::AccountId,
+	auto_assign: bool,
+) -> Result<TaskId, BenchmarkError> {
 	let id = NextTaskId::<T>::get();
 	Pallet::<T>::create_task(
 		RawOrigin::Signed(maker.clone()).into(),
@@ -97,7 +100,7 @@ fn plain_task<T: Config>(maker: &T::AccountId, auto_assign: bool) -> Result<Task
 }
 
 fn provider<T: Config>(task: TaskId) -> Result<T::AccountId, BenchmarkError> {
-	Registry::<T>::get(task)
+	TaskRecords::<T>::get(task)
 		.and_then(|t| t.provider)
 		.ok_or(BenchmarkError::Stop("not assigned"))
 }
@@ -168,7 +171,7 @@ mod benches {
 			deadline::<T>(),
 			true,
 		);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
 		Ok(())
 	}
 
@@ -191,7 +194,7 @@ mod benches {
 			deadline::<T>(),
 			false,
 		);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Open));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Open));
 		Ok(())
 	}
 
@@ -203,7 +206,7 @@ mod benches {
 		let task = plain_task::<T>(&m, false)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), task, machine.clone());
-		assert_eq!(Registry::<T>::get(task).and_then(|t| t.provider), Some(machine));
+		assert_eq!(TaskRecords::<T>::get(task).and_then(|t| t.provider), Some(machine));
 		Ok(())
 	}
 
@@ -215,7 +218,7 @@ mod benches {
 		let owner = owner_of::<T>(task)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), task);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::InProgress));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::InProgress));
 		Ok(())
 	}
 
@@ -227,7 +230,7 @@ mod benches {
 		let owner = owner_of::<T>(task)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), task, detail(), [1; 32]);
-		assert_eq!(Registry::<T>::get(task + 1).map(|t| t.state), Some(TaskState::Assigned));
+		assert_eq!(TaskRecords::<T>::get(task + 1).map(|t| t.state), Some(TaskState::Assigned));
 		Ok(())
 	}
 
@@ -239,7 +242,7 @@ mod benches {
 		let task = plain_task::<T>(&m, true)?;
 		#[extrinsic_call]
 		complete_task(RawOrigin::Signed(owner), task, detail(), [1; 32]);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Completed));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Completed));
 		Ok(())
 	}
 
@@ -250,7 +253,7 @@ mod benches {
 		let task = completed::<T>(&m)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(m), task);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Settled));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Settled));
 		Ok(())
 	}
 
@@ -260,7 +263,7 @@ mod benches {
 		let task = auto_task::<T>(&m, 1)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(m), task);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Cancelled));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Cancelled));
 		Ok(())
 	}
 
@@ -271,7 +274,7 @@ mod benches {
 		let task = completed::<T>(&m)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(m), task);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Disputed));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Disputed));
 		Ok(())
 	}
 
@@ -286,7 +289,7 @@ mod benches {
 			T::ArbiterOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, task, true);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Settled));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Settled));
 		Ok(())
 	}
 
@@ -310,7 +313,7 @@ mod benches {
 		let anyone: T::AccountId = account("anyone", 0, 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(anyone), task);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
 		Ok(())
 	}
 
@@ -355,7 +358,7 @@ mod benches {
 			T::MinReward::get(),
 			T::MaxDeadline::get(),
 		);
-		assert_eq!(Registry::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
 		Ok(())
 	}
 

@@ -38,19 +38,29 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 mod types;
 pub mod weights;
 
-use codec::Encode;
+mod escrow;
+mod impl_maintenance;
+mod matching;
+mod orders;
+
+use escrow::NewTask;
+
 use frame_support::{traits::fungible, weights::Weight};
-use pallet_actors::RoleProvider;
-use pallet_did::{DelegateType, DidAuthority};
-use pallet_machines::{MachineRegistry, MachineStatus};
-use pallet_provenance::{ProvenanceRecorder, StepInput};
+use twinchain_primitives::{
+	now_ms, stamp_now, CapabilityKey, DelegateType, DidAuthority, LotList, MachineRegistry,
+	MachineStatus, MaintenanceRequest, Moment, ProductType, ProvenanceRecorder, ResultDetail,
+	RoleProvider, ShortText, Stamp, StepInput, StepParams, StepResult, TaskId,
+};
 
 /// A balance of the escrow currency.
 pub type BalanceOf<T> =
@@ -79,16 +89,17 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::MutateHold,
-			tokens::{Fortitude, Precision, Restriction},
-			UnixTime,
-		},
+		traits::{fungible::MutateHold, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::{CheckedMul, Saturating, Zero};
 
+	/// The storage layout's version: 1 since the storage `Registry` was renamed `TaskRecords`
+	/// ([`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -155,7 +166,7 @@ pub mod pallet {
 
 	/// Tasks.
 	#[pallet::storage]
-	pub type Registry<T: Config> = StorageMap<_, Twox64Concat, TaskId, TaskOf<T>>;
+	pub type TaskRecords<T: Config> = StorageMap<_, Twox64Concat, TaskId, TaskOf<T>>;
 
 	/// The id the next task gets.
 	#[pallet::storage]
@@ -298,6 +309,11 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
 		/// Expires the tasks whose deadline is this block, settles those whose challenge period
 		/// ends, and retries up to `MaxRetriesPerBlock` waiting tasks.
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
@@ -307,6 +323,16 @@ pub mod pallet {
 			T::WeightInfo::expire_tasks(expired)
 				.saturating_add(T::WeightInfo::settle_tasks(settled))
 				.saturating_add(T::WeightInfo::retry_waiting(retried))
+		}
+
+		fn integrity_test() {
+			use frame_support::traits::fungible::Inspect;
+			assert!(
+				T::MinReward::get() >= T::Currency::minimum_balance(),
+				"MinReward below the existential deposit: a settlement could fail"
+			);
+			assert!(T::MaxTasksPerBlock::get() >= 1, "MaxTasksPerBlock: no task could be created");
+			assert!(!T::ChallengePeriod::get().is_zero(), "ChallengePeriod: no time to dispute");
 		}
 	}
 
@@ -323,6 +349,7 @@ pub mod pallet {
 		} else {
 			T::WeightInfo::create_task_unmatched()
 		})]
+		#[allow(clippy::too_many_arguments, reason = "an extrinsic's arguments are its API")]
 		pub fn create_task(
 			origin: OriginFor<T>,
 			capability: CapabilityKey,
@@ -347,7 +374,7 @@ pub mod pallet {
 				deadline > now && deadline <= now.saturating_add(T::MaxDeadline::get()),
 				Error::<T>::InvalidDeadline
 			);
-			Self::new_task(
+			Self::new_task(NewTask {
 				requester,
 				capability,
 				params,
@@ -356,8 +383,8 @@ pub mod pallet {
 				reward,
 				deadline,
 				auto_assign,
-				None,
-			)
+				order: None,
+			})
 			.map(|_| ())
 		}
 
@@ -372,7 +399,7 @@ pub mod pallet {
 			machine: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
 			ensure!(Self::acts_for(&who, &machine), Error::<T>::NotProvider);
 			if let Some(d) = &t.designated {
@@ -380,7 +407,7 @@ pub mod pallet {
 			}
 			Self::check_provider(&machine, &t.capability)?;
 			Self::assign(task, &mut t, machine)?;
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Ok(())
 		}
 
@@ -389,13 +416,13 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::start_task())]
 		pub fn start_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.state == TaskState::Assigned, Error::<T>::WrongState);
 			let machine = t.provider.clone().ok_or(Error::<T>::WrongState)?;
 			ensure!(Self::acts_for(&who, &machine), Error::<T>::NotProvider);
 			t.state = TaskState::InProgress;
 			t.started = Some(Self::now());
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Self::deposit_event(Event::TaskStarted { task, machine });
 			Ok(())
 		}
@@ -410,11 +437,11 @@ pub mod pallet {
 		pub fn complete_task(
 			origin: OriginFor<T>,
 			task: TaskId,
-			result: pallet_provenance::ResultDetail,
+			result: ResultDetail,
 			evidence: Evidence,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(
 				matches!(t.state, TaskState::Assigned | TaskState::InProgress),
 				Error::<T>::WrongState
@@ -430,6 +457,9 @@ pub mod pallet {
 					Self::step_of(task, &t, &machine, StepResult::Ok(result.clone()), now.time),
 				)?;
 			}
+			// A machine its owner set offline (or retired) while working is no longer busy with
+			// the task: the completion stands, only its counters stay as they were.
+			#[allow(clippy::let_underscore_must_use, reason = "see the comment above")]
 			let _ = T::Machines::finish_task(&machine, task, true);
 			Self::unschedule(Schedule::Deadline, t.deadline, task);
 			let challenge_end = Self::schedule(
@@ -440,7 +470,7 @@ pub mod pallet {
 			t.state = TaskState::Completed;
 			t.completion = Some(Completion { result, evidence, at: now, challenge_end });
 			let order = t.order;
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Self::deposit_event(Event::TaskCompleted { task, machine, evidence });
 			if let Some((order, step)) = order {
 				Self::advance_order(order, step)?;
@@ -454,14 +484,14 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::confirm_task())]
 		pub fn confirm_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.requester == who, Error::<T>::NotRequester);
 			ensure!(t.state == TaskState::Completed, Error::<T>::WrongState);
 			if let Some(c) = &t.completion {
 				Self::unschedule(Schedule::ChallengeEnd, c.challenge_end, task);
 			}
 			Self::pay(task, &mut t)?;
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Ok(())
 		}
 
@@ -470,12 +500,12 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_task())]
 		pub fn cancel_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.requester == who, Error::<T>::NotRequester);
 			ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
 			Self::unschedule(Schedule::Deadline, t.deadline, task);
 			Self::refund(task, &mut t, TaskState::Cancelled);
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Self::deposit_event(Event::TaskCancelled { task });
 			Ok(())
 		}
@@ -486,14 +516,14 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::dispute_task())]
 		pub fn dispute_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.requester == who, Error::<T>::NotRequester);
 			ensure!(t.state == TaskState::Completed, Error::<T>::WrongState);
 			if let Some(c) = &t.completion {
 				Self::unschedule(Schedule::ChallengeEnd, c.challenge_end, task);
 			}
 			t.state = TaskState::Disputed;
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Self::deposit_event(Event::TaskDisputed { task });
 			Ok(())
 		}
@@ -508,7 +538,7 @@ pub mod pallet {
 			for_provider: bool,
 		) -> DispatchResult {
 			let arbiter = T::ArbiterOrigin::ensure_origin(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.state == TaskState::Disputed, Error::<T>::WrongState);
 			if for_provider {
 				Self::pay(task, &mut t)?;
@@ -516,7 +546,7 @@ pub mod pallet {
 				Self::release(&t);
 				t.state = TaskState::Refunded;
 			}
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Self::deposit_event(Event::DisputeResolved { task, arbiter, for_provider });
 			Ok(())
 		}
@@ -528,10 +558,10 @@ pub mod pallet {
 		pub fn fail_task(
 			origin: OriginFor<T>,
 			task: TaskId,
-			reason: pallet_provenance::ResultDetail,
+			reason: ResultDetail,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(
 				matches!(t.state, TaskState::Assigned | TaskState::InProgress),
 				Error::<T>::WrongState
@@ -543,11 +573,12 @@ pub mod pallet {
 				// (e.g. recalled meanwhile) must not keep the task from failing.
 				let step =
 					Self::step_of(task, &t, &machine, StepResult::Failed(reason), Self::now());
+				#[allow(clippy::let_underscore_must_use, reason = "see the comment above")]
 				let _ = T::Provenance::record_step(&machine, product, step);
 			}
 			Self::unschedule(Schedule::Deadline, t.deadline, task);
 			Self::refund(task, &mut t, TaskState::Failed);
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Self::deposit_event(Event::TaskFailed { task, machine });
 			Ok(())
 		}
@@ -558,11 +589,11 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::assign_task())]
 		pub fn assign_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			ensure_signed(origin)?;
-			let mut t = Registry::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
 			let machine = Self::pick(&t).ok_or(Error::<T>::NoProviderAvailable)?;
 			Self::assign(task, &mut t, machine)?;
-			Registry::<T>::insert(task, t);
+			TaskRecords::<T>::insert(task, t);
 			Ok(())
 		}
 
@@ -640,388 +671,11 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		pub(crate) fn now() -> Moment {
-			pallet_did::now_ms::<T, T::Time>()
+			now_ms::<T, T::Time>()
 		}
 
 		pub(crate) fn stamp() -> Stamp<BlockNumberFor<T>> {
-			pallet_did::stamp_now::<T, T::Time>()
+			stamp_now::<T, T::Time>()
 		}
-
-		/// Registered actors and registered machines may request.
-		fn is_participant(who: &T::AccountId) -> bool {
-			T::Machines::status(who).is_some() || T::Actors::is_active_actor(who)
-		}
-
-		/// Whether `who` is `machine`, its gateway or its owner.
-		fn acts_for(who: &T::AccountId, machine: &T::AccountId) -> bool {
-			who == machine
-				|| T::Dids::is_delegate(machine, who, DelegateType::Authentication)
-				|| T::Machines::owner(machine).as_ref() == Some(who)
-		}
-
-		fn check_provider(machine: &T::AccountId, capability: &[u8]) -> DispatchResult {
-			match T::Machines::status(machine) {
-				None => Err(Error::<T>::UnknownMachine.into()),
-				Some(_) if !T::Machines::can_perform(machine, capability) => {
-					Err(Error::<T>::CapabilityNotValid.into())
-				},
-				Some(MachineStatus::Idle) => Ok(()),
-				Some(_) => Err(Error::<T>::ProviderBusy.into()),
-			}
-		}
-
-		/// The designated machine if it can take the task now; otherwise the least loaded,
-		/// then longest idle, capable idle machine among `MaxCandidates` index entries.
-		pub(crate) fn pick(t: &TaskOf<T>) -> Option<T::AccountId> {
-			if let Some(d) = &t.designated {
-				return Self::check_provider(d, &t.capability).ok().map(|_| d.clone());
-			}
-			T::Machines::idle_candidates(&t.capability, T::MaxCandidates::get())
-				.into_iter()
-				.min_by(|a, b| (a.1, a.2, a.0.encode()).cmp(&(b.1, b.2, b.0.encode())))
-				.map(|(machine, _, _)| machine)
-		}
-
-		fn assign(task: TaskId, t: &mut TaskOf<T>, machine: T::AccountId) -> DispatchResult {
-			T::Machines::start_task(&machine, task).map_err(|_| Error::<T>::ProviderBusy)?;
-			t.state = TaskState::Assigned;
-			t.provider = Some(machine.clone());
-			// The assignment time stands for the start until the provider reports one.
-			t.started = Some(Self::now());
-			Self::deposit_event(Event::TaskAssigned {
-				task,
-				machine,
-				requester: t.requester.clone(),
-				capability: t.capability.clone(),
-				params: t.params.clone(),
-				product: t.product.clone(),
-				deadline: t.deadline,
-			});
-			Ok(())
-		}
-
-		/// Creates a task (holding its reward unless an order holds it already), schedules its
-		/// deadline and, if asked, assigns it or queues it for a machine.
-		#[allow(clippy::too_many_arguments)]
-		pub(crate) fn new_task(
-			requester: T::AccountId,
-			capability: CapabilityKey,
-			params: StepParams,
-			product: Option<T::AccountId>,
-			designated: Option<T::AccountId>,
-			reward: BalanceOf<T>,
-			deadline: BlockNumberFor<T>,
-			auto_assign: bool,
-			order: Option<(OrderId, u32)>,
-		) -> Result<TaskId, DispatchError> {
-			ensure!(reward >= T::MinReward::get(), Error::<T>::RewardTooLow);
-			let id = NextTaskId::<T>::get();
-			let deadline = if order.is_some() {
-				Self::schedule(Schedule::Deadline, deadline, id)?
-			} else {
-				Deadlines::<T>::try_mutate(deadline, |list| list.try_push(id))
-					.map_err(|_| Error::<T>::DeadlineBusy)?;
-				T::Currency::hold(&HoldReason::Escrow.into(), &requester, reward)?;
-				deadline
-			};
-			NextTaskId::<T>::put(id.saturating_add(1));
-			let mut t = TaskInfo {
-				requester: requester.clone(),
-				capability: capability.clone(),
-				params,
-				product,
-				designated,
-				provider: None,
-				reward,
-				deadline,
-				state: TaskState::Open,
-				auto_assign,
-				order,
-				created: Self::stamp(),
-				started: None,
-				completion: None,
-			};
-			Self::deposit_event(Event::TaskCreated {
-				task: id,
-				requester,
-				capability,
-				reward,
-				deadline,
-			});
-			if auto_assign {
-				match Self::pick(&t) {
-					Some(machine) => Self::assign(id, &mut t, machine)?,
-					None => {
-						// A full queue leaves the task open for `accept_task`/`assign_task`.
-						let _ = Waiting::<T>::try_append(id);
-					},
-				}
-			}
-			Registry::<T>::insert(id, t);
-			Ok(id)
-		}
-
-		/// Puts `task` in the first block from `at` whose list has room.
-		fn schedule(
-			which: Schedule,
-			at: BlockNumberFor<T>,
-			task: TaskId,
-		) -> Result<BlockNumberFor<T>, DispatchError> {
-			let mut block = at;
-			for _ in 0..SCHEDULE_TRIES {
-				let pushed = match which {
-					Schedule::Deadline => Deadlines::<T>::try_append(block, task).is_ok(),
-					Schedule::ChallengeEnd => ChallengeEnds::<T>::try_append(block, task).is_ok(),
-				};
-				if pushed {
-					return Ok(block);
-				}
-				block = block.saturating_add(1u32.into());
-			}
-			Err(Error::<T>::ScheduleFull.into())
-		}
-
-		fn unschedule(which: Schedule, at: BlockNumberFor<T>, task: TaskId) {
-			let remove =
-				|list: &mut BoundedVec<TaskId, T::MaxTasksPerBlock>| list.retain(|id| *id != task);
-			match which {
-				Schedule::Deadline => Deadlines::<T>::mutate(at, remove),
-				Schedule::ChallengeEnd => ChallengeEnds::<T>::mutate(at, remove),
-			}
-		}
-
-		fn step_of(
-			task: TaskId,
-			t: &TaskOf<T>,
-			machine: &T::AccountId,
-			result: StepResult,
-			end: Moment,
-		) -> StepInput<T::AccountId> {
-			StepInput {
-				capability: t.capability.clone(),
-				machine: machine.clone(),
-				task: Some(task),
-				start: t.started.unwrap_or(end).min(end),
-				end,
-				params: t.params.clone(),
-				result,
-				environment: None,
-			}
-		}
-
-		/// Gives the reward back to the requester.
-		fn release(t: &TaskOf<T>) {
-			let _ = T::Currency::release(
-				&HoldReason::Escrow.into(),
-				&t.requester,
-				t.reward,
-				Precision::BestEffort,
-			);
-		}
-
-		/// Ends `task` with `state`, refunding the requester; a provider that had it counts a
-		/// failure and is idle again; its order stops.
-		fn refund(task: TaskId, t: &mut TaskOf<T>, state: TaskState) {
-			Self::release(t);
-			if let Some(machine) = &t.provider {
-				let _ = T::Machines::finish_task(machine, task, false);
-			}
-			t.state = state;
-			if let Some((order, step)) = t.order {
-				Self::fail_order(order, step);
-			}
-		}
-
-		/// Pays the reward to the provider's owner.
-		fn pay(task: TaskId, t: &mut TaskOf<T>) -> DispatchResult {
-			let machine = t.provider.clone().ok_or(Error::<T>::WrongState)?;
-			let to = T::Machines::owner(&machine).ok_or(Error::<T>::UnknownMachine)?;
-			T::Currency::transfer_on_hold(
-				&HoldReason::Escrow.into(),
-				&t.requester,
-				&to,
-				t.reward,
-				Precision::Exact,
-				Restriction::Free,
-				Fortitude::Polite,
-			)?;
-			t.state = TaskState::Settled;
-			Self::deposit_event(Event::TaskSettled {
-				task,
-				from: t.requester.clone(),
-				to,
-				reward: t.reward,
-			});
-			Ok(())
-		}
-
-		/// Expires the tasks whose deadline is block `n`; returns how many it looked at.
-		pub(crate) fn expire_due(n: BlockNumberFor<T>) -> u32 {
-			let due = Deadlines::<T>::take(n);
-			for id in due.iter() {
-				Self::expire(*id);
-			}
-			due.len() as u32
-		}
-
-		/// Settles the tasks whose challenge period ends at block `n`; returns how many it
-		/// looked at.
-		pub(crate) fn settle_due(n: BlockNumberFor<T>) -> u32 {
-			let due = ChallengeEnds::<T>::take(n);
-			for id in due.iter() {
-				Self::auto_settle(*id);
-			}
-			due.len() as u32
-		}
-
-		pub(crate) fn expire(task: TaskId) {
-			let Some(mut t) = Registry::<T>::get(task) else { return };
-			if !matches!(t.state, TaskState::Open | TaskState::Assigned | TaskState::InProgress) {
-				return;
-			}
-			let machine = t.provider.clone();
-			Self::refund(task, &mut t, TaskState::Expired);
-			Registry::<T>::insert(task, t);
-			Self::deposit_event(Event::TaskExpired { task, machine });
-		}
-
-		pub(crate) fn auto_settle(task: TaskId) {
-			let Some(mut t) = Registry::<T>::get(task) else { return };
-			if t.state != TaskState::Completed {
-				return;
-			}
-			if Self::pay(task, &mut t).is_ok() {
-				Registry::<T>::insert(task, t);
-			}
-		}
-
-		/// Tries to assign up to `MaxRetriesPerBlock` waiting tasks; returns how many it tried.
-		pub(crate) fn retry_waiting() -> u32 {
-			let mut waiting = Waiting::<T>::get();
-			if waiting.is_empty() {
-				return 0;
-			}
-			let tries = (waiting.len() as u32).min(T::MaxRetriesPerBlock::get());
-			let mut still = alloc::vec::Vec::new();
-			for id in waiting.iter().take(tries as usize) {
-				let Some(mut t) = Registry::<T>::get(id) else { continue };
-				if t.state != TaskState::Open {
-					continue;
-				}
-				let assigned = match Self::pick(&t) {
-					Some(machine) => Self::assign(*id, &mut t, machine).is_ok(),
-					None => false,
-				};
-				if assigned {
-					Registry::<T>::insert(id, t);
-				} else {
-					still.push(*id);
-				}
-			}
-			// The ones tried and still waiting go to the back, behind those not tried.
-			let rest: alloc::vec::Vec<TaskId> =
-				waiting.iter().skip(tries as usize).copied().chain(still).collect();
-			waiting = BoundedVec::truncate_from(rest);
-			Waiting::<T>::put(waiting);
-			tries
-		}
-
-		/// Creates the task of step `step` of `order`, with the reward the order holds.
-		fn start_step(order: OrderId, step: u32) -> DispatchResult {
-			let mut o = Orders::<T>::get(order).ok_or(Error::<T>::UnknownRecipe)?;
-			let r = Recipes::<T>::get(o.recipe).ok_or(Error::<T>::UnknownRecipe)?;
-			let s = r.steps.get(step as usize).ok_or(Error::<T>::UnknownRecipe)?;
-			let deadline = frame_system::Pallet::<T>::block_number().saturating_add(o.step_blocks);
-			let task = Self::new_task(
-				o.requester.clone(),
-				s.capability.clone(),
-				s.params.clone(),
-				Some(o.product.clone()),
-				None,
-				o.reward_per_step,
-				deadline,
-				true,
-				Some((order, step)),
-			)?;
-			o.remaining = o.remaining.saturating_sub(o.reward_per_step);
-			o.step = step;
-			o.task = Some(task);
-			Orders::<T>::insert(order, o);
-			Self::deposit_event(Event::OrderStepCreated { order, step, task });
-			Ok(())
-		}
-
-		/// After step `step` of `order` completed: the next step, or the finished product.
-		fn advance_order(order: OrderId, step: u32) -> DispatchResult {
-			let Some(mut o) = Orders::<T>::get(order) else { return Ok(()) };
-			if o.state != OrderState::Running {
-				return Ok(());
-			}
-			let steps = Recipes::<T>::get(o.recipe).map(|r| r.steps.len() as u32).unwrap_or(0);
-			if step + 1 < steps {
-				return Self::start_step(order, step + 1);
-			}
-			T::Provenance::finish(&o.product)?;
-			o.state = OrderState::Finished;
-			o.task = None;
-			let product = o.product.clone();
-			Orders::<T>::insert(order, o);
-			Self::deposit_event(Event::OrderFinished { order, product });
-			Ok(())
-		}
-
-		/// Stops `order` at `step`, refunding the rewards of the steps not begun.
-		fn fail_order(order: OrderId, step: u32) {
-			let Some(mut o) = Orders::<T>::get(order) else { return };
-			if o.state != OrderState::Running {
-				return;
-			}
-			let _ = T::Currency::release(
-				&HoldReason::Escrow.into(),
-				&o.requester,
-				o.remaining,
-				Precision::BestEffort,
-			);
-			o.remaining = Zero::zero();
-			o.state = OrderState::Failed;
-			Orders::<T>::insert(order, o);
-			Self::deposit_event(Event::OrderFailed { order, step });
-		}
-	}
-}
-
-impl<T: Config> MaintenanceRequest<T::AccountId, BalanceOf<T>, BlockNumberOf<T>> for Pallet<T> {
-	fn open_maintenance(
-		machine: &T::AccountId,
-		payer: &T::AccountId,
-		capability: &[u8],
-		reward: BalanceOf<T>,
-		blocks: BlockNumberOf<T>,
-	) -> Result<TaskId, sp_runtime::DispatchError> {
-		use frame_support::traits::Get;
-		use sp_runtime::traits::{Saturating, Zero};
-		frame_support::storage::with_storage_layer(|| {
-			let capability =
-				CapabilityKey::try_from(capability.to_vec()).map_err(|_| Error::<T>::BadInput)?;
-			let params =
-				StepParams::try_from(machine.encode()).map_err(|_| Error::<T>::BadInput)?;
-			frame_support::ensure!(
-				!blocks.is_zero() && blocks <= T::MaxDeadline::get(),
-				Error::<T>::InvalidDeadline
-			);
-			T::Machines::enter_maintenance(machine).map_err(|_| Error::<T>::MachineUnavailable)?;
-			let deadline = frame_system::Pallet::<T>::block_number().saturating_add(blocks);
-			Self::new_task(
-				payer.clone(),
-				capability,
-				params,
-				None,
-				None,
-				reward,
-				deadline,
-				true,
-				None,
-			)
-		})
 	}
 }

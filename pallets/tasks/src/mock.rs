@@ -1,20 +1,21 @@
-//! A test runtime for the tasks pallet. Machines, DIDs, provenance and actors are in-memory
-//! stand-ins for pallet-machines, pallet-did, pallet-provenance and pallet-actors (their own
-//! tests cover them), so each test states exactly which machine can do what.
+//! A test runtime for the tasks pallet. Machines, DIDs and actors are the in-memory stand-ins of
+//! `pallet_test_utils::stand_ins`, provenance one of its own, for pallet-machines, pallet-did,
+//! pallet-actors and pallet-provenance (their own tests cover them), so each test states exactly which machine can do what.
 
 use crate as pallet_tasks;
 use codec::{Decode, Encode};
 use frame_support::{
-	derive_impl,
+	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, Hooks, SortedMembers},
 };
-use pallet_actors::{Role, RoleProvider};
-use pallet_did::mock_state;
-use pallet_did::{DelegateType, DidAuthority};
-use pallet_machines::{MachineRegistry, MachineStatus, Moment, TaskId};
-use pallet_provenance::{LotList, ProductType, ProvenanceRecorder, StepInput};
+use pallet_test_utils::stand_ins::{self, mock_state, ActorsWithRole};
+pub use pallet_test_utils::stand_ins::{MockActors, MockDid};
 use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
 use std::collections::BTreeMap;
+use twinchain_primitives::{LotList, ProductType, ProvenanceRecorder, Role, StepInput};
+
+/// pallet-machines stand-in, on the mock's clock.
+pub type MockMachines = stand_ins::MockMachines<Timestamp>;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type Balance = u128;
@@ -69,17 +70,6 @@ pub const GATEWAY: u64 = 200;
 /// The first product account the provenance stand-in hands out.
 pub const FIRST_PRODUCT: u64 = 5000;
 
-/// A machine of the stand-in: owner, status, capabilities, completed, failed, idle since.
-#[derive(Clone, Debug, Encode, Decode)]
-pub struct MockMachine {
-	pub owner: u64,
-	pub status: MachineStatus,
-	pub caps: Vec<Vec<u8>>,
-	pub completed: u32,
-	pub failed: u32,
-	pub idle_since: Moment,
-}
-
 /// A product of the stand-in.
 #[derive(Clone, Debug, Encode, Decode)]
 pub struct MockProduct {
@@ -88,18 +78,9 @@ pub struct MockProduct {
 	pub steps: Vec<StepInput<u64>>,
 }
 
-/// The stand-ins keep machines and products in (unhashed) storage, so they are rolled back with
+/// The provenance stand-in keeps products in (unhashed) storage, so they are rolled back with
 /// a failed call and reset between benchmark runs, like the pallets they stand in for.
-const MACHINES_KEY: &[u8] = b":mock:machines";
 const PRODUCTS_KEY: &[u8] = b":mock:products";
-
-fn machines() -> BTreeMap<u64, MockMachine> {
-	mock_state::get(MACHINES_KEY)
-}
-
-fn with_machines<R>(f: impl FnOnce(&mut BTreeMap<u64, MockMachine>) -> R) -> R {
-	mock_state::with(MACHINES_KEY, f)
-}
 
 fn products() -> BTreeMap<u64, MockProduct> {
 	mock_state::get(PRODUCTS_KEY)
@@ -107,113 +88,6 @@ fn products() -> BTreeMap<u64, MockProduct> {
 
 fn with_products<R>(f: impl FnOnce(&mut BTreeMap<u64, MockProduct>) -> R) -> R {
 	mock_state::with(PRODUCTS_KEY, f)
-}
-
-/// Stand-in state (see `pallet_did::mock_state`): rolled back with failed calls, fresh per run.
-const ACTORS: &[u8] = b":mock:actors";
-type ActorsState = Vec<(u64, Role)>;
-const DELEGATES: &[u8] = b":mock:delegates";
-type DelegatesState = Vec<(u64, u64)>;
-
-/// pallet-machines stand-in.
-pub struct MockMachines;
-impl MockMachines {
-	pub fn add(machine: u64, owner: u64, caps: &[&str]) {
-		let m = MockMachine {
-			owner,
-			status: MachineStatus::Idle,
-			caps: caps.iter().map(|c| c.as_bytes().to_vec()).collect(),
-			completed: 0,
-			failed: 0,
-			idle_since: Timestamp::get(),
-		};
-		with_machines(|ms| ms.insert(machine, m));
-	}
-	pub fn get(machine: u64) -> MockMachine {
-		machines().get(&machine).cloned().expect("a machine")
-	}
-	pub fn set(machine: u64, f: impl FnOnce(&mut MockMachine)) {
-		with_machines(|ms| f(ms.get_mut(&machine).expect("a machine")));
-	}
-}
-impl MachineRegistry<u64> for MockMachines {
-	fn can_perform(machine: &u64, capability: &[u8]) -> bool {
-		machines().get(machine).is_some_and(|m| {
-			m.status != MachineStatus::Retired && m.caps.iter().any(|c| c == capability)
-		})
-	}
-	fn status(machine: &u64) -> Option<MachineStatus> {
-		machines().get(machine).map(|m| m.status)
-	}
-	fn owner(machine: &u64) -> Option<u64> {
-		machines().get(machine).map(|m| m.owner)
-	}
-	fn start_task(machine: &u64, task: TaskId) -> Result<(), ()> {
-		with_machines(|ms| {
-			let m = ms.get_mut(machine).ok_or(())?;
-			if m.status != MachineStatus::Idle {
-				return Err(());
-			}
-			m.status = MachineStatus::Busy(task);
-			Ok(())
-		})
-	}
-	fn finish_task(machine: &u64, task: TaskId, success: bool) -> Result<(), ()> {
-		with_machines(|ms| {
-			let m = ms.get_mut(machine).ok_or(())?;
-			if m.status == MachineStatus::Busy(task) {
-				m.status = MachineStatus::Idle;
-				m.idle_since = Timestamp::get();
-			} else if m.status != MachineStatus::Maintenance {
-				return Err(());
-			}
-			if success {
-				m.completed += 1;
-			} else {
-				m.failed += 1;
-			}
-			Ok(())
-		})
-	}
-	fn enter_maintenance(machine: &u64) -> Result<(), ()> {
-		with_machines(|ms| {
-			let m = ms.get_mut(machine).ok_or(())?;
-			if !matches!(m.status, MachineStatus::Idle | MachineStatus::Busy(_)) {
-				return Err(());
-			}
-			m.status = MachineStatus::Maintenance;
-			Ok(())
-		})
-	}
-	fn idle_candidates(capability: &[u8], max: u32) -> Vec<(u64, u32, Moment)> {
-		machines()
-			.iter()
-			.filter(|(_, m)| m.caps.iter().any(|c| c == capability))
-			.take(max as usize)
-			.filter(|(_, m)| m.status == MachineStatus::Idle)
-			.map(|(id, m)| (*id, m.completed + m.failed, m.idle_since))
-			.collect()
-	}
-}
-
-/// pallet-did stand-in: `(did, gateway)` pairs are authentication delegates.
-pub struct MockDid;
-impl MockDid {
-	pub fn add_gateway(did: u64, gateway: u64) {
-		mock_state::with(DELEGATES, |d: &mut DelegatesState| d.push((did, gateway)));
-	}
-}
-impl DidAuthority<u64> for MockDid {
-	fn controller(did: &u64) -> u64 {
-		*did
-	}
-	fn is_delegate(did: &u64, who: &u64, kind: DelegateType) -> bool {
-		kind == DelegateType::Authentication
-			&& mock_state::with(DELEGATES, |d: &mut DelegatesState| d.contains(&(*did, *who)))
-	}
-	fn is_deactivated(_: &u64) -> bool {
-		false
-	}
 }
 
 /// pallet-provenance stand-in.
@@ -266,20 +140,10 @@ impl ProvenanceRecorder<u64> for MockProvenance {
 	}
 }
 
-/// pallet-actors stand-in.
-pub struct MockActors;
-impl RoleProvider<u64> for MockActors {
-	fn has_role(who: &u64, role: Role) -> bool {
-		mock_state::with(ACTORS, |a: &mut ActorsState| a.contains(&(*who, role)))
-	}
-	#[cfg(feature = "runtime-benchmarks")]
-	fn grant_role(who: &u64, role: Role) {
-		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, role)));
-	}
-}
-
+/// Sets up what the benchmarks need, in the stand-ins.
+pub struct BenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<u64> for MockActors {
+impl crate::BenchmarkHelper<u64> for BenchHelper {
 	fn machine(owner: &u64, machine: &u64, capability: &[u8]) {
 		let cap = core::str::from_utf8(capability).expect("benchmark capabilities are text");
 		MockMachines::add(*machine, *owner, &[cap]);
@@ -289,25 +153,16 @@ impl crate::BenchmarkHelper<u64> for MockActors {
 		let _ = Balances::set_balance(who, 1_000_000_000_000);
 	}
 	fn actor(who: &u64, role: Role) {
-		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, role)));
+		MockActors::grant(*who, role);
 	}
 }
 
-/// Active manufacturers, as `SortedMembers` for the recipe origin.
-pub struct Manufacturers;
-impl SortedMembers<u64> for Manufacturers {
-	fn sorted_members() -> Vec<u64> {
-		let mut m: Vec<u64> = mock_state::with(ACTORS, |a: &mut ActorsState| {
-			a.iter().filter(|(_, r)| *r == Role::Manufacturer).map(|(w, _)| *w).collect()
-		});
-		m.sort();
-		m
-	}
-	#[cfg(feature = "runtime-benchmarks")]
-	fn add(who: &u64) {
-		mock_state::with(ACTORS, |a: &mut ActorsState| a.push((*who, Role::Manufacturer)));
-	}
+parameter_types! {
+	pub const ManufacturerRole: Role = Role::Manufacturer;
 }
+
+/// Active manufacturers, as `SortedMembers` for the recipe origin.
+pub type Manufacturers = ActorsWithRole<ManufacturerRole>;
 
 /// The registrars.
 pub struct Arbiters;
@@ -337,7 +192,7 @@ impl pallet_tasks::Config for Test {
 	type MaxRetriesPerBlock = ConstU32<2>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = MockActors;
+	type BenchmarkHelper = BenchHelper;
 }
 
 /// The time at genesis of the tests: 2026-11-26T00:00:00Z.
@@ -364,9 +219,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Timestamp::set_timestamp(T0);
-		mock_state::with(ACTORS, |a: &mut ActorsState| {
-			*a = vec![(MAKER, Role::Manufacturer), (CUSTOMER, Role::Customer)]
-		});
+		MockActors::set(vec![(MAKER, Role::Manufacturer), (CUSTOMER, Role::Customer)]);
 		MockMachines::add(MILL1, OWNER_A, &["mill"]);
 		MockMachines::add(MILL2, OWNER_B, &["mill"]);
 		MockMachines::add(OVEN, OWNER_B, &["fire"]);

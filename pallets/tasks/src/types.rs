@@ -3,10 +3,9 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
-
-pub use pallet_credentials::CapabilityKey;
-pub use pallet_machines::{Moment, Stamp, TaskId};
-pub use pallet_provenance::{LotList, ProductType, ShortText, StepParams, StepResult};
+use twinchain_primitives::{
+	CapabilityKey, Moment, ResultDetail, Role, ShortText, Stamp, StepParams, TaskId,
+};
 
 /// A recipe's id, assigned in order.
 pub type RecipeId = u32;
@@ -74,7 +73,7 @@ impl TaskState {
 )]
 pub struct Completion<BlockNumber> {
 	/// The result detail (e.g. a measured value).
-	pub result: pallet_provenance::ResultDetail,
+	pub result: ResultDetail,
 	/// The hash of the evidence.
 	pub evidence: Evidence,
 	/// When.
@@ -194,21 +193,6 @@ pub struct Order<AccountId, Balance, BlockNumber> {
 	pub remaining: Balance,
 }
 
-/// How another pallet (telemetry rules) takes a machine out of service for maintenance.
-pub trait MaintenanceRequest<AccountId, Balance, BlockNumber> {
-	/// Puts `machine` into maintenance and opens a task for `capability` (its parameters name
-	/// the machine: its SCALE-encoded account) requested by `payer`, who pays `reward` (held in
-	/// escrow from its free balance) if a capable machine completes it within `blocks`. The
-	/// chain assigns it. Returns the task, or why nothing changed.
-	fn open_maintenance(
-		machine: &AccountId,
-		payer: &AccountId,
-		capability: &[u8],
-		reward: Balance,
-		blocks: BlockNumber,
-	) -> Result<TaskId, sp_runtime::DispatchError>;
-}
-
 /// Sets up what benchmarks need from other pallets.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
@@ -217,5 +201,5 @@ pub trait BenchmarkHelper<AccountId> {
 	/// Gives `who` enough funds for any reward and deposit a benchmark needs.
 	fn fund(who: &AccountId);
 	/// Makes `who` an active actor with `role`.
-	fn actor(who: &AccountId, role: pallet_actors::Role);
+	fn actor(who: &AccountId, role: Role);
 }

@@ -31,13 +31,16 @@ pub mod merkle;
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 mod types;
 pub mod weights;
 
 use frame_support::traits::fungible;
-use pallet_did::{DelegateType, DidAuthority};
-use pallet_machines::{MachineRegistry, MachineStatus};
-use pallet_tasks::MaintenanceRequest;
+use twinchain_primitives::{
+	now_ms, stamp_now, DelegateType, DidAuthority, EnvironmentAnchors, MachineRegistry,
+	MachineStatus, MaintenanceRequest, Moment, TaskId,
+};
 
 /// A balance of the deposit currency.
 pub type BalanceOf<T> =
@@ -59,7 +62,11 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::{Saturating, Zero};
 
+	/// The storage layout's version; a change of layout comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -189,6 +196,23 @@ pub mod pallet {
 		UnknownRule,
 	}
 
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxStreak::get() >= 1, "MaxStreak: a rule needs at least one window");
+			assert!(T::MaxWindowLength::get() > 0, "MaxWindowLength: no window could be anchored");
+			assert!(
+				!T::MaintenanceBlocks::get().is_zero(),
+				"MaintenanceBlocks: a maintenance task needs time"
+			);
+		}
+	}
+
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Anchors a closed window of `machine`'s readings: its Merkle root and per-metric
@@ -217,7 +241,7 @@ pub mod pallet {
 				window.start < window.end && window.end - window.start <= T::MaxWindowLength::get(),
 				Error::<T>::BadWindow
 			);
-			let now = pallet_did::now_ms::<T, T::Time>();
+			let now = now_ms::<T, T::Time>();
 			ensure!(
 				window.end <= now.saturating_add(T::MaxClockSkew::get()),
 				Error::<T>::FutureWindow
@@ -246,7 +270,7 @@ pub mod pallet {
 					count,
 					metrics,
 					gateway: who,
-					anchored: pallet_did::stamp_now::<T, T::Time>(),
+					anchored: stamp_now::<T, T::Time>(),
 				},
 			);
 			Ok(Some(T::WeightInfo::anchor_window(metric_count, rules)).into())
@@ -347,6 +371,10 @@ pub mod pallet {
 		}
 
 		fn release(rule: &RuleOf<T>) {
+			#[allow(
+				clippy::let_underscore_must_use,
+				reason = "a best-effort release of what this pallet holds for the item cannot fail; the item goes either way"
+			)]
 			let _ = T::Currency::release(
 				&HoldReason::Rule.into(),
 				&rule.owner,
@@ -483,7 +511,7 @@ impl<T: Config> Pallet<T> {
 }
 
 /// Step environments in pallet-provenance refer to anchored windows.
-impl<T: Config> pallet_provenance::EnvironmentAnchors<T::AccountId> for Pallet<T> {
+impl<T: Config> EnvironmentAnchors<T::AccountId> for Pallet<T> {
 	fn window(sensor: &T::AccountId, start: Moment) -> Option<(Moment, Hash)> {
 		Self::window(sensor, start).map(|w| (w.end, w.root))
 	}

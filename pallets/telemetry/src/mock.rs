@@ -1,17 +1,20 @@
-//! A test runtime for the telemetry pallet. DIDs, machines and maintenance tasks are stand-ins
-//! for pallet-did, pallet-machines and pallet-tasks (their own tests cover them), kept in
-//! storage (`pallet_did::mock_state`) so failed calls roll them back.
+//! A test runtime for the telemetry pallet. DIDs and machines are the stand-ins of
+//! `pallet_test_utils::stand_ins`, maintenance tasks one of its own, for pallet-did,
+//! pallet-machines and pallet-tasks (their own tests cover them), kept in storage
+//! (`mock_state`) so failed calls roll them back.
 
 use crate as pallet_telemetry;
 use frame_support::{
 	derive_impl,
 	traits::{fungible::Mutate, ConstU128, ConstU32, ConstU64, ConstU8},
 };
-use pallet_did::{mock_state, DelegateType, DidAuthority};
-use pallet_machines::{MachineRegistry, MachineStatus, Moment, TaskId};
-use pallet_tasks::MaintenanceRequest;
+pub use pallet_test_utils::stand_ins::MockDid;
+use pallet_test_utils::stand_ins::{self, mock_state};
 use sp_runtime::{BuildStorage, DispatchError};
-use std::collections::BTreeMap;
+use twinchain_primitives::{MachineRegistry, MaintenanceRequest, TaskId};
+
+/// pallet-machines stand-in, on the mock's clock.
+pub type MockMachines = stand_ins::MockMachines<Timestamp>;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type Balance = u128;
@@ -55,76 +58,10 @@ pub const GATEWAY: u64 = 200;
 /// Where the maintenance stand-in keeps task rewards (the escrow of the real pallet).
 pub const ESCROW: u64 = 999;
 
-/// Stand-in state (see `pallet_did::mock_state`).
-const DELEGATES: &[u8] = b":mock:delegates";
-const MACHINES: &[u8] = b":mock:machines";
+/// Stand-in state (see `pallet_test_utils::stand_ins::mock_state`).
 const OPENED: &[u8] = b":mock:opened";
-type Machines = BTreeMap<u64, (u64, MachineStatus)>;
 /// Opened maintenance tasks: (machine, payer, capability, reward, blocks).
 pub type Opened = Vec<(u64, u64, Vec<u8>, Balance, u64)>;
-
-/// pallet-did stand-in: `(did, gateway)` pairs are authentication delegates.
-pub struct MockDid;
-impl MockDid {
-	pub fn add_gateway(did: u64, gateway: u64) {
-		mock_state::with(DELEGATES, |d: &mut Vec<(u64, u64)>| d.push((did, gateway)));
-	}
-}
-impl DidAuthority<u64> for MockDid {
-	fn controller(did: &u64) -> u64 {
-		*did
-	}
-	fn is_delegate(did: &u64, who: &u64, kind: DelegateType) -> bool {
-		kind == DelegateType::Authentication
-			&& mock_state::get::<Vec<(u64, u64)>>(DELEGATES).contains(&(*did, *who))
-	}
-	fn is_deactivated(_: &u64) -> bool {
-		false
-	}
-}
-
-/// pallet-machines stand-in: machine → (owner, status).
-pub struct MockMachines;
-impl MockMachines {
-	pub fn add(machine: u64, owner: u64) {
-		mock_state::with(MACHINES, |m: &mut Machines| {
-			m.insert(machine, (owner, MachineStatus::Idle))
-		});
-	}
-	pub fn set_status(machine: u64, status: MachineStatus) {
-		mock_state::with(MACHINES, |m: &mut Machines| m.get_mut(&machine).unwrap().1 = status);
-	}
-}
-impl MachineRegistry<u64> for MockMachines {
-	fn can_perform(_: &u64, _: &[u8]) -> bool {
-		false
-	}
-	fn status(machine: &u64) -> Option<MachineStatus> {
-		mock_state::get::<Machines>(MACHINES).get(machine).map(|(_, s)| *s)
-	}
-	fn owner(machine: &u64) -> Option<u64> {
-		mock_state::get::<Machines>(MACHINES).get(machine).map(|(o, _)| *o)
-	}
-	fn start_task(_: &u64, _: TaskId) -> Result<(), ()> {
-		Err(())
-	}
-	fn finish_task(_: &u64, _: TaskId, _: bool) -> Result<(), ()> {
-		Err(())
-	}
-	fn enter_maintenance(machine: &u64) -> Result<(), ()> {
-		mock_state::with(MACHINES, |m: &mut Machines| {
-			let entry = m.get_mut(machine).ok_or(())?;
-			if !matches!(entry.1, MachineStatus::Idle | MachineStatus::Busy(_)) {
-				return Err(());
-			}
-			entry.1 = MachineStatus::Maintenance;
-			Ok(())
-		})
-	}
-	fn idle_candidates(_: &[u8], _: u32) -> Vec<(u64, u32, Moment)> {
-		Vec::new()
-	}
-}
 
 /// pallet-tasks stand-in: moves the reward from the payer's free balance to [`ESCROW`] and
 /// records the task.
@@ -142,8 +79,7 @@ impl MaintenanceRequest<u64, Balance, u64> for MockMaintenance {
 		reward: Balance,
 		blocks: u64,
 	) -> Result<TaskId, DispatchError> {
-		MockMachines::enter_maintenance(machine)
-			.map_err(|_| DispatchError::Other("unavailable"))?;
+		MockMachines::enter_maintenance(machine)?;
 		<Balances as Mutate<u64>>::transfer(
 			payer,
 			&ESCROW,
@@ -157,10 +93,12 @@ impl MaintenanceRequest<u64, Balance, u64> for MockMaintenance {
 	}
 }
 
+/// Sets up what the benchmarks need, in the stand-ins.
+pub struct BenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<u64> for MockMachines {
+impl crate::BenchmarkHelper<u64> for BenchHelper {
 	fn machine(owner: &u64, machine: &u64) {
-		MockMachines::add(*machine, *owner);
+		MockMachines::add(*machine, *owner, &[]);
 	}
 	fn make_gateway(machine: &u64, gateway: &u64) {
 		MockDid::add_gateway(*machine, *gateway);
@@ -185,7 +123,7 @@ impl pallet_telemetry::Config for Test {
 	type MaintenanceBlocks = ConstU64<50>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = MockMachines;
+	type BenchmarkHelper = BenchHelper;
 }
 
 /// The time at genesis of the tests: 2026-11-26T00:00:00Z.
@@ -205,8 +143,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Timestamp::set_timestamp(T0);
-		MockMachines::add(KILN, OWNER);
-		MockMachines::add(MILL, POOR_OWNER);
+		MockMachines::add(KILN, OWNER, &[]);
+		MockMachines::add(MILL, POOR_OWNER, &[]);
 		MockDid::add_gateway(KILN, GATEWAY);
 		MockDid::add_gateway(MILL, GATEWAY);
 	});

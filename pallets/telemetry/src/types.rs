@@ -3,10 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
-
-pub use pallet_credentials::CapabilityKey;
-pub use pallet_did::{Moment, Stamp};
-pub use pallet_tasks::TaskId;
+use twinchain_primitives::{CapabilityKey, Moment, Stamp};
 
 /// A metric's name, e.g. `t` (°C), `h` (%), `p` (hPa), `iaq`, `br` (%): ≤ 16 bytes.
 pub type MetricKey = BoundedVec<u8, ConstU32<16>>;

@@ -44,8 +44,8 @@ pub trait WeightInfo {
 /// Weights measured on the Twinchain runtime, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Machines::Registry` (r:1 w:1)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:1)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Did::Delegates` (r:1 w:0)
@@ -70,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Tasks::Waiting` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Telemetry::Windows` (r:0 w:1)
 	/// Proof: `Telemetry::Windows` (`max_values`: None, `max_size`: Some(865), added: 3340, mode: `MaxEncodedLen`)
-	/// Storage: `Tasks::Registry` (r:0 w:1)
-	/// Proof: `Tasks::Registry` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
+	/// Storage: `Tasks::TaskRecords` (r:0 w:1)
+	/// Proof: `Tasks::TaskRecords` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[1, 16]`.
 	/// Component `r` ranges over `[0, 8]`.
 	fn anchor_window(m: u32, r: u32, ) -> Weight {
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(6))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
 	}
-	/// Storage: `Machines::Registry` (r:1 w:0)
-	/// Proof: `Machines::Registry` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Machines::MachineRecords` (r:1 w:0)
+	/// Proof: `Machines::MachineRecords` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	/// Storage: `Telemetry::Rules` (r:1 w:1)
 	/// Proof: `Telemetry::Rules` (`max_values`: None, `max_size`: Some(1089), added: 3564, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)

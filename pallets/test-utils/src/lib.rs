@@ -2,7 +2,10 @@
 //!
 //! Helpers the Twinchain pallets' unit tests share (a dev-dependency of each pallet): one
 //! pallet's events out of a mock runtime's, the name of a refusal, the state root that shows a
-//! refused call changed nothing, and the random callers of the model-based tests.
+//! refused call changed nothing, the random callers of the model-based tests, and
+//! [`stand_ins`] for the pallets a pallet asks through `twinchain-primitives`' traits.
+
+pub mod stand_ins;
 
 use rand::{seq::SliceRandom, Rng};
 use sp_runtime::DispatchError;

@@ -34,6 +34,8 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 mod types;
 pub mod weights;
 
@@ -46,7 +48,11 @@ pub mod pallet {
 	use frame_support::{pallet_prelude::*, traits::ValidatorRegistration};
 	use frame_system::pallet_prelude::*;
 
+	/// The storage layout's version; a change of layout comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -127,6 +133,22 @@ pub mod pallet {
 		/// The account has not registered session keys (`session.setKeys`), so it could
 		/// neither author blocks nor vote for finality.
 		NoSessionKeys,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+
+		fn integrity_test() {
+			assert!(T::MinValidators::get() >= 1, "MinValidators: the set must never be empty");
+			assert!(
+				T::MinValidators::get() <= T::MaxValidators::get(),
+				"MinValidators above MaxValidators"
+			);
+		}
 	}
 
 	#[pallet::call]

@@ -22,7 +22,7 @@ impl frame_system::Config for Test {
 }
 
 thread_local! {
-	static REGISTERED: RefCell<Vec<u64>> = RefCell::new(Vec::new());
+	static REGISTERED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Accounts with session keys.

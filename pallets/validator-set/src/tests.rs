@@ -122,6 +122,7 @@ fn bounds() -> (usize, usize) {
 /// with the additions and removals that succeeded), and equals the set last handed to the
 /// session unless a change is pending.
 fn check_set_invariants(model: &BTreeSet<u64>, queued: &[u64], active: &[u64]) {
+	assert_eq!(ValidatorSet::do_try_state(), Ok(()), "the pallet's try_state invariants");
 	let (min, max) = bounds();
 	let current = set();
 	for s in [&current[..], queued, active] {

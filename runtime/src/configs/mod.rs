@@ -218,7 +218,8 @@ impl RotateOnChange {
 
 impl pallet_session::ShouldEndSession<BlockNumber> for RotateOnChange {
 	fn should_end_session(now: BlockNumber) -> bool {
-		now % SESSION_PERIOD == 0 && (now % KEYS_PERIOD == 0 || Self::change_waiting())
+		now.is_multiple_of(SESSION_PERIOD)
+			&& (now.is_multiple_of(KEYS_PERIOD) || Self::change_waiting())
 	}
 }
 
@@ -333,9 +334,9 @@ impl pallet_node_authorization::Config for Runtime {
 }
 
 parameter_types! {
-	pub const ManufacturerRole: pallet_actors::Role = pallet_actors::Role::Manufacturer;
-	pub const CertifierRole: pallet_actors::Role = pallet_actors::Role::Certifier;
-	pub const SupplierRole: pallet_actors::Role = pallet_actors::Role::Supplier;
+	pub const ManufacturerRole: twinchain_primitives::Role = twinchain_primitives::Role::Manufacturer;
+	pub const CertifierRole: twinchain_primitives::Role = twinchain_primitives::Role::Certifier;
+	pub const SupplierRole: twinchain_primitives::Role = twinchain_primitives::Role::Supplier;
 }
 
 parameter_types! {
@@ -365,8 +366,8 @@ impl pallet_machines::Config for Runtime {
 fn bench_anchor(
 	issuer: &AccountId,
 	subject: &AccountId,
-	capability: Option<pallet_credentials::Capability>,
-) -> pallet_credentials::Digest {
+	capability: Option<twinchain_primitives::Capability>,
+) -> twinchain_primitives::Digest {
 	use codec::Encode;
 	let digest = sp_io::hashing::blake2_256(&(issuer, subject, &capability).encode());
 	pallet_credentials::Anchors::<Runtime>::insert(
@@ -378,7 +379,7 @@ fn bench_anchor(
 			valid_from: 0,
 			valid_until: None,
 			status_index: 0,
-			anchored: pallet_credentials::Stamp { block: 0, time: 0 },
+			anchored: twinchain_primitives::Stamp { block: 0, time: 0 },
 			capability,
 			deposit: 0,
 		},
@@ -392,9 +393,9 @@ fn bench_anchor(
 pub struct MachinesBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_machines::BenchmarkHelper<AccountId> for MachinesBenchmarkHelper {
-	fn anchor_capability(machine: &AccountId, capability: &[u8]) -> pallet_credentials::Digest {
+	fn anchor_capability(machine: &AccountId, capability: &[u8]) -> twinchain_primitives::Digest {
 		let issuer: AccountId = frame_benchmarking::account("issuer", 0, 0);
-		let capability = pallet_credentials::Capability {
+		let capability = twinchain_primitives::Capability {
 			id: capability.to_vec().try_into().expect("benchmark capability ids fit"),
 			params: Default::default(),
 		};
@@ -404,7 +405,7 @@ impl pallet_machines::BenchmarkHelper<AccountId> for MachinesBenchmarkHelper {
 	fn make_gateway(machine: &AccountId, gateway: &AccountId) {
 		pallet_did::Delegates::<Runtime>::insert(
 			machine,
-			(pallet_did::DelegateType::Authentication, gateway.clone()),
+			(twinchain_primitives::DelegateType::Authentication, gateway.clone()),
 			pallet_did::Delegate {
 				validity: pallet_did::Validity { valid_from: 0, valid_until: None },
 				depositor: gateway.clone(),
@@ -533,8 +534,8 @@ pub struct ProvenanceBenchmarkHelper;
 impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper {
 	fn machine(owner: &AccountId, machine: &AccountId, capability: &[u8]) {
 		use pallet_machines::BenchmarkHelper as _;
-		let stamp = pallet_machines::Stamp { block: 0, time: 0 };
-		pallet_machines::Registry::<Runtime>::insert(
+		let stamp = twinchain_primitives::Stamp { block: 0, time: 0 };
+		pallet_machines::MachineRecords::<Runtime>::insert(
 			machine,
 			pallet_machines::Machine {
 				owner: owner.clone(),
@@ -545,7 +546,7 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 					serial_number: Default::default(),
 					year_of_construction: 2026,
 				},
-				status: pallet_machines::MachineStatus::Idle,
+				status: twinchain_primitives::MachineStatus::Idle,
 				status_since: stamp,
 				registered: stamp,
 				tasks_completed: 0,
@@ -556,7 +557,7 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 			},
 		);
 		let digest = MachinesBenchmarkHelper::anchor_capability(machine, capability);
-		let key: pallet_credentials::CapabilityKey =
+		let key: twinchain_primitives::CapabilityKey =
 			capability.to_vec().try_into().expect("benchmark capability ids fit");
 		pallet_machines::Capabilities::<Runtime>::insert(machine, &key, digest);
 		pallet_machines::ByCapability::<Runtime>::insert(&key, machine, ());
@@ -567,12 +568,12 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 		MachinesBenchmarkHelper::make_gateway(machine, gateway)
 	}
 
-	fn credential(issuer: &AccountId, subject: &AccountId) -> pallet_credentials::Digest {
+	fn credential(issuer: &AccountId, subject: &AccountId) -> twinchain_primitives::Digest {
 		bench_anchor(issuer, subject, None)
 	}
 
-	fn actor(who: &AccountId, role: pallet_actors::Role) {
-		<Actors as pallet_actors::RoleProvider<AccountId>>::grant_role(who, role)
+	fn actor(who: &AccountId, role: twinchain_primitives::Role) {
+		<Actors as twinchain_primitives::RoleProvider<AccountId>>::grant_role(who, role)
 	}
 
 	fn fund(who: &AccountId) {
@@ -582,9 +583,9 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 
 	fn environment(
 		sensor: &AccountId,
-		start: pallet_provenance::Moment,
-		end: pallet_provenance::Moment,
-	) -> pallet_provenance::TelemetryRef {
+		start: twinchain_primitives::Moment,
+		end: twinchain_primitives::Moment,
+	) -> twinchain_primitives::TelemetryRef {
 		let root = [7u8; 32];
 		pallet_telemetry::Windows::<Runtime>::insert(
 			sensor,
@@ -595,7 +596,7 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 				count: 1,
 				metrics: Default::default(),
 				gateway: sensor.clone(),
-				anchored: pallet_did::Stamp { block: 0, time: 0 },
+				anchored: twinchain_primitives::Stamp { block: 0, time: 0 },
 			},
 		);
 		root
@@ -654,7 +655,7 @@ impl pallet_tasks::BenchmarkHelper<AccountId> for TasksBenchmarkHelper {
 		ProvenanceBenchmarkHelper::fund(who)
 	}
 
-	fn actor(who: &AccountId, role: pallet_actors::Role) {
+	fn actor(who: &AccountId, role: twinchain_primitives::Role) {
 		use pallet_provenance::BenchmarkHelper as _;
 		ProvenanceBenchmarkHelper::actor(who, role)
 	}

@@ -72,7 +72,7 @@ export function factoryView(root: HTMLElement, chain: Chain, arg: string): View 
 
   return {
     async update() {
-      const entries = await api.query.machines.registry.entries();
+      const entries = await api.query.machines.machineRecords.entries();
       const machines = await Promise.all(
         entries.map(async ([key, value]) => {
           const account = key.args[0].toString();

@@ -22,7 +22,7 @@ export function tasksView(root: HTMLElement, chain: Chain): View {
 
   return {
     async update() {
-      const tasks = (await api.query.tasks.registry.entries())
+      const tasks = (await api.query.tasks.taskRecords.entries())
         .map(([k, v]) => ({ id: (k.args[0] as Json).toNumber() as number, t: (v as Json).unwrap() }))
         .sort((a, b) => b.id - a.id);
       const held = tasks.filter(({ t }) => ESCROWED.includes(t.state.type)).reduce((sum, { t }) => sum + t.reward.toBigInt(), 0n);

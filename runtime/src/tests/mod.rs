@@ -118,7 +118,7 @@ fn block_time_is_two_seconds() {
 
 #[test]
 fn presets_register_actors_and_registrars() {
-	use pallet_actors::{Role, RoleProvider};
+	use twinchain_primitives::{Role, RoleProvider};
 	genesis_of("dev").execute_with(|| {
 		assert!(Actors::is_registrar(&Alice.to_account_id()));
 		assert!(!Actors::is_registrar(&Bob.to_account_id()));
@@ -191,16 +191,16 @@ fn products_get_real_dids_and_lot_recalls_run_in_on_idle() {
 		.unwrap();
 		Provenance::create_product(
 			RuntimeOrigin::signed(alice.clone()),
-			pallet_provenance::ProductType {
+			twinchain_primitives::ProductType {
 				kind: b"workpiece".to_vec().try_into().unwrap(),
-				colour: Some(pallet_provenance::Colour::White),
+				colour: Some(twinchain_primitives::Colour::White),
 				tag: Some(b"04a1b2c3d4e5f6".to_vec().try_into().unwrap()),
 			},
 			vec![0].try_into().unwrap(),
 		)
 		.unwrap();
 		let product = pallet_provenance::ProductByTag::<Runtime>::get(
-			pallet_provenance::TagId::try_from(b"04a1b2c3d4e5f6".to_vec()).unwrap(),
+			twinchain_primitives::TagId::try_from(b"04a1b2c3d4e5f6".to_vec()).unwrap(),
 		)
 		.expect("the tag finds the product");
 		// The product's DID is a real DID record, controlled by the manufacturer.
@@ -223,9 +223,9 @@ fn products_get_real_dids_and_lot_recalls_run_in_on_idle() {
 
 #[test]
 fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
-	use pallet_actors::Role;
-	use pallet_machines::{MachineRegistry, MachineStatus};
 	use sp_core::Pair;
+	use twinchain_primitives::Role;
+	use twinchain_primitives::{MachineRegistry, MachineStatus};
 	let gateway = dev_factory::gateway();
 	assert_eq!(
 		sp_core::sr25519::Pair::from_string(dev_factory::GATEWAY_SEED, None)
@@ -245,10 +245,10 @@ fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
 				Some(Alice.to_account_id())
 			);
 			assert_eq!(pallet_did::Pallet::<Runtime>::controller_of(&m), Alice.to_account_id());
-			assert!(<Did as pallet_did::DidAuthority<AccountId>>::is_delegate(
+			assert!(<Did as twinchain_primitives::DidAuthority<AccountId>>::is_delegate(
 				&m,
 				&gateway,
-				pallet_did::DelegateType::Authentication
+				twinchain_primitives::DelegateType::Authentication
 			));
 			for capability in dev_factory::capabilities(station) {
 				assert!(
@@ -261,7 +261,7 @@ fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
 			}
 		}
 		assert_eq!(pallet_tasks::NextRecipeId::<Runtime>::get(), 3);
-		assert!(<Actors as pallet_actors::RoleProvider<AccountId>>::has_role(
+		assert!(<Actors as twinchain_primitives::RoleProvider<AccountId>>::has_role(
 			&gateway,
 			Role::Manufacturer
 		));
@@ -270,9 +270,9 @@ fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
 		Tasks::place_order(
 			RuntimeOrigin::signed(gateway.clone()),
 			1,
-			pallet_provenance::ProductType {
+			twinchain_primitives::ProductType {
 				kind: b"workpiece".to_vec().try_into().unwrap(),
-				colour: Some(pallet_provenance::Colour::Red),
+				colour: Some(twinchain_primitives::Colour::Red),
 				tag: None,
 			},
 			Default::default(),
@@ -314,7 +314,7 @@ fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
 			<Machines as MachineRegistry<AccountId>>::status(&mpo),
 			Some(MachineStatus::Maintenance)
 		);
-		let task = pallet_tasks::Registry::<Runtime>::get(1).expect("the maintenance task");
+		let task = pallet_tasks::TaskRecords::<Runtime>::get(1).expect("the maintenance task");
 		assert_eq!(task.capability.to_vec(), b"maintenance".to_vec());
 		assert_eq!((task.requester, task.reward), (Alice.to_account_id(), 100 * MILLI_UNIT));
 		assert_eq!(task.params.to_vec(), codec::Encode::encode(&mpo));
@@ -437,7 +437,7 @@ fn privileged_calls() -> Vec<(&'static str, RuntimeCall, Gate)> {
 			"actors.registerActor",
 			pallet_actors::Call::register_actor {
 				actor: Eve.to_account_id(),
-				role: pallet_actors::Role::Certifier,
+				role: twinchain_primitives::Role::Certifier,
 				name: b"eve".to_vec().try_into().unwrap(),
 			}
 			.into(),
@@ -457,7 +457,7 @@ fn privileged_calls() -> Vec<(&'static str, RuntimeCall, Gate)> {
 			"actors.revokeRole",
 			pallet_actors::Call::revoke_role {
 				actor: Bob.to_account_id(),
-				role: pallet_actors::Role::Manufacturer,
+				role: twinchain_primitives::Role::Manufacturer,
 			}
 			.into(),
 			Gate::Registrar,
@@ -552,7 +552,7 @@ fn privileged_calls() -> Vec<(&'static str, RuntimeCall, Gate)> {
 	]
 }
 
-/// Issue 10: on the consortium chain, every privileged call refuses every origin it is not meant
+/// On the consortium chain, every privileged call refuses every origin it is not meant
 /// for — nobody, each development account signing alone (Alice, Bob and Charlie are council
 /// members and registrars), a lone council member's motion — and changes nothing when it does;
 /// the origin it is meant for gets past the origin check.
@@ -717,3 +717,5 @@ fn a_signed_extrinsic_pays_its_overhead_once_and_no_less_than_measured() {
 	assert_eq!(normal, sp_runtime::Perbill::from_percent(90) * weights.max_block);
 	assert!(normal.ref_time() / charged.ref_time() >= 1_000 * MILLI_SECS_PER_BLOCK / 1_000);
 }
+
+mod migrations;

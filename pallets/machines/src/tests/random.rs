@@ -1,399 +1,11 @@
-//! Unit tests of the machines pallet: every call and every failure.
+//! Random call sequences against a reference model: deposits, indices and history hold after
+//! every call.
 
-use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
-use pallet_credentials::CapabilityError;
-use sp_runtime::DispatchError;
-
-fn nameplate(year: u16) -> Nameplate {
-	Nameplate {
-		manufacturer_name: b"fischertechnik".to_vec().try_into().unwrap(),
-		model: b"Multi-processing station with kiln".to_vec().try_into().unwrap(),
-		serial_number: b"FT-536630-0042".to_vec().try_into().unwrap(),
-		year_of_construction: year,
-	}
-}
-
-fn key(s: &str) -> CapabilityKey {
-	s.as_bytes().to_vec().try_into().unwrap()
-}
-
-fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event").event
-}
-
-fn register() {
-	assert_ok!(Machines::register_machine(
-		RuntimeOrigin::signed(MANUFACTURER),
-		MILL,
-		nameplate(2024)
-	));
-}
-
-fn with_mill_capability() {
-	register();
-	let credential = MockCredentials::anchor(1, MILL, "mill");
-	assert_ok!(Machines::add_capability(
-		RuntimeOrigin::signed(MANUFACTURER),
-		MILL,
-		key("mill"),
-		credential
-	));
-}
-
-#[test]
-fn manufacturers_register_machines_with_a_deposit() {
-	new_test_ext().execute_with(|| {
-		assert_noop!(
-			Machines::register_machine(RuntimeOrigin::signed(FACTORY), MILL, nameplate(2024)),
-			DispatchError::BadOrigin
-		);
-		assert_noop!(
-			Machines::register_machine(RuntimeOrigin::signed(MANUFACTURER), MILL, nameplate(1700)),
-			Error::<Test>::InvalidNameplate
-		);
-		register();
-		assert_eq!(
-			last_event(),
-			Event::MachineRegistered { machine: MILL, manufacturer: MANUFACTURER }.into()
-		);
-		let m = Registry::<Test>::get(MILL).unwrap();
-		assert_eq!(
-			(m.owner, m.manufacturer, m.status),
-			(MANUFACTURER, MANUFACTURER, MachineStatus::Idle)
-		);
-		assert_eq!(m.nameplate.serial_number.to_vec(), b"FT-536630-0042".to_vec());
-		assert_eq!(
-			Balances::balance_on_hold(&HoldReason::MachineDeposit.into(), &MANUFACTURER),
-			100
-		);
-		assert_noop!(
-			Machines::register_machine(RuntimeOrigin::signed(MANUFACTURER), MILL, nameplate(2024)),
-			Error::<Test>::AlreadyRegistered
-		);
-		MockDid::deactivate(101);
-		assert_noop!(
-			Machines::register_machine(RuntimeOrigin::signed(MANUFACTURER), 101, nameplate(2024)),
-			Error::<Test>::DidDeactivated
-		);
-	});
-}
-
-#[test]
-fn capabilities_need_a_valid_credential_for_the_machine() {
-	new_test_ext().execute_with(|| {
-		register();
-		let add = |who, cap: &str, digest| {
-			Machines::add_capability(RuntimeOrigin::signed(who), MILL, key(cap), digest)
-		};
-		let good = MockCredentials::anchor(1, MILL, "mill");
-		assert_noop!(add(FACTORY, "mill", good), Error::<Test>::NotOwner);
-		assert_noop!(add(MANUFACTURER, "mill", [9; 32]), Error::<Test>::CredentialUnknown);
-		let other = MockCredentials::anchor(2, 101, "mill");
-		assert_noop!(add(MANUFACTURER, "mill", other), Error::<Test>::CredentialNotForMachine);
-		assert_noop!(add(MANUFACTURER, "kiln", good), Error::<Test>::CredentialWrongCapability);
-		for (digest, error, expected) in [
-			(3, CapabilityError::OutsideValidity, Error::<Test>::CredentialNotValidNow),
-			(4, CapabilityError::Revoked, Error::<Test>::CredentialRevoked),
-			(5, CapabilityError::Suspended, Error::<Test>::CredentialSuspended),
-		] {
-			let d = MockCredentials::anchor(digest, MILL, "mill");
-			MockCredentials::fail(digest, error);
-			assert_noop!(add(MANUFACTURER, "mill", d), expected);
-		}
-		assert_ok!(add(MANUFACTURER, "mill", good));
-		assert_eq!(
-			last_event(),
-			Event::CapabilityAdded { machine: MILL, capability: key("mill"), credential: good }
-				.into()
-		);
-		assert!(ByCapability::<Test>::contains_key(key("mill"), MILL));
-		assert!(<Machines as MachineRegistry<u64>>::can_perform(&MILL, b"mill"));
-		assert!(!<Machines as MachineRegistry<u64>>::can_perform(&MILL, b"kiln"));
-		// The capability stops counting when its credential does.
-		MockCredentials::fail(1, CapabilityError::Revoked);
-		assert!(!<Machines as MachineRegistry<u64>>::can_perform(&MILL, b"mill"));
-		// Re-backing it with another credential keeps one slot.
-		let fresh = MockCredentials::anchor(6, MILL, "mill");
-		assert_ok!(add(MANUFACTURER, "mill", fresh));
-		assert!(<Machines as MachineRegistry<u64>>::can_perform(&MILL, b"mill"));
-		assert_eq!(Registry::<Test>::get(MILL).unwrap().capabilities, 1);
-		// Bound: three capabilities.
-		for (d, cap) in [(7, "drill"), (8, "kiln")] {
-			let c = MockCredentials::anchor(d, MILL, cap);
-			assert_ok!(add(MANUFACTURER, cap, c));
-		}
-		let sort = MockCredentials::anchor(10, MILL, "sort");
-		assert_noop!(add(MANUFACTURER, "sort", sort), Error::<Test>::TooManyCapabilities);
-		// Removal.
-		assert_noop!(
-			Machines::remove_capability(RuntimeOrigin::signed(FACTORY), MILL, key("kiln")),
-			Error::<Test>::NotOwner
-		);
-		assert_ok!(Machines::remove_capability(
-			RuntimeOrigin::signed(MANUFACTURER),
-			MILL,
-			key("kiln")
-		));
-		assert_eq!(
-			last_event(),
-			Event::CapabilityRemoved { machine: MILL, capability: key("kiln") }.into()
-		);
-		assert!(!ByCapability::<Test>::contains_key(key("kiln"), MILL));
-		assert_noop!(
-			Machines::remove_capability(RuntimeOrigin::signed(MANUFACTURER), MILL, key("kiln")),
-			Error::<Test>::UnknownCapability
-		);
-		assert_ok!(add(MANUFACTURER, "sort", sort));
-	});
-}
-
-#[test]
-fn owner_machine_or_gateway_set_the_status_with_history() {
-	new_test_ext().execute_with(|| {
-		register();
-		assert_noop!(
-			Machines::set_status(RuntimeOrigin::signed(FACTORY), MILL, MachineStatus::Offline),
-			Error::<Test>::NotAuthorized
-		);
-		assert_noop!(
-			Machines::set_status(RuntimeOrigin::signed(MANUFACTURER), 999, MachineStatus::Offline),
-			Error::<Test>::UnknownMachine
-		);
-		assert_noop!(
-			Machines::set_status(RuntimeOrigin::signed(MANUFACTURER), MILL, MachineStatus::Retired),
-			Error::<Test>::UseRetire
-		);
-		advance(1_000);
-		assert_ok!(Machines::set_status(RuntimeOrigin::signed(MILL), MILL, MachineStatus::Busy(7)));
-		assert_eq!(
-			last_event(),
-			Event::StatusChanged { machine: MILL, status: MachineStatus::Busy(7), by: MILL }.into()
-		);
-		MockDid::add_gateway(MILL, GATEWAY);
-		advance(1_000);
-		assert_ok!(Machines::set_status(
-			RuntimeOrigin::signed(GATEWAY),
-			MILL,
-			MachineStatus::Maintenance
-		));
-		advance(1_000);
-		assert_ok!(Machines::set_status(
-			RuntimeOrigin::signed(MANUFACTURER),
-			MILL,
-			MachineStatus::Idle
-		));
-		let m = Registry::<Test>::get(MILL).unwrap();
-		assert_eq!((m.status, m.maintenance_events), (MachineStatus::Idle, 1));
-		assert_eq!(m.status_since.time, T0 + 3_000);
-		// What was it doing when?
-		assert_eq!(Machines::status_at(&MILL, T0 - 1), None);
-		assert_eq!(Machines::status_at(&MILL, T0), Some(MachineStatus::Idle));
-		assert_eq!(Machines::status_at(&MILL, T0 + 1_500), Some(MachineStatus::Busy(7)));
-		assert_eq!(Machines::status_at(&MILL, T0 + 2_000), Some(MachineStatus::Maintenance));
-		assert_eq!(Machines::status_at(&MILL, T0 + 9_999), Some(MachineStatus::Idle));
-		// The history keeps the last four changes.
-		advance(1_000);
-		assert_ok!(Machines::set_status(RuntimeOrigin::signed(MILL), MILL, MachineStatus::Offline));
-		let history = StatusHistory::<Test>::get(MILL);
-		assert_eq!(history.len(), 4);
-		assert_eq!(history[0].1, MachineStatus::Busy(7), "the oldest entry was dropped");
-		assert_eq!(Machines::status_at(&MILL, T0), None, "older than the kept history");
-	});
-}
-
-#[test]
-fn ownership_moves_to_the_factory() {
-	new_test_ext().execute_with(|| {
-		register();
-		assert_noop!(
-			Machines::transfer_ownership(RuntimeOrigin::signed(FACTORY), MILL, FACTORY),
-			Error::<Test>::NotOwner
-		);
-		assert_noop!(
-			Machines::transfer_ownership(RuntimeOrigin::signed(MANUFACTURER), MILL, MANUFACTURER),
-			Error::<Test>::SameOwner
-		);
-		assert_ok!(Machines::transfer_ownership(
-			RuntimeOrigin::signed(MANUFACTURER),
-			MILL,
-			FACTORY
-		));
-		assert_eq!(
-			last_event(),
-			Event::OwnershipTransferred { machine: MILL, from: MANUFACTURER, to: FACTORY }.into()
-		);
-		assert_ok!(Machines::set_status(
-			RuntimeOrigin::signed(FACTORY),
-			MILL,
-			MachineStatus::Offline
-		));
-		assert_noop!(
-			Machines::set_status(RuntimeOrigin::signed(MANUFACTURER), MILL, MachineStatus::Idle),
-			Error::<Test>::NotAuthorized
-		);
-	});
-}
-
-#[test]
-fn retired_machines_change_no_more() {
-	new_test_ext().execute_with(|| {
-		with_mill_capability();
-		assert_noop!(
-			Machines::retire(RuntimeOrigin::signed(FACTORY), MILL),
-			Error::<Test>::NotOwner
-		);
-		assert_ok!(Machines::retire(RuntimeOrigin::signed(MANUFACTURER), MILL));
-		assert_eq!(last_event(), Event::MachineRetired { machine: MILL }.into());
-		assert_eq!(Registry::<Test>::get(MILL).unwrap().status, MachineStatus::Retired);
-		assert!(!ByCapability::<Test>::contains_key(key("mill"), MILL));
-		assert!(!<Machines as MachineRegistry<u64>>::can_perform(&MILL, b"mill"));
-		assert_eq!(Balances::balance_on_hold(&HoldReason::MachineDeposit.into(), &MANUFACTURER), 0);
-		assert_noop!(
-			Machines::retire(RuntimeOrigin::signed(MANUFACTURER), MILL),
-			Error::<Test>::Retired
-		);
-		assert_noop!(
-			Machines::set_status(RuntimeOrigin::signed(MILL), MILL, MachineStatus::Idle),
-			Error::<Test>::Retired
-		);
-		let c = MockCredentials::anchor(2, MILL, "kiln");
-		assert_noop!(
-			Machines::add_capability(RuntimeOrigin::signed(MANUFACTURER), MILL, key("kiln"), c),
-			Error::<Test>::Retired
-		);
-		assert_noop!(
-			Machines::transfer_ownership(RuntimeOrigin::signed(MANUFACTURER), MILL, FACTORY),
-			Error::<Test>::Retired
-		);
-	});
-}
-
-#[test]
-fn tasks_move_machines_between_idle_and_busy_and_count() {
-	new_test_ext().execute_with(|| {
-		with_mill_capability();
-		type Reg = Machines;
-		assert_eq!(<Reg as MachineRegistry<u64>>::start_task(&999, 1), Err(()));
-		assert_ok!(<Reg as MachineRegistry<u64>>::start_task(&MILL, 1));
-		assert_eq!(<Reg as MachineRegistry<u64>>::status(&MILL), Some(MachineStatus::Busy(1)));
-		assert_eq!(<Reg as MachineRegistry<u64>>::start_task(&MILL, 2), Err(()), "busy");
-		assert_eq!(
-			<Reg as MachineRegistry<u64>>::finish_task(&MILL, 2, true),
-			Err(()),
-			"another task"
-		);
-		assert_ok!(<Reg as MachineRegistry<u64>>::finish_task(&MILL, 1, true));
-		assert_eq!(
-			last_event(),
-			Event::TaskFinished { machine: MILL, task: 1, success: true }.into()
-		);
-		assert_ok!(<Reg as MachineRegistry<u64>>::start_task(&MILL, 2));
-		assert_ok!(<Reg as MachineRegistry<u64>>::finish_task(&MILL, 2, false));
-		let m = Registry::<Test>::get(MILL).unwrap();
-		assert_eq!((m.tasks_completed, m.tasks_failed, m.status), (1, 1, MachineStatus::Idle));
-	});
-}
-
-#[test]
-fn maintenance_can_interrupt_idle_and_busy_machines() {
-	new_test_ext().execute_with(|| {
-		with_mill_capability();
-		type Reg = Machines;
-		assert_eq!(<Reg as MachineRegistry<u64>>::enter_maintenance(&999), Err(()), "unknown");
-		assert_ok!(<Reg as MachineRegistry<u64>>::start_task(&MILL, 1));
-		assert_ok!(<Reg as MachineRegistry<u64>>::enter_maintenance(&MILL));
-		assert_eq!(
-			last_event(),
-			Event::StatusChanged {
-				machine: MILL,
-				status: MachineStatus::Maintenance,
-				by: MANUFACTURER
-			}
-			.into()
-		);
-		assert_eq!(<Reg as MachineRegistry<u64>>::enter_maintenance(&MILL), Err(()), "already");
-		// The interrupted task may still finish; the machine stays in maintenance.
-		assert_ok!(<Reg as MachineRegistry<u64>>::finish_task(&MILL, 1, true));
-		let m = Registry::<Test>::get(MILL).unwrap();
-		assert_eq!((m.tasks_completed, m.maintenance_events), (1, 1));
-		assert_eq!(m.status, MachineStatus::Maintenance);
-		assert_eq!(<Reg as MachineRegistry<u64>>::start_task(&MILL, 2), Err(()), "not idle");
-		assert_ok!(Machines::set_status(
-			RuntimeOrigin::signed(MANUFACTURER),
-			MILL,
-			MachineStatus::Offline
-		));
-		assert_eq!(<Reg as MachineRegistry<u64>>::enter_maintenance(&MILL), Err(()), "offline");
-	});
-}
-
-#[test]
-fn the_capability_index_answers_who_can_idle_first() {
-	new_test_ext().execute_with(|| {
-		for (machine, digest) in [(MILL, 1u8), (101, 2), (102, 3)] {
-			assert_ok!(Machines::register_machine(
-				RuntimeOrigin::signed(MANUFACTURER),
-				machine,
-				nameplate(2024)
-			));
-			let c = MockCredentials::anchor(digest, machine, "mill");
-			assert_ok!(Machines::add_capability(
-				RuntimeOrigin::signed(MANUFACTURER),
-				machine,
-				key("mill"),
-				c
-			));
-		}
-		assert_ok!(Machines::set_status(
-			RuntimeOrigin::signed(MANUFACTURER),
-			MILL,
-			MachineStatus::Busy(1)
-		));
-		MockCredentials::fail(3, CapabilityError::Suspended);
-		let found = Machines::by_capability(b"mill");
-		assert_eq!(found, vec![(101, MachineStatus::Idle), (MILL, MachineStatus::Busy(1))]);
-		assert!(Machines::by_capability(b"kiln").is_empty());
-	});
-}
-
-#[test]
-fn idle_candidates_are_capable_idle_machines_with_load_and_idle_time() {
-	new_test_ext().execute_with(|| {
-		for (machine, digest) in [(MILL, 1u8), (101, 2), (102, 3)] {
-			assert_ok!(Machines::register_machine(
-				RuntimeOrigin::signed(MANUFACTURER),
-				machine,
-				nameplate(2024)
-			));
-			let c = MockCredentials::anchor(digest, machine, "mill");
-			assert_ok!(Machines::add_capability(
-				RuntimeOrigin::signed(MANUFACTURER),
-				machine,
-				key("mill"),
-				c
-			));
-		}
-		// 101 did one task and is idle again since a second later; MILL is busy; 102's
-		// credential is suspended.
-		advance(1_000);
-		assert_ok!(<Machines as MachineRegistry<u64>>::start_task(&101, 5));
-		assert_ok!(<Machines as MachineRegistry<u64>>::finish_task(&101, 5, true));
-		assert_ok!(<Machines as MachineRegistry<u64>>::start_task(&MILL, 6));
-		MockCredentials::fail(3, CapabilityError::Suspended);
-		let found = <Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 10);
-		assert_eq!(found, vec![(101, 1, T0 + 1_000)]);
-		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 0).is_empty());
-		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"kiln", 10).is_empty());
-	});
-}
-
-// Random call sequences with invariants -------------------------------------------------------
-
-use pallet_credentials::CapabilityCheck;
+use super::*;
 use pallet_test_utils::{refusal, refuse};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use std::collections::BTreeMap;
+use twinchain_primitives::CapabilityCheck;
 
 /// The machines the random sequences use: 100 ..= 104 may be registered (100 and 101 with
 /// [`GATEWAY`] as gateway), 105's DID is deactivated.
@@ -495,10 +107,11 @@ impl Twin {
 ///   `status_at(now)` is the current status;
 /// - `can_perform`, `idle_candidates` and `by_capability` agree with what is stored.
 fn check_invariants(issuance: Balance) {
+	assert_eq!(Machines::do_try_state(), Ok(()), "the pallet's try_state invariants");
 	type Reg = Machines;
 	assert_eq!(Balances::total_issuance(), issuance, "funds made or lost");
 	let mut owed: BTreeMap<u64, Balance> = BTreeMap::new();
-	for (id, m) in Registry::<Test>::iter() {
+	for (id, m) in MachineRecords::<Test>::iter() {
 		*owed.entry(m.manufacturer).or_default() += m.deposit;
 		let caps: Vec<(CapabilityKey, Digest)> = Capabilities::<Test>::iter_prefix(id).collect();
 		assert_eq!(m.capabilities as usize, caps.len(), "capability count of {id}");
@@ -543,13 +156,13 @@ fn check_invariants(issuance: Balance) {
 	}
 	for (cap, id) in ByCapability::<Test>::iter_keys() {
 		assert!(Capabilities::<Test>::contains_key(id, &cap), "dangling index entry {id}");
-		assert!(Registry::<Test>::contains_key(id), "index entry of unknown {id}");
+		assert!(MachineRecords::<Test>::contains_key(id), "index entry of unknown {id}");
 	}
 	for id in Capabilities::<Test>::iter_keys().map(|(id, _)| id) {
-		assert!(Registry::<Test>::contains_key(id), "capability of unknown {id}");
+		assert!(MachineRecords::<Test>::contains_key(id), "capability of unknown {id}");
 	}
 	for id in StatusHistory::<Test>::iter_keys() {
-		assert!(Registry::<Test>::contains_key(id), "history of unknown {id}");
+		assert!(MachineRecords::<Test>::contains_key(id), "history of unknown {id}");
 	}
 	for who in ACTORS.into_iter().chain([DEACTIVATED_DID]) {
 		let held = Balances::balance_on_hold(&HoldReason::MachineDeposit.into(), &who);
@@ -558,7 +171,7 @@ fn check_invariants(issuance: Balance) {
 	for c in CAPS {
 		let capable: Vec<(u64, MachineOf<Test>)> = ByCapability::<Test>::iter_key_prefix(key(c))
 			.filter(|id| <Reg as MachineRegistry<u64>>::can_perform(id, c.as_bytes()))
-			.map(|id| (id, Registry::<Test>::get(id).unwrap()))
+			.map(|id| (id, MachineRecords::<Test>::get(id).unwrap()))
 			.collect();
 		let mut idle: Vec<(u64, u32, u64)> = capable
 			.iter()
@@ -583,9 +196,9 @@ fn check_invariants(issuance: Balance) {
 /// The pallet stores exactly what the calls that succeeded imply: the same machines, each with
 /// the expected owner, status, counters, capabilities, deposit and status history.
 fn check_model(twins: &BTreeMap<u64, Twin>) {
-	assert_eq!(Registry::<Test>::iter_keys().count(), twins.len(), "registered machines");
+	assert_eq!(MachineRecords::<Test>::iter_keys().count(), twins.len(), "registered machines");
 	for (id, t) in twins {
-		assert_eq!(Registry::<Test>::get(id).as_ref(), Some(&t.machine), "record of {id}");
+		assert_eq!(MachineRecords::<Test>::get(id).as_ref(), Some(&t.machine), "record of {id}");
 		let caps: BTreeMap<Vec<u8>, Digest> =
 			Capabilities::<Test>::iter_prefix(id).map(|(k, d)| (k.to_vec(), d)).collect();
 		assert_eq!(caps, t.capabilities, "capabilities of {id}");
@@ -613,7 +226,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 			}
 			for m in MILL..=104 {
 				for (i, c) in CAPS.iter().enumerate() {
-					MockCredentials::anchor(credential(m, i)[0], m, c);
+					MockCredentials::anchor_capability(credential(m, i)[0], m, c);
 				}
 			}
 			MockDid::add_gateway(MILL, GATEWAY);
@@ -716,7 +329,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								}
 								MockCredentials::check_capability(&machine, &cap, &digest)
 									.map_err(|e| credential_error_name(e).to_string())?;
-								if !t.capabilities.contains_key(&cap.to_vec())
+								if !t.capabilities.contains_key(&cap[..])
 									&& t.capabilities.len() >= 3
 								{
 									return refuse("TooManyCapabilities");
@@ -756,7 +369,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								if t.machine.status == MachineStatus::Retired {
 									return refuse("Retired");
 								}
-								if !t.capabilities.contains_key(&cap.to_vec()) {
+								if !t.capabilities.contains_key(&cap[..]) {
 									return refuse("UnknownCapability");
 								}
 								Ok(())
@@ -766,7 +379,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 									.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								let t = twins.get_mut(&machine).unwrap();
-								t.capabilities.remove(&cap.to_vec());
+								t.capabilities.remove(&cap[..]);
 								t.sync_capabilities();
 							}
 							("remove_capability", expected, outcome)
@@ -857,10 +470,11 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 							let task = rng.gen_range(0..4);
 							let expected = match status {
 								Some(MachineStatus::Idle) => Ok(()),
-								_ => refuse("refused"),
+								None => refuse("UnknownMachine"),
+								Some(_) => refuse("NotIdle"),
 							};
 							let outcome = <Reg as MachineRegistry<u64>>::start_task(&machine, task)
-								.map_err(|()| "refused".to_string());
+								.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								twins
 									.get_mut(&machine)
@@ -879,12 +493,14 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 							let busy = status == Some(MachineStatus::Busy(task));
 							let expected = if busy || status == Some(MachineStatus::Maintenance) {
 								Ok(())
+							} else if status.is_none() {
+								refuse("UnknownMachine")
 							} else {
-								refuse("refused")
+								refuse("NotBusyWithTask")
 							};
 							let outcome =
 								<Reg as MachineRegistry<u64>>::finish_task(&machine, task, success)
-									.map_err(|()| "refused".to_string());
+									.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								let t = twins.get_mut(&machine).unwrap();
 								if success {
@@ -901,11 +517,12 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 						14 => {
 							let expected = match status {
 								Some(MachineStatus::Idle | MachineStatus::Busy(_)) => Ok(()),
-								_ => refuse("refused"),
+								None => refuse("UnknownMachine"),
+								Some(_) => refuse("CannotEnterMaintenance"),
 							};
 							let outcome =
 								<Reg as MachineRegistry<u64>>::enter_maintenance(&machine)
-									.map_err(|()| "refused".to_string());
+									.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								twins
 									.get_mut(&machine)
@@ -1002,7 +619,9 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 		"SameOwner",
 		"BadOrigin",
 		"Token(FundsUnavailable)",
-		"refused",
+		"NotIdle",
+		"NotBusyWithTask",
+		"CannotEnterMaintenance",
 	] {
 		assert!(errors.contains(error), "{error} never met");
 	}

@@ -1,0 +1,176 @@
+//! Recalls: opening one, and the walk `on_idle` does over the lot → products and machine →
+//! steps indexes, a bounded number of entries per block, marking every product reached and every
+//! product it was built into.
+
+use crate::*;
+use frame_support::{pallet_prelude::*, traits::EnsureOrigin};
+use frame_system::{ensure_signed, pallet_prelude::OriginFor};
+
+impl<T: Config> Pallet<T> {
+	/// `None` for the recall origin, else the signed caller.
+	pub(crate) fn recaller(origin: OriginFor<T>) -> Result<Option<T::AccountId>, DispatchError> {
+		match T::RecallOrigin::try_origin(origin) {
+			Ok(_) => Ok(None),
+			Err(origin) => Ok(Some(ensure_signed(origin)?)),
+		}
+	}
+
+	/// `recall_lot` by `by` (`None`: the recall origin).
+	pub(crate) fn do_recall_lot(
+		by: Option<T::AccountId>,
+		lot: LotId,
+		reason: Reason,
+	) -> DispatchResult {
+		let mut l = Lots::<T>::get(lot).ok_or(Error::<T>::UnknownLot)?;
+		if let Some(who) = &by {
+			ensure!(&l.supplier == who, Error::<T>::NotAllowedToRecall);
+		}
+		ensure!(l.recall.is_none(), Error::<T>::AlreadyRecalled);
+		let recall = Self::open_recall(RecallScope::Lot(lot), reason, by, Default::default())?;
+		l.recall = Some(recall);
+		Lots::<T>::insert(lot, l);
+		Self::deposit_event(Event::LotRecalled { lot, recall });
+		Ok(())
+	}
+
+	/// `recall_machine_range` by `by` (`None`: the recall origin).
+	pub(crate) fn do_recall_machine_range(
+		by: Option<T::AccountId>,
+		machine: T::AccountId,
+		from: Moment,
+		to: Moment,
+		reason: Reason,
+	) -> DispatchResult {
+		let owner = T::Machines::owner(&machine).ok_or(Error::<T>::UnknownMachine)?;
+		if let Some(who) = &by {
+			ensure!(&owner == who, Error::<T>::NotAllowedToRecall);
+		}
+		ensure!(from <= to, Error::<T>::InvalidRange);
+		let mut ranges = MachineRecalls::<T>::get(&machine);
+		ensure!(!ranges.is_full(), Error::<T>::TooManyRecallRanges);
+		// The walk starts at the earliest start of a step that can still overlap `from`.
+		let cursor =
+			Self::machine_key_prefix(&machine, from.saturating_sub(T::MaxStepDuration::get()));
+		let scope = RecallScope::MachineRange { machine: machine.clone(), from, to };
+		let recall = Self::open_recall(scope, reason, by, cursor)?;
+		#[allow(clippy::let_underscore_must_use, reason = "checked not full above")]
+		let _ = ranges.try_push((recall, from, to));
+		MachineRecalls::<T>::insert(&machine, ranges);
+		Self::deposit_event(Event::MachineRangeRecalled { machine, from, to, recall });
+		Ok(())
+	}
+
+	pub(crate) fn open_recall(
+		scope: RecallScope<T::AccountId>,
+		reason: Reason,
+		by: Option<T::AccountId>,
+		cursor: BoundedVec<u8, ConstU32<256>>,
+	) -> Result<RecallId, DispatchError> {
+		let id = NextRecallId::<T>::get();
+		RecallQueue::<T>::try_mutate(|queue| {
+			queue.try_push(RecallJob { recall: id, cursor, pending_parent: None })
+		})
+		.map_err(|_| Error::<T>::RecallQueueFull)?;
+		NextRecallId::<T>::put(id.saturating_add(1));
+		Recalls::<T>::insert(
+			id,
+			Recall { scope, reason, by, at: Self::stamp(), affected: 0, complete: false },
+		);
+		Ok(id)
+	}
+
+	/// The raw storage key before every `MachineSteps` entry of `machine` starting at
+	/// `start` or later (the index is in time order, see [`MachineStepKey`]).
+	pub(crate) fn machine_key_prefix(
+		machine: &T::AccountId,
+		start: Moment,
+	) -> BoundedVec<u8, ConstU32<256>> {
+		let product = T::AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes())
+			.expect("infinite zero input decodes an account");
+		let key = MachineStepKey { start: start.to_be_bytes(), product, index: 0 };
+		let mut raw = MachineSteps::<T>::hashed_key_for(machine, &key);
+		raw.truncate(raw.len() - key.encoded_size() + 8);
+		BoundedVec::truncate_from(raw)
+	}
+
+	/// Marks `product` recalled by `recall` unless it is already; returns the product it is
+	/// built into, which must be marked next.
+	pub(crate) fn mark(
+		product: &T::AccountId,
+		recall: RecallId,
+		r: &mut RecallOf<T>,
+	) -> Option<T::AccountId> {
+		let mut p = Products::<T>::get(product)?;
+		if p.recall.is_some() {
+			return None;
+		}
+		p.recall = Some(recall);
+		p.lifecycle = Lifecycle::Recalled;
+		let parent = p.parent.clone();
+		Products::<T>::insert(product, p);
+		r.affected = r.affected.saturating_add(1);
+		Self::deposit_event(Event::ProductRecalled { product: product.clone(), recall });
+		parent
+	}
+
+	/// Walks at most `max` index entries (or parents) of the queued recalls; returns how
+	/// many it walked.
+	pub(crate) fn process_recalls(max: u32) -> u32 {
+		let mut queue = RecallQueue::<T>::get();
+		let mut done = 0;
+		while done < max && !queue.is_empty() {
+			done += 1;
+			let job = &mut queue[0];
+			let Some(mut r) = Recalls::<T>::get(job.recall) else {
+				queue.remove(0);
+				continue;
+			};
+			if let Some(parent) = job.pending_parent.take() {
+				job.pending_parent = Self::mark(&parent, job.recall, &mut r);
+				Recalls::<T>::insert(job.recall, r);
+				continue;
+			}
+			let next = match &r.scope {
+				RecallScope::Lot(lot) => {
+					let mut keys = if job.cursor.is_empty() {
+						LotProducts::<T>::iter_key_prefix(lot)
+					} else {
+						LotProducts::<T>::iter_key_prefix_from(lot, job.cursor.to_vec())
+					};
+					keys.next().map(|product| {
+						let raw = LotProducts::<T>::hashed_key_for(lot, &product);
+						(Some(product), raw)
+					})
+				},
+				RecallScope::MachineRange { machine, from, to } => {
+					MachineSteps::<T>::iter_prefix_from(machine, job.cursor.to_vec())
+						.next()
+						.filter(|(key, _)| Moment::from_be_bytes(key.start) <= *to)
+						.map(|(key, end)| {
+							let raw = MachineSteps::<T>::hashed_key_for(machine, &key);
+							(if end >= *from { Some(key.product) } else { None }, raw)
+						})
+				},
+			};
+			match next {
+				Some((product, raw)) => {
+					job.cursor = BoundedVec::truncate_from(raw);
+					if let Some(product) = product {
+						job.pending_parent = Self::mark(&product, job.recall, &mut r);
+					}
+					Recalls::<T>::insert(job.recall, r);
+				},
+				None => {
+					r.complete = true;
+					let affected = r.affected;
+					let recall = job.recall;
+					Recalls::<T>::insert(recall, r);
+					queue.remove(0);
+					Self::deposit_event(Event::RecallCompleted { recall, affected });
+				},
+			}
+		}
+		RecallQueue::<T>::put(queue);
+		done
+	}
+}

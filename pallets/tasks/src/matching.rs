@@ -1,0 +1,92 @@
+//! Matching tasks to machines: the designated machine, or the least loaded then longest idle
+//! capable idle machine; the queue of tasks waiting for one.
+
+use crate::*;
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{pallet_prelude::*, traits::Get};
+
+impl<T: Config> Pallet<T> {
+	/// Registered actors and registered machines may request.
+	pub(crate) fn is_participant(who: &T::AccountId) -> bool {
+		T::Machines::status(who).is_some() || T::Actors::is_active_actor(who)
+	}
+
+	/// Whether `who` is `machine`, its gateway or its owner.
+	pub(crate) fn acts_for(who: &T::AccountId, machine: &T::AccountId) -> bool {
+		who == machine
+			|| T::Dids::is_delegate(machine, who, DelegateType::Authentication)
+			|| T::Machines::owner(machine).as_ref() == Some(who)
+	}
+
+	pub(crate) fn check_provider(machine: &T::AccountId, capability: &[u8]) -> DispatchResult {
+		match T::Machines::status(machine) {
+			None => Err(Error::<T>::UnknownMachine.into()),
+			Some(_) if !T::Machines::can_perform(machine, capability) => {
+				Err(Error::<T>::CapabilityNotValid.into())
+			},
+			Some(MachineStatus::Idle) => Ok(()),
+			Some(_) => Err(Error::<T>::ProviderBusy.into()),
+		}
+	}
+
+	/// The designated machine if it can take the task now; otherwise the least loaded,
+	/// then longest idle, capable idle machine among `MaxCandidates` index entries.
+	pub(crate) fn pick(t: &TaskOf<T>) -> Option<T::AccountId> {
+		if let Some(d) = &t.designated {
+			return Self::check_provider(d, &t.capability).ok().map(|_| d.clone());
+		}
+		T::Machines::idle_candidates(&t.capability, T::MaxCandidates::get())
+			.into_iter()
+			.min_by(|a, b| (a.1, a.2, a.0.encode()).cmp(&(b.1, b.2, b.0.encode())))
+			.map(|(machine, _, _)| machine)
+	}
+
+	pub(crate) fn assign(task: TaskId, t: &mut TaskOf<T>, machine: T::AccountId) -> DispatchResult {
+		T::Machines::start_task(&machine, task).map_err(|_| Error::<T>::ProviderBusy)?;
+		t.state = TaskState::Assigned;
+		t.provider = Some(machine.clone());
+		// The assignment time stands for the start until the provider reports one.
+		t.started = Some(Self::now());
+		Self::deposit_event(Event::TaskAssigned {
+			task,
+			machine,
+			requester: t.requester.clone(),
+			capability: t.capability.clone(),
+			params: t.params.clone(),
+			product: t.product.clone(),
+			deadline: t.deadline,
+		});
+		Ok(())
+	}
+
+	/// Tries to assign up to `MaxRetriesPerBlock` waiting tasks; returns how many it tried.
+	pub(crate) fn retry_waiting() -> u32 {
+		let mut waiting = Waiting::<T>::get();
+		if waiting.is_empty() {
+			return 0;
+		}
+		let tries = (waiting.len() as u32).min(T::MaxRetriesPerBlock::get());
+		let mut still = Vec::new();
+		for id in waiting.iter().take(tries as usize) {
+			let Some(mut t) = TaskRecords::<T>::get(id) else { continue };
+			if t.state != TaskState::Open {
+				continue;
+			}
+			let assigned = match Self::pick(&t) {
+				Some(machine) => Self::assign(*id, &mut t, machine).is_ok(),
+				None => false,
+			};
+			if assigned {
+				TaskRecords::<T>::insert(id, t);
+			} else {
+				still.push(*id);
+			}
+		}
+		// The ones tried and still waiting go to the back, behind those not tried.
+		let rest: Vec<TaskId> = waiting.iter().skip(tries as usize).copied().chain(still).collect();
+		waiting = BoundedVec::truncate_from(rest);
+		Waiting::<T>::put(waiting);
+		tries
+	}
+}

@@ -1,0 +1,156 @@
+//! Recipes and production orders that machines run to a finished product alone.
+
+use super::*;
+
+#[test]
+fn recipes_are_registered_by_manufacturers_with_a_deposit() {
+	new_test_ext().execute_with(|| {
+		let name: ShortText = b"fire and mill".to_vec().try_into().unwrap();
+		assert_noop!(
+			Tasks::register_recipe(
+				RuntimeOrigin::signed(CUSTOMER),
+				name.clone(),
+				recipe(&[("mill", "")])
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Tasks::register_recipe(RuntimeOrigin::signed(MAKER), name.clone(), recipe(&[])),
+			Error::<Test>::EmptyRecipe
+		);
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			name,
+			recipe(&[("fire", "{}"), ("mill", "{}")])
+		));
+		assert_eq!(last_event(), Event::RecipeRegistered { recipe: 0, manufacturer: MAKER });
+		assert_eq!(Balances::balance_on_hold(&HoldReason::RecipeDeposit.into(), &MAKER), 50);
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(MAKER),
+				7,
+				workpiece(),
+				Default::default(),
+				10,
+				20
+			),
+			Error::<Test>::UnknownRecipe
+		);
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(MAKER),
+				0,
+				workpiece(),
+				Default::default(),
+				5,
+				20
+			),
+			Error::<Test>::RewardTooLow
+		);
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(MAKER),
+				0,
+				workpiece(),
+				Default::default(),
+				10,
+				0
+			),
+			Error::<Test>::InvalidDeadline
+		);
+	});
+}
+
+/// Plays every machine: takes nothing, completes whatever it is assigned.
+fn machines_complete_assigned() {
+	let assigned: Vec<(TaskId, u64)> = TaskRecords::<Test>::iter()
+		.filter(|(_, t)| t.state == TaskState::Assigned)
+		.map(|(id, t)| (id, t.provider.unwrap()))
+		.collect();
+	for (id, machine) in assigned {
+		assert_ok!(Tasks::start_task(RuntimeOrigin::signed(machine), id));
+		assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(machine), id, detail("ok"), [9; 32]));
+	}
+}
+
+#[test]
+fn an_order_runs_its_recipe_to_a_finished_product_with_machines_alone() {
+	new_test_ext().execute_with(|| {
+		MockMachines::add(104, OWNER_A, &["retrieve"]);
+		MockMachines::add(105, OWNER_A, &["sort"]);
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"line".to_vec().try_into().unwrap(),
+			recipe(&[("retrieve", "A1"), ("fire", "220C"), ("mill", "2mm"), ("sort", "WHITE")])
+		));
+		assert_ok!(Tasks::place_order(
+			RuntimeOrigin::signed(MAKER),
+			0,
+			workpiece(),
+			Default::default(),
+			25,
+			20
+		));
+		let product = FIRST_PRODUCT;
+		assert!(events().contains(&Event::OrderPlaced { order: 0, recipe: 0, product }));
+		// Every step's reward is held from the start.
+		assert_eq!(escrow(MAKER), 100);
+		assert_eq!(TaskRecords::<Test>::get(0).unwrap().provider, Some(104));
+		// From here on, only machines act.
+		for _ in 0..4 {
+			next_block();
+			machines_complete_assigned();
+		}
+		assert!(events().contains(&Event::OrderFinished { order: 0, product }));
+		let o = Orders::<Test>::get(0).unwrap();
+		assert_eq!((o.state, o.remaining), (OrderState::Finished, 0));
+		let story: Vec<(u64, Vec<u8>)> = MockProvenance::get(product)
+			.steps
+			.iter()
+			.map(|s| (s.machine, s.capability.to_vec()))
+			.collect();
+		assert_eq!(
+			story,
+			vec![
+				(104, b"retrieve".to_vec()),
+				(OVEN, b"fire".to_vec()),
+				(MILL1, b"mill".to_vec()),
+				(105, b"sort".to_vec())
+			]
+		);
+		assert!(!MockProvenance::get(product).in_production);
+		// The rewards settle after the challenge period.
+		run_to(20);
+		assert_eq!(escrow(MAKER), 0);
+		assert_eq!(Balances::total_balance(&MAKER), 10_000 - 100);
+		// Retrieve, mill (MILL1 wins the tie with MILL2) and sort are A's; the kiln is B's.
+		assert_eq!(Balances::balance(&OWNER_A), 175);
+		assert_eq!(Balances::balance(&OWNER_B), 125);
+	});
+}
+
+#[test]
+fn an_order_stops_when_a_step_expires_and_refunds_the_rest() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"fire, mill".to_vec().try_into().unwrap(),
+			recipe(&[("fire", ""), ("mill", "")])
+		));
+		assert_ok!(Tasks::place_order(
+			RuntimeOrigin::signed(MAKER),
+			0,
+			workpiece(),
+			Default::default(),
+			30,
+			3
+		));
+		assert_eq!(escrow(MAKER), 60);
+		run_to(4);
+		assert_eq!(state(0), TaskState::Expired);
+		assert!(events().contains(&Event::OrderFailed { order: 0, step: 0 }));
+		assert_eq!(Orders::<Test>::get(0).unwrap().state, OrderState::Failed);
+		assert_eq!(escrow(MAKER), 0);
+		assert_eq!(Balances::total_balance(&MAKER), 10_000);
+	});
+}

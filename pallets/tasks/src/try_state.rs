@@ -1,0 +1,91 @@
+//! The tasks pallet's invariants, checked from storage alone: by the `try_state` hook (with
+//! `try-runtime`) and after every call of the unit tests' random sequences.
+
+use crate::*;
+use alloc::collections::BTreeMap;
+use frame_support::{ensure, traits::fungible::InspectHold};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	TryRuntimeError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// - each requester's escrow hold is the rewards of its tasks not yet over plus what its
+	///   orders still hold for steps not begun; each manufacturer's recipe hold is the deposits
+	///   of its recipes;
+	/// - ids are below the next id; an assigned, started, completed or disputed task has a
+	///   provider, an open one none; a running task is in its deadline's schedule, a completed
+	///   one in its challenge end's; an order's current task is its current step's;
+	/// - the deadline and challenge-end schedules, the waiting queue and orders' current tasks
+	///   name only stored tasks.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut add = |who: &T::AccountId, amount: BalanceOf<T>| {
+			let due = escrow.entry(who.clone()).or_insert_with(Zero::zero);
+			*due = due.saturating_add(amount);
+		};
+		let next_task = NextTaskId::<T>::get();
+		for (id, t) in TaskRecords::<T>::iter() {
+			ensure!(id < next_task, "a task id at or above the next id");
+			// An order's step tasks carry their reward out of the order's hold.
+			add(&t.requester, if t.state.holds_reward() { t.reward } else { Zero::zero() });
+			match t.state {
+				TaskState::Open => ensure!(t.provider.is_none(), "an open task has a provider"),
+				TaskState::Assigned
+				| TaskState::InProgress
+				| TaskState::Completed
+				| TaskState::Disputed => ensure!(t.provider.is_some(), "a taken task has no provider"),
+				_ => {},
+			}
+			// A task not yet over is due somewhere: at its deadline, or at its challenge's end;
+			// else its escrow would be held for ever.
+			match t.state {
+				TaskState::Open | TaskState::Assigned | TaskState::InProgress => ensure!(
+					Deadlines::<T>::get(t.deadline).contains(&id),
+					"a running task is missing from its deadline's schedule"
+				),
+				TaskState::Completed => ensure!(
+					t.completion
+						.as_ref()
+						.is_some_and(|c| ChallengeEnds::<T>::get(c.challenge_end).contains(&id)),
+					"a completed task is missing from its challenge end's schedule"
+				),
+				_ => {},
+			}
+		}
+		let next_order = NextOrderId::<T>::get();
+		for (id, o) in Orders::<T>::iter() {
+			ensure!(id < next_order, "an order id at or above the next id");
+			add(&o.requester, o.remaining);
+			if let Some(task) = o.task {
+				let t = TaskRecords::<T>::get(task).ok_or("an order's task is not stored")?;
+				ensure!(t.order == Some((id, o.step)), "an order's task belongs to another step");
+			}
+			ensure!(Recipes::<T>::contains_key(o.recipe), "an order of an unknown recipe");
+		}
+		for (who, due) in escrow {
+			let held = T::Currency::balance_on_hold(&HoldReason::Escrow.into(), &who);
+			ensure!(held == due, "a requester's escrow is not what its tasks and orders hold");
+		}
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let next_recipe = NextRecipeId::<T>::get();
+		for (id, r) in Recipes::<T>::iter() {
+			ensure!(id < next_recipe, "a recipe id at or above the next id");
+			let due = deposits.entry(r.manufacturer.clone()).or_insert_with(Zero::zero);
+			*due = due.saturating_add(r.deposit);
+		}
+		for (who, due) in deposits {
+			let held = T::Currency::balance_on_hold(&HoldReason::RecipeDeposit.into(), &who);
+			ensure!(held == due, "a manufacturer's recipe hold is not its recipes' deposits");
+		}
+		for (_, tasks) in Deadlines::<T>::iter().chain(ChallengeEnds::<T>::iter()) {
+			for task in tasks {
+				ensure!(TaskRecords::<T>::contains_key(task), "a scheduled task is not stored");
+			}
+		}
+		for task in Waiting::<T>::get() {
+			ensure!(TaskRecords::<T>::contains_key(task), "a waiting task is not stored");
+		}
+		Ok(())
+	}
+}
