@@ -4,7 +4,7 @@
 
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use pallet_did::document::{parse_datetime, ss58_decode, ss58_encode, utc_datetime};
+use twinchain_primitives::text::{parse_datetime, ss58_decode, ss58_encode, utc_datetime};
 
 fuzz_target!(|data: &[u8]| {
 	let Ok(text) = std::str::from_utf8(data) else { return };

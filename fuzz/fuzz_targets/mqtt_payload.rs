@@ -1,17 +1,14 @@
-//! Every MQTT message the factory bridge takes, on every topic kind of a factory that uses
-//! every payload profile: telemetry (BME680, LDR, generic JSON), station states,
+//! Every MQTT message the factory bridge takes, on every topic kind of the dev chain's demo
+//! factory, which uses every payload profile: telemetry (BME680, LDR, generic JSON), station states,
 //! acknowledgements, orders, stock, order states and NFC reads. The first input byte picks the
 //! topic, the rest is the payload. Nothing may panic, and a refused message must leave the
 //! telemetry buffer as it was (all or nothing).
 
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use mqtt_offchain_worker::{bridge::Bridge, config::Factory, store::MemStore};
+use mqtt_offchain_worker::{bridge::Bridge, config::Factory, store::MemStore, DEV_FACTORY_TOML};
 use std::sync::OnceLock;
 
-const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
-const CHARLIE: &str = "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y";
 /// 2026-11-26T00:00:00Z: payload timestamps near it are within the allowed clock skew.
 const NOW: u64 = 1_795_651_200_000;
 
@@ -33,35 +30,17 @@ fn factory() -> Factory {
 	FACTORY.get_or_init(parse).clone()
 }
 
+/// The dev chain's demo factory, which reads every topic kind and payload profile; its kiln
+/// also reads a nested field (`power.kw`), so that dotted paths are fuzzed too.
 fn parse() -> Factory {
-	Factory::from_toml(&format!(
-		r#"
-gateway = "{ALICE}"
-window_ms = 10000
-close_delay_ms = 1000
-environment = "env"
-[orders]
-topic = "f/o/order"
-recipes = {{ WHITE = 0, RED = 1, BLUE = 2 }}
-reward_per_step = 10
-step_blocks = 60
-stock_topic = "f/i/stock"
-state_topic = "f/i/order"
-nfc_topic = "f/i/nfc/ds"
-[[machines]]
-name = "env"
-account = "{CHARLIE}"
-telemetry = [{{ topic = "i/bme680", profile = "bme680" }}, {{ topic = "i/ldr", profile = "ldr" }}]
-[[machines]]
-name = "mpo"
-account = "{BOB}"
-state_topic = "f/i/state/mpo"
-telemetry = [{{ topic = "sim/mpo/kiln", profile = "json", ts = "ts", fields = {{ kiln_t = "temperature", power = "power.kw" }} }}]
-commands = [{{ capability = "oven", topic = "fl/vgr/do", payload = '{{"ts":"{{ts}}","code":7,"task":{{task}},"params":{{params}},"workpiece":{{"id":"{{tag}}","type":"{{colour}}"}}}}' }}]
-ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2", task_field = "task" }}
-"#
-	))
-	.expect("the fuzz factory's configuration is valid")
+	let mut config = Factory::from_toml(DEV_FACTORY_TOML).expect("the dev factory is valid").config;
+	let mpo = config
+		.machines
+		.iter_mut()
+		.find(|m| m.name == "mpo")
+		.expect("the dev factory's kiln");
+	mpo.telemetry[0].fields.insert("power".into(), "power.kw".into());
+	Factory::new(config).expect("the fuzz factory's configuration is valid")
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -69,7 +69,7 @@ fn setup_calls(i: usize, a: &LoadAccount) -> Vec<(AccountId, RuntimeCall)> {
 			a.account.clone(),
 			RuntimeCall::Did(pallet_did::Call::add_delegate {
 				did: a.machine.clone(),
-				delegate_type: pallet_did::DelegateType::Authentication,
+				delegate_type: twinchain_primitives::DelegateType::Authentication,
 				delegate: a.account.clone(),
 				valid_from: None,
 				valid_until: None,
@@ -95,7 +95,7 @@ fn setup_calls(i: usize, a: &LoadAccount) -> Vec<(AccountId, RuntimeCall)> {
 				schema,
 				valid_from: None,
 				valid_until: None,
-				capability: Some(pallet_credentials::Capability {
+				capability: Some(twinchain_primitives::Capability {
 					id: bounded(LOAD_CAPABILITY),
 					params: Default::default(),
 				}),
@@ -188,6 +188,10 @@ pub struct TempDir(pub PathBuf, bool);
 impl Drop for TempDir {
 	fn drop(&mut self) {
 		if !self.1 {
+			#[allow(
+				clippy::let_underscore_must_use,
+				reason = "best-effort clean-up: a directory left behind is harmless"
+			)]
 			let _ = std::fs::remove_dir_all(&self.0);
 		}
 	}
@@ -210,6 +214,10 @@ impl Node {
 		let dir = keep.unwrap_or_else(|| {
 			std::env::temp_dir().join(format!("twinchain-load-{}-{rpc_port}", std::process::id()))
 		});
+		#[allow(
+			clippy::let_underscore_must_use,
+			reason = "a fresh directory: it may not exist yet"
+		)]
 		let _ = std::fs::remove_dir_all(&dir);
 		std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
 		let dir = TempDir(dir, kept);
@@ -272,6 +280,7 @@ impl Node {
 }
 
 impl Drop for Node {
+	#[allow(clippy::let_underscore_must_use, reason = "the node may have exited already")]
 	fn drop(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();

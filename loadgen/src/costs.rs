@@ -18,10 +18,11 @@ use jsonrpsee::{
 	core::client::{ClientT, SubscriptionClientT},
 	rpc_params,
 };
-use pallet_did::{AttributeValue, DelegateType, DidOperation};
+use pallet_did::{AttributeValue, DidOperation};
 use serde_json::Value;
 use sp_core::{Pair, H256};
 use std::{fmt::Write as _, path::Path};
+use twinchain_primitives::DelegateType;
 use twinchain_runtime::{AccountId, RuntimeCall, RuntimeEvent, UNIT};
 
 /// What one extrinsic was charged.
@@ -265,6 +266,7 @@ pub async fn did_costs(ctx: &Ctx) -> Result<Vec<Measured>, String> {
 
 /// The Markdown table of `measured`, with the gas of each ERC-1056 counterpart from
 /// `erc1056_json` (the output of `scripts/erc1056/gas.mjs`) if given.
+#[allow(clippy::let_underscore_must_use, reason = "`writeln!` into a String cannot fail")]
 pub fn report(measured: &[Measured], erc1056_json: Option<&Path>) -> Result<String, String> {
 	let gas: Option<Value> = match erc1056_json {
 		Some(p) => Some(

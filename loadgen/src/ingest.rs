@@ -14,6 +14,10 @@
 
 use crate::{chain, m2m::Broker};
 use jsonrpsee::{core::client::ClientT, rpc_params};
+use mqtt_offchain_worker::{
+	config::{Profile, TelemetryTopic},
+	Factory, DEV_FACTORY_TOML,
+};
 use rumqttc::{AsyncClient, Event, MqttOptions, Outgoing, Packet, QoS};
 use serde_json::Value;
 use sp_core::crypto::{AccountId32, Ss58Codec};
@@ -147,34 +151,31 @@ fn counters(port: u16) -> Result<Counters, String> {
 	})
 }
 
-/// The factory the node serves: the dev chain's telemetry machines, one-second windows.
-fn factory_config() -> String {
-	let account = |s: &str| {
-		twinchain_runtime::dev_factory::machine(s)
-			.expect("a dev station")
-			.to_ss58check()
-	};
-	format!(
-		r#"gateway = "{gateway}"
-window_ms = 1000
-close_delay_ms = 1000
-reconnect_grace_ms = 0
-buffer_capacity = 1000000
-
-[[machines]]
-name = "env"
-account = "{env}"
-telemetry = [{{ topic = "bench/env", profile = "json", ts = "ts", fields = {{ temperature = "temperature" }} }}]
-
-[[machines]]
-name = "mpo"
-account = "{mpo}"
-telemetry = [{{ topic = "bench/mpo", profile = "json", ts = "ts", fields = {{ kiln_t = "temperature" }} }}]
-"#,
-		gateway = twinchain_runtime::dev_factory::gateway().to_ss58check(),
-		env = account("env"),
-		mpo = account("mpo"),
-	)
+/// The factory the node serves: the dev factory's telemetry machines (`env`, `mpo`: their
+/// accounts and the gateway as the dev factory's file names them), one-second windows, each
+/// machine's readings on its own bench topic, no commands or orders.
+fn factory() -> Result<Factory, mqtt_offchain_worker::Error> {
+	let mut config = Factory::from_toml(DEV_FACTORY_TOML)?.config;
+	config.window_ms = 1_000;
+	config.close_delay_ms = 1_000;
+	config.reconnect_grace_ms = 0;
+	config.buffer_capacity = 1_000_000;
+	config.environment = None;
+	config.orders = None;
+	config.machines.retain(|m| m.name == "env" || m.name == "mpo");
+	for m in &mut config.machines {
+		let metric = if m.name == "env" { "temperature" } else { "kiln_t" };
+		m.telemetry = vec![TelemetryTopic {
+			topic: format!("bench/{}", m.name),
+			profile: Profile::Json,
+			fields: [(metric.to_string(), "temperature".to_string())].into(),
+			ts: Some("ts".into()),
+		}];
+		m.state_topic = None;
+		m.commands.clear();
+		m.ack = None;
+	}
+	Factory::new(config)
 }
 
 /// A publishing connection: what it sent and what the broker acknowledged.
@@ -208,7 +209,7 @@ async fn publisher(i: usize, port: u16) -> Publisher {
 			}
 		}
 	});
-	let topic = if i % 2 == 0 { "bench/env" } else { "bench/mpo" };
+	let topic = if i.is_multiple_of(2) { "bench/env" } else { "bench/mpo" };
 	Publisher { client, acked, topic, sent: 0, base: (i as u64) << 40 }
 }
 
@@ -343,8 +344,10 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 		o.log_dir,
 		"max_inflight_messages 1000\nmax_queued_messages 0\nmax_queued_bytes 0\n",
 	)?;
+	let factory = factory().map_err(|e| format!("the ingest factory: {e}"))?;
 	let config = o.log_dir.join("twinchain-load-ingest-factory.toml");
-	std::fs::write(&config, factory_config()).map_err(|e| format!("{}: {e}", config.display()))?;
+	std::fs::write(&config, factory.config.to_toml())
+		.map_err(|e| format!("{}: {e}", config.display()))?;
 	let log = o.log_dir.join("twinchain-load-ingest.log");
 	let url = format!("mqtt://127.0.0.1:{}", o.mqtt_port);
 	let prometheus = o.prometheus_port;
@@ -406,11 +409,11 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 	// Every reading taken is anchored: wait for the last windows to close and be anchored.
 	let readings = counters(prometheus)?.readings;
 	let mut closed;
-	let machines = ["env", "mpo"].map(|s| twinchain_runtime::dev_factory::machine(s).expect("dev"));
+	let machines = &factory.accounts;
 	let until = Instant::now() + Duration::from_secs(60);
 	let (anchored_windows, anchored_readings) = loop {
 		let (mut w, mut r) = (0, 0);
-		for m in &machines {
+		for m in machines {
 			let (mw, mr) = anchored(&client, m, started_ms.saturating_sub(60_000)).await?;
 			w += mw;
 			r += mr;
@@ -422,6 +425,10 @@ pub async fn run(o: &Options<'_>) -> Result<Report, String> {
 		tokio::time::sleep(Duration::from_secs(1)).await;
 	};
 	for p in &pubs {
+		#[allow(
+			clippy::let_underscore_must_use,
+			reason = "the publishers are done; the broker stops next"
+		)]
 		let _ = p.client.disconnect().await;
 	}
 	drop(node);
@@ -438,6 +445,7 @@ fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
 }
 
 /// The report in Markdown.
+#[allow(clippy::let_underscore_must_use, reason = "`writeln!` into a String cannot fail")]
 pub fn report(r: &Report) -> String {
 	let mut s = String::new();
 	let _ = writeln!(s, "#### MQTT telemetry ingest\n");
@@ -494,4 +502,28 @@ pub fn report(r: &Report) -> String {
 		}
 	);
 	s
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_ingest_factory_is_the_dev_factorys_telemetry_machines_with_one_second_windows() {
+		let dev = Factory::from_toml(DEV_FACTORY_TOML).unwrap();
+		let f = factory().unwrap();
+		assert_eq!(f.gateway, dev.gateway);
+		let names: Vec<&str> = f.config.machines.iter().map(|m| m.name.as_str()).collect();
+		assert_eq!(names, ["env", "mpo"]);
+		assert_eq!(
+			f.accounts,
+			["env", "mpo"].map(|s| twinchain_runtime::dev_factory::machine(s).unwrap())
+		);
+		assert_eq!(f.topics().collect::<Vec<_>>(), ["bench/env", "bench/mpo"]);
+		assert_eq!((f.config.window_ms, f.config.reconnect_grace_ms), (1_000, 0));
+		// What the node reads back from the file written for it.
+		let again = Factory::from_toml(&f.config.to_toml()).unwrap();
+		assert_eq!(again.accounts, f.accounts);
+		assert_eq!(again.config.machines[1].telemetry[0].fields["kiln_t"], "temperature");
+	}
 }

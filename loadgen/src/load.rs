@@ -364,9 +364,9 @@ async fn presign(
 	let started = Instant::now();
 	let mut xts = Vec::with_capacity(n * per_account);
 	for j in 0..per_account {
-		for i in 0..n {
+		for (i, nonce) in nonces.iter().enumerate().take(n) {
 			let c = call(ctx, i);
-			xts.push(ctx.info.sign(&ctx.accounts[i].pair, nonces[i] + j as u32, c));
+			xts.push(ctx.info.sign(&ctx.accounts[i].pair, nonce + j as u32, c));
 		}
 	}
 	Ok((xts, started.elapsed().as_secs_f64()))
@@ -532,9 +532,9 @@ pub async fn tasks(ctx: &mut Ctx, pipelines: usize, seconds: f64) -> Result<Run,
 		})
 	};
 	let mut first: Vec<Bytes> = Vec::new();
-	for i in 0..k {
+	for (i, stage) in stage.iter_mut().enumerate().take(k) {
 		first.push(sign(i, create(i, ctx.best())));
-		stage[i] = Stage::Created;
+		*stage = Stage::Created;
 	}
 	for chunk in first.chunks(BATCH) {
 		inflight.push(submit(ctx.client.clone(), chunk.to_vec()));

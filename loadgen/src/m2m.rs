@@ -112,6 +112,10 @@ impl Broker {
 }
 
 impl Drop for Broker {
+	#[allow(
+		clippy::let_underscore_must_use,
+		reason = "the broker may have exited already; its configuration file may be gone"
+	)]
 	fn drop(&mut self) {
 		let _ = self.0.kill();
 		let _ = self.0.wait();
@@ -246,9 +250,17 @@ pub async fn run(o: &Options<'_>) -> Result<Vec<Sample>, String> {
 					let at = Instant::now();
 					let Ok(v) = serde_json::from_slice::<Value>(&p.payload) else { continue };
 					let Some(task) = v["task"].as_u64() else { continue };
+					#[allow(
+						clippy::let_underscore_must_use,
+						reason = "the run may be over: nobody waits for commands any more"
+					)]
 					let _ = tx.send(Arrived { task, station: station(&v), at });
 				},
 				Ok(Event::Incoming(Packet::SubAck(_))) => {
+					#[allow(
+						clippy::let_underscore_must_use,
+						reason = "the run waits for the first subscription only"
+					)]
 					let _ = subscribed_tx.send(());
 				},
 				Ok(_) => {},
@@ -394,6 +406,7 @@ fn percentile(v: &[f64], p: f64) -> f64 {
 }
 
 /// The Markdown report of the modes' runs.
+#[allow(clippy::let_underscore_must_use, reason = "`writeln!` into a String cannot fail")]
 pub fn report(runs: &[(String, Vec<Sample>)], slot_s: f64, work_ms: u64) -> String {
 	let mut md = String::new();
 	let _ = writeln!(

@@ -287,6 +287,7 @@ fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
 	(v[0], med, v[v.len() - 1])
 }
 
+#[allow(clippy::let_underscore_must_use, reason = "`writeln!` into a String cannot fail")]
 fn report(cli: &Cli, outcomes: &[Outcome]) -> String {
 	let mut md = String::new();
 	if outcomes.is_empty() {

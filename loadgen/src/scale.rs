@@ -83,7 +83,7 @@ async fn state(ctx: &Ctx) -> Result<(Sizes, Vec<Vec<u8>>), String> {
 		let lens =
 			crate::chain::batch::<Option<u64>>(&ctx.client, "state_getStorageSize", calls, 1000)
 				.await?;
-		for (k, len) in keys.iter().zip(lens.into_iter()) {
+		for (k, len) in keys.iter().zip(lens) {
 			let key = hex_of(k)?;
 			let len = len?.unwrap_or(0);
 			let pallet = key
@@ -176,7 +176,7 @@ fn included_all(what: &str, run: &load::Run) -> Result<(), String> {
 
 fn product_call() -> RuntimeCall {
 	RuntimeCall::Provenance(pallet_provenance::Call::create_product {
-		product_type: pallet_provenance::ProductType {
+		product_type: twinchain_primitives::ProductType {
 			kind: b"load part".to_vec().try_into().expect("short"),
 			colour: None,
 			tag: None,
@@ -227,6 +227,7 @@ fn pct(v: &[f64], p: f64) -> f64 {
 }
 
 /// Runs the scenario; the report in Markdown.
+#[allow(clippy::let_underscore_must_use, reason = "`writeln!` into a String cannot fail")]
 pub async fn run(ctx: &mut Ctx, db: &Path, products: usize, rate: f64) -> Result<String, String> {
 	let first = 1_000.min(products).min(ctx.accounts.len());
 	let (s0, _) = state(ctx).await?;
@@ -255,14 +256,14 @@ pub async fn run(ctx: &mut Ctx, db: &Path, products: usize, rate: f64) -> Result
 	let run = load::offer_calls(ctx, makers, 2 * makers, rate, |ctx, i| {
 		RuntimeCall::Provenance(pallet_provenance::Call::record_step {
 			product: product_of[i].clone().expect("counted above"),
-			step: pallet_provenance::StepInput {
+			step: twinchain_primitives::StepInput {
 				capability: LOAD_CAPABILITY.as_bytes().to_vec().try_into().expect("short"),
 				machine: ctx.accounts[i].machine.clone(),
 				task: None,
 				start: now - 60_000,
 				end: now - 30_000,
 				params: br#"{"rpm":12000,"depth_mm":2}"#.to_vec().try_into().expect("short"),
-				result: pallet_provenance::StepResult::Ok(
+				result: twinchain_primitives::StepResult::Ok(
 					b"ok".to_vec().try_into().expect("short"),
 				),
 				environment: None,

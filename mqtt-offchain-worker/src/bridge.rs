@@ -5,6 +5,7 @@
 
 use crate::{
 	config::{Factory, Route},
+	error::Error,
 	metrics::Metrics,
 	outbox::{Command, Commands, Current, Work},
 	payload::{self, PayloadError},
@@ -95,7 +96,7 @@ pub struct Bridge<S: Store + Clone> {
 
 /// RFC 3339 UTC with milliseconds, as the factory writes `ts`.
 pub fn ts(ms: u64) -> String {
-	let base = pallet_did::document::utc_datetime(ms);
+	let base = twinchain_primitives::text::utc_datetime(ms);
 	format!("{}.{:03}Z", base.trim_end_matches('Z'), ms % 1000)
 }
 
@@ -124,7 +125,7 @@ pub fn render(template: &str, a: &Assignment, now: u64) -> String {
 }
 
 /// Checks that every command template renders to JSON.
-pub fn check_templates(factory: &Factory) -> Result<(), String> {
+pub fn check_templates(factory: &Factory) -> Result<(), Error> {
 	let a = Assignment {
 		task: 1,
 		machine: AccountId32::from([0; 32]),
@@ -137,10 +138,11 @@ pub fn check_templates(factory: &Factory) -> Result<(), String> {
 	for m in &factory.config.machines {
 		for c in &m.commands {
 			serde_json::from_str::<serde_json::Value>(&render(&c.payload, &a, 0)).map_err(|e| {
-				format!(
-					"machine {}: the {} command is not JSON once filled: {e}",
-					m.name, c.capability
-				)
+				Error::Template {
+					machine: m.name.clone(),
+					capability: c.capability.clone(),
+					reason: e.to_string(),
+				}
 			})?;
 		}
 	}
@@ -149,7 +151,7 @@ pub fn check_templates(factory: &Factory) -> Result<(), String> {
 
 impl<S: Store + Clone> Bridge<S> {
 	/// A bridge for `factory` over `store`.
-	pub fn new(factory: Factory, store: S, metrics: Option<Metrics>) -> Result<Self, String> {
+	pub fn new(factory: Factory, store: S, metrics: Option<Metrics>) -> Result<Self, Error> {
 		check_templates(&factory)?;
 		let c = &factory.config;
 		let windows = Windows::new(store.clone(), c.window_ms, c.close_delay_ms, c.buffer_capacity);
@@ -659,6 +661,8 @@ ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2", task_f
 			"gateway = \"{ALICE}\"\n[[machines]]\nname = \"m\"\naccount = \"{MPO}\"\ncommands = [{{ capability = \"c\", topic = \"t\", payload = \"{{task\" }}]"
 		))
 		.unwrap();
-		assert!(Bridge::new(f, MemStore::default(), None).err().unwrap().contains("not JSON"));
+		let err = Bridge::new(f, MemStore::default(), None).err().unwrap();
+		assert!(matches!(&err, Error::Template { machine, .. } if machine == "m"), "{err}");
+		assert!(err.to_string().contains("not JSON"));
 	}
 }

@@ -1,15 +1,16 @@
 //! The embedded broker of development nodes (rumqttd, MQTT 3.1.1, no persistence, loopback
 //! only), so that `twinchain --dev` needs nothing installed.
 
+use crate::error::Error;
 use rumqttd::{Broker, Config, ConnectionSettings, RouterConfig, ServerSettings};
 use std::{net::SocketAddr, time::Duration};
 
 /// Starts a broker on `addr` in its own thread; returns once it accepts connections. It takes
 /// payloads up to `max_payload` bytes (larger ones end the publisher's connection), so make it
 /// larger than what the bridge accepts: the bridge should see, count and drop oversize messages.
-pub fn start(addr: SocketAddr, max_payload: usize) -> Result<(), String> {
+pub fn start(addr: SocketAddr, max_payload: usize) -> Result<(), Error> {
 	if std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-		return Err(format!("{addr} is in use: give --mqtt-broker to use that broker"));
+		return Err(Error::BrokerAddressInUse(addr));
 	}
 	let connections = ConnectionSettings {
 		connection_timeout_ms: 60_000,
@@ -45,7 +46,7 @@ pub fn start(addr: SocketAddr, max_payload: usize) -> Result<(), String> {
 				log::error!(target: "mqtt", "embedded broker stopped: {e}");
 			}
 		})
-		.map_err(|e| e.to_string())?;
+		.map_err(|e| Error::BrokerThread(e.to_string()))?;
 	for _ in 0..50 {
 		if std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_ok() {
 			log::info!(target: "mqtt", "embedded MQTT broker listening on {addr}");
@@ -53,5 +54,5 @@ pub fn start(addr: SocketAddr, max_payload: usize) -> Result<(), String> {
 		}
 		std::thread::sleep(Duration::from_millis(100));
 	}
-	Err(format!("the embedded broker did not start on {addr}"))
+	Err(Error::BrokerNotStarted(addr))
 }

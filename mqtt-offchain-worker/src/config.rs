@@ -30,13 +30,22 @@
 //! commands = [{ capability = "oven", topic = "fl/vgr/do", payload = '{"ts":"{ts}","code":7,"task":{task}}' }]
 //! ack = { topic = "fl/mpo/ack", field = "code", started = "1", done = "2", task_field = "task" }
 //! ```
+//!
+//! The dev chain's demo factory is such a file, `dev-factory.toml` at this crate's root
+//! ([`DEV_FACTORY_TOML`]): what `twinchain --dev` serves without `--factory-config`.
 
-use serde::Deserialize;
+use crate::error::{AccountError, Error};
+use serde::{Deserialize, Serialize};
 use sp_core::crypto::{AccountId32, Ss58Codec};
 use std::collections::BTreeMap;
 
+/// The demo factory of the dev chain: the fischertechnik Training Factory 4.0's topics mapped
+/// to the machines the `dev` genesis registers (their DIDs written out in the file; a unit test
+/// of the node checks them against the runtime's `dev_factory`), the gateway `//Gateway`.
+pub const DEV_FACTORY_TOML: &str = include_str!("../dev-factory.toml");
+
 /// A payload profile: how a topic's messages are read.
-#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, Eq, PartialEq)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
 	/// `i/bme680`: `ts, t, rt, h, rh, p, iaq, aq, gr`.
@@ -48,7 +57,7 @@ pub enum Profile {
 }
 
 /// A telemetry topic of a machine.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetryTopic {
 	/// The topic (without the prefix).
@@ -76,7 +85,7 @@ impl TelemetryTopic {
 }
 
 /// How a capability is commanded.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandSpec {
 	/// The capability assigned.
@@ -89,7 +98,7 @@ pub struct CommandSpec {
 }
 
 /// How a machine acknowledges a command.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AckSpec {
 	/// The topic (without the prefix).
@@ -106,7 +115,7 @@ pub struct AckSpec {
 }
 
 /// A machine served by this node.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MachineSpec {
 	/// A short name for logs and metrics.
@@ -128,7 +137,7 @@ pub struct MachineSpec {
 }
 
 /// How orders arrive.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderSpec {
 	/// The order topic (without the prefix).
@@ -170,7 +179,7 @@ fn default_skew() -> u64 {
 }
 
 /// The whole configuration.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactoryConfig {
 	/// Prepended to every topic.
@@ -211,6 +220,13 @@ pub struct FactoryConfig {
 	pub machines: Vec<MachineSpec>,
 }
 
+impl FactoryConfig {
+	/// The configuration as TOML (what [`Factory::from_toml`] reads back).
+	pub fn to_toml(&self) -> String {
+		toml::to_string(self).expect("a configuration is plain tables, strings and numbers")
+	}
+}
+
 /// What a topic is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -245,59 +261,61 @@ pub struct Factory {
 }
 
 /// Parses an account given as SS58 or 0x-hex.
-pub fn parse_account(s: &str) -> Result<AccountId32, String> {
+pub fn parse_account(s: &str) -> Result<AccountId32, AccountError> {
 	if let Some(hex) = s.strip_prefix("0x") {
-		let bytes = sp_core::bytes::from_hex(hex).map_err(|_| format!("{s:?}: bad hex"))?;
+		let bytes =
+			sp_core::bytes::from_hex(hex).map_err(|_| AccountError::BadHex(s.to_string()))?;
 		let raw: [u8; 32] =
-			bytes.try_into().map_err(|_| format!("{s:?}: an account is 32 bytes"))?;
+			bytes.try_into().map_err(|_| AccountError::NotThirtyTwoBytes(s.to_string()))?;
 		return Ok(AccountId32::from(raw));
 	}
-	AccountId32::from_ss58check(s).map_err(|e| format!("{s:?}: not an SS58 account ({e:?})"))
+	AccountId32::from_ss58check(s)
+		.map_err(|e| AccountError::NotSs58 { account: s.to_string(), reason: format!("{e:?}") })
 }
 
 impl Factory {
 	/// Reads and checks a TOML configuration.
-	pub fn from_toml(text: &str) -> Result<Self, String> {
-		let config: FactoryConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+	pub fn from_toml(text: &str) -> Result<Self, Error> {
+		let config: FactoryConfig = toml::from_str(text).map_err(|e| Error::Toml(e.to_string()))?;
 		Self::new(config)
 	}
 
 	/// Checks a configuration: accounts decode, names and topics are unique, windows sane,
 	/// `json` entries name their fields, and every ack topic belongs to one machine.
-	pub fn new(config: FactoryConfig) -> Result<Self, String> {
+	pub fn new(config: FactoryConfig) -> Result<Self, Error> {
 		if config.window_ms < 1_000 || config.window_ms > 600_000 {
-			return Err("window_ms must be 1000 ..= 600000".into());
+			return Err(Error::WindowMs(config.window_ms));
 		}
 		if config.max_payload_bytes == 0 || config.buffer_capacity == 0 {
-			return Err("max_payload_bytes and buffer_capacity must be positive".into());
+			return Err(Error::ZeroLimit);
 		}
-		let gateway = parse_account(&config.gateway).map_err(|e| format!("gateway: {e}"))?;
+		let gateway = parse_account(&config.gateway).map_err(Error::Gateway)?;
 		let mut accounts = Vec::new();
 		let mut routes: BTreeMap<String, Vec<Route>> = BTreeMap::new();
 		let mut names = std::collections::BTreeSet::new();
 		for (i, m) in config.machines.iter().enumerate() {
 			if !names.insert(m.name.clone()) {
-				return Err(format!("machine name {:?} used twice", m.name));
+				return Err(Error::NameTwice(m.name.clone()));
 			}
-			let account =
-				parse_account(&m.account).map_err(|e| format!("machine {}: {e}", m.name))?;
+			let account = parse_account(&m.account)
+				.map_err(|error| Error::MachineAccount { machine: m.name.clone(), error })?;
 			if accounts.contains(&account) {
-				return Err(format!("machine {}: account used twice", m.name));
+				return Err(Error::AccountTwice { machine: m.name.clone() });
 			}
 			accounts.push(account);
 			for (j, t) in m.telemetry.iter().enumerate() {
 				if t.profile == Profile::Json && t.fields.is_empty() {
-					return Err(format!(
-						"machine {}: json topic {} names no fields",
-						m.name, t.topic
-					));
+					return Err(Error::NoFields {
+						machine: m.name.clone(),
+						topic: t.topic.clone(),
+					});
 				}
 				for metric in t.fields.keys() {
 					if metric.is_empty() || metric.len() > 16 {
-						return Err(format!(
-							"machine {}: metric {metric:?} must be 1-16 bytes",
-							m.name
-						));
+						return Err(Error::MetricName {
+							machine: m.name.clone(),
+							metric: metric.clone(),
+						});
 					}
 				}
 				routes
@@ -317,7 +335,7 @@ impl Factory {
 					.get(&topic)
 					.is_some_and(|r| r.iter().any(|r| matches!(r, Route::Ack { .. })))
 				{
-					return Err(format!("ack topic {} belongs to two machines", a.topic));
+					return Err(Error::AckTopicTwice { topic: a.topic.clone() });
 				}
 				routes.entry(topic).or_default().push(Route::Ack { machine: i });
 			}
@@ -327,15 +345,15 @@ impl Factory {
 				.flat_map(|t| t.metrics().into_iter().map(|(metric, _)| metric))
 				.collect();
 			if metrics.len() > pallet_telemetry::MAX_METRICS as usize {
-				return Err(format!("machine {}: more than 16 metrics", m.name));
+				return Err(Error::TooManyMetrics { machine: m.name.clone() });
 			}
 			let mut caps = std::collections::BTreeSet::new();
 			for c in &m.commands {
 				if !caps.insert(c.capability.clone()) {
-					return Err(format!(
-						"machine {}: capability {} commanded twice",
-						m.name, c.capability
-					));
+					return Err(Error::CapabilityTwice {
+						machine: m.name.clone(),
+						capability: c.capability.clone(),
+					});
 				}
 			}
 		}
@@ -364,7 +382,7 @@ impl Factory {
 					.machines
 					.iter()
 					.position(|m| &m.name == name)
-					.ok_or_else(|| format!("environment: no machine is named {name:?}"))?;
+					.ok_or_else(|| Error::NoEnvironment(name.clone()))?;
 				Some(accounts[i].clone())
 			},
 		};
@@ -490,7 +508,7 @@ ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2" }}
 		let machine = |extra: &str| {
 			base(&format!("[[machines]]\nname = \"m\"\naccount = \"{BOB}\"\n{extra}"))
 		};
-		let err = |text: &str| Factory::from_toml(text).unwrap_err();
+		let err = |text: &str| Factory::from_toml(text).unwrap_err().to_string();
 		assert!(err("gateway = \"nope\"").contains("gateway"));
 		assert!(err(&base("window_ms = 5")).contains("window_ms"));
 		assert!(err(&base("environment = \"env\"")).contains("no machine is named"));
@@ -516,5 +534,32 @@ ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2" }}
 			machine("ack = { topic = \"a\", field = \"c\", started = \"1\", done = \"2\" }")
 		);
 		assert!(err(&two).contains("two machines"));
+	}
+
+	#[test]
+	fn errors_are_typed_and_say_what_to_fix() {
+		let err = |text: &str| Factory::from_toml(text).unwrap_err();
+		assert_eq!(err(&base("window_ms = 5")), Error::WindowMs(5));
+		assert_eq!(
+			err("gateway = \"0x12\"").to_string(),
+			"gateway: \"0x12\": an account is 32 bytes"
+		);
+		let Error::Gateway(AccountError::NotSs58 { account, .. }) = err("gateway = \"nobody\"")
+		else {
+			panic!("an SS58 error")
+		};
+		assert_eq!(account, "nobody");
+		assert!(matches!(err("gateway = 1"), Error::Toml(_)));
+	}
+
+	#[test]
+	fn the_dev_factory_parses_and_round_trips_through_toml() {
+		let dev = Factory::from_toml(DEV_FACTORY_TOML).unwrap();
+		assert_eq!(dev.accounts.len(), 5);
+		assert_eq!(dev.environment, Some(dev.accounts[0].clone()), "env is the first machine");
+		let again = Factory::from_toml(&dev.config.to_toml()).unwrap();
+		assert_eq!(again.config.to_toml(), dev.config.to_toml());
+		assert_eq!(again.subscriptions(), dev.subscriptions());
+		assert_eq!((again.gateway, again.accounts), (dev.gateway, dev.accounts));
 	}
 }

@@ -13,12 +13,14 @@
 //!   the gateway key in the node's keystore.
 //! - **Out**: a task assigned to a machine of this factory becomes its command, published once
 //!   per assignment ([`outbox::Commands`]), also across restarts and reconnects ([`mqtt`]).
+//! - Set-up errors are an [`Error`] (a refused message is a [`payload::PayloadError`]).
 //! - [`broker`] embeds a broker for development nodes; `factory-sim` (in `src/bin`) simulates
 //!   the factory.
 
 pub mod bridge;
 pub mod broker;
 pub mod config;
+pub mod error;
 pub mod metrics;
 pub mod mqtt;
 pub mod outbox;
@@ -28,5 +30,6 @@ pub mod telemetry;
 pub mod throttle;
 
 pub use bridge::{Action, Assignment, Bridge};
-pub use config::Factory;
+pub use config::{Factory, DEV_FACTORY_TOML};
+pub use error::Error;
 pub use store::{MemStore, Store};

@@ -108,12 +108,14 @@ pub struct Command {
 pub struct Commands<S> {
 	store: S,
 	lock: Mutex<()>,
+	/// Wakes the publisher when a command is queued.
+	queued: tokio::sync::Notify,
 }
 
 impl<S: Store> Commands<S> {
 	/// The commands in `store`.
 	pub fn new(store: S) -> Self {
-		Self { store, lock: Mutex::new(()) }
+		Self { store, lock: Mutex::new(()), queued: tokio::sync::Notify::new() }
 	}
 
 	fn sent_key(task: u64) -> Vec<u8> {
@@ -137,7 +139,16 @@ impl<S: Store> Commands<S> {
 		}
 		pending.push(command);
 		self.store.save(PENDING, &pending);
+		// A permit is kept if the publisher is not waiting yet: no wake-up is lost.
+		self.queued.notify_one();
 		true
+	}
+
+	/// Returns once a command was queued since the last return (at once if one was queued
+	/// meanwhile): the publisher's wake-up, instead of looking at [`Commands::pending`] again
+	/// and again.
+	pub async fn queued(&self) {
+		self.queued.notified().await
 	}
 
 	/// Whether `task`'s command was acknowledged by the broker.

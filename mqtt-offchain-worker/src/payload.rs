@@ -10,6 +10,7 @@
 use pallet_telemetry::{MetricKey, Reading, Value as Milli};
 use serde_json::{Map, Value};
 use std::fmt;
+use twinchain_primitives::Colour;
 
 /// Why a payload was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +120,7 @@ pub fn text(obj: &Map<String, Value>, field: &str) -> Result<String> {
 /// A `ts` field in the factory's format (`2026-11-26T10:00:00.123Z`, any RFC 3339) as ms.
 pub fn timestamp(obj: &Map<String, Value>, field: &str) -> Result<u64> {
 	let s = text(obj, field)?;
-	pallet_did::document::parse_datetime(&s)
+	twinchain_primitives::text::parse_datetime(&s)
 		.map_err(|reason| PayloadError::BadValue { field: field.into(), reason })
 }
 
@@ -198,9 +199,9 @@ pub fn station_state(obj: &Map<String, Value>) -> Result<StationState> {
 /// A workpiece type: `WHITE`, `RED` or `BLUE`.
 pub fn workpiece_type(obj: &Map<String, Value>, field: &str) -> Result<String> {
 	let t = text(obj, field)?;
-	match t.as_str() {
-		"WHITE" | "RED" | "BLUE" => Ok(t),
-		_ => Err(PayloadError::BadValue {
+	match t.parse::<Colour>() {
+		Ok(_) => Ok(t),
+		Err(_) => Err(PayloadError::BadValue {
 			field: field.into(),
 			reason: format!("{t:?} is not WHITE, RED or BLUE"),
 		}),
@@ -286,8 +287,11 @@ pub fn stock(obj: &Map<String, Value>) -> Result<Vec<StockItem>> {
 	Ok(out)
 }
 
+/// An NFC read: the workpiece's id and its history, each entry's time (ms) and code.
+pub type NfcRead = (String, Vec<(u64, u16)>);
+
 /// `f/i/nfc/ds`: the workpiece read and its history codes (an idle reader sends nulls).
-pub fn nfc(obj: &Map<String, Value>) -> Result<Option<(String, Vec<(u64, u16)>)>> {
+pub fn nfc(obj: &Map<String, Value>) -> Result<Option<NfcRead>> {
 	let Some(wp) = at(obj, "workpiece") else { return Ok(None) };
 	let wp = wp
 		.as_object()

@@ -531,7 +531,7 @@ mod tests {
 		assert_eq!(store.count(JOURNAL), 3, "a chunk per window per flush that added to it");
 
 		let w = Windows::new(store.clone(), 10_000, 0, 1_000);
-		w.load(&[m.clone()]);
+		w.load(std::slice::from_ref(&m));
 		assert_eq!(w.buffered(), 4, "the unflushed reading is gone");
 		assert_eq!(w.add(&m, &[reading("t", 3, 3)]), Ok(0), "replayed readings still dedupe");
 		assert_eq!(w.add(&m, &[reading("t", 4, 5)]), Ok(1), "the redelivered one is taken");
@@ -565,7 +565,7 @@ mod tests {
 		w.flush();
 		assert_eq!(store.writes(), 2, "nothing new, nothing written");
 		let w = Windows::new(store.clone(), 10_000, 0, 100_000);
-		w.load(&[m.clone()]);
+		w.load(std::slice::from_ref(&m));
 		assert_eq!(w.buffered(), 10_000);
 		let closed = w.close_due(&m, 10_000);
 		assert_eq!(closed[0].window.count, 10_000);
@@ -597,7 +597,7 @@ mod tests {
 		};
 		store.save(&key(LEGACY_OPEN, &m), &legacy);
 		let w = Windows::new(store.clone(), 10_000, 0, 100);
-		w.load(&[m.clone()]);
+		w.load(std::slice::from_ref(&m));
 		assert_eq!(w.buffered(), 2);
 		assert_eq!(store.count(LEGACY_OPEN), 0, "moved");
 		assert_eq!(store.count(JOURNAL), 1);

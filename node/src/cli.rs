@@ -1,6 +1,11 @@
-//! The command line: the standard Substrate node CLI.
+//! The command line: the standard Substrate node CLI, Twinchain's options and subcommands.
+//!
+//! Every argument struct of the node lives here, and this module uses nothing of the crate:
+//! the modules that carry out a command (`command.rs` dispatches) take their arguments from
+//! here, never the other way round.
 
 use sc_cli::RunCmd;
+use std::path::PathBuf;
 
 /// The Twinchain node.
 #[derive(Debug, clap::Parser)]
@@ -17,12 +22,79 @@ pub struct Cli {
 	pub did_http: Option<std::net::SocketAddr>,
 
 	#[clap(flatten)]
-	pub bridge: crate::gateway::BridgeParams,
+	pub bridge: BridgeParams,
+}
+
+/// The bridge's command-line options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BridgeParams {
+	/// The factory's MQTT broker, `mqtt://host:port` or `mqtts://host:port`. Without it a
+	/// `--dev` node runs an embedded broker on `--mqtt-listen`.
+	#[arg(long, value_name = "URL")]
+	pub mqtt_broker: Option<String>,
+
+	/// The embedded broker's address (development nodes without `--mqtt-broker`).
+	#[arg(long, value_name = "ADDR", default_value = "127.0.0.1:1883")]
+	pub mqtt_listen: std::net::SocketAddr,
+
+	/// The MQTT client id of this node.
+	#[arg(long, default_value = "twinchain-gateway")]
+	pub mqtt_client_id: String,
+
+	/// The MQTT user name.
+	#[arg(long, requires = "mqtt_password")]
+	pub mqtt_username: Option<String>,
+
+	/// The MQTT password.
+	#[arg(long, requires = "mqtt_username")]
+	pub mqtt_password: Option<String>,
+
+	/// TLS (`mqtts://`): the CA certificate (PEM) of the broker's certificate.
+	#[arg(long, value_name = "FILE")]
+	pub mqtt_ca_file: Option<PathBuf>,
+
+	/// TLS: this node's client certificate (PEM), for brokers that require one.
+	#[arg(long, value_name = "FILE", requires = "mqtt_client_key")]
+	pub mqtt_client_cert: Option<PathBuf>,
+
+	/// TLS: the client certificate's key (PEM).
+	#[arg(long, value_name = "FILE", requires = "mqtt_client_cert")]
+	pub mqtt_client_key: Option<PathBuf>,
+
+	/// The factory configuration (TOML): topics → machine DIDs, payload profiles, commands,
+	/// acknowledgements, orders. A `--dev` node without it serves the demo factory of the dev
+	/// chain (the fischertechnik Training Factory 4.0 topics).
+	#[arg(long, value_name = "FILE")]
+	pub factory_config: Option<PathBuf>,
+
+	/// Run no factory bridge (not even on a `--dev` node).
+	#[arg(long, conflicts_with_all = ["mqtt_broker", "factory_config"])]
+	pub no_mqtt: bool,
+
+	/// When a task assigned to one of the factory's machines becomes its MQTT command:
+	/// `finalized` (the safe default: only assignments that can no longer be reverted) or
+	/// `best` (as soon as the assignment is in the best block, about one finality lag sooner;
+	/// a best block that is later retracted leaves a command for an assignment that never
+	/// happened, which the machine's acknowledgements then cannot start or complete).
+	#[arg(long, value_enum, default_value_t = CommandsOn::Finalized)]
+	pub commands_on: CommandsOn,
+}
+
+/// Which blocks' task assignments the bridge turns into machine commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CommandsOn {
+	/// Finalized blocks only.
+	Finalized,
+	/// Each new best block (and finalized blocks, for any assignment a best block missed).
+	Best,
 }
 
 /// What the node can do besides running.
 #[derive(Debug, clap::Subcommand)]
-#[allow(clippy::large_enum_variant)]
+#[allow(
+	clippy::large_enum_variant,
+	reason = "parsed once per process; boxing the variants would only obscure the clap derive"
+)]
 pub enum Subcommand {
 	/// Key management: generate, inspect, insert keys and node keys.
 	#[command(subcommand)]
@@ -221,7 +293,7 @@ pub struct VcIssueCmd {
 
 	/// A JSON file with the credential subject: `id` (the subject's DID) and the claims.
 	#[arg(long)]
-	pub claims: std::path::PathBuf,
+	pub claims: PathBuf,
 
 	/// The credential type: `MachineCapability` or `QualityCertificate` (its schema id is
 	/// known), or any type with `--schema`.

@@ -14,7 +14,7 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
-use pallet_did::{document::quote, runtime_api::DidApi, KeyFormat};
+use pallet_did::{runtime_api::DidApi, KeyFormat};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
@@ -23,6 +23,7 @@ use tokio::{
 	io::{AsyncReadExt, AsyncWriteExt},
 	net::{TcpListener, TcpStream},
 };
+use twinchain_primitives::text::quote;
 use twinchain_runtime::opaque::Block;
 
 /// Options of a resolution (the DID Resolution spec's `resolutionOptions`).

@@ -7,14 +7,18 @@ use std::sync::Arc;
 
 use crate::query::{account_of, internal, invalid, not_found};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
-use pallet_did::document::{did_of, parse_datetime, quote, utc_datetime};
+use pallet_did::document::did_of;
 use pallet_provenance::{
-	runtime_api::ProvenanceApi, Colour, CredentialState, Lifecycle, RecallScope, StepResult, Trace,
+	runtime_api::ProvenanceApi, CredentialState, Lifecycle, RecallScope, Trace,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
+use twinchain_primitives::{
+	text::{parse_datetime, quote, utc_datetime},
+	Colour, StepResult,
+};
 use twinchain_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Runtime};
 
 /// The most steps one `provenance_trace` page holds (a whole log: `MaxSteps`).
@@ -30,7 +34,7 @@ pub(crate) fn did(account: &AccountId) -> String {
 fn text(bytes: &[u8]) -> String {
 	match std::str::from_utf8(bytes) {
 		Ok(s) => s.to_string(),
-		Err(_) => format!("0x{}", pallet_credentials::jwt::hex(bytes)),
+		Err(_) => format!("0x{}", twinchain_primitives::text::hex(bytes)),
 	}
 }
 
@@ -38,11 +42,11 @@ pub(crate) fn time(ms: u64) -> Value {
 	json!({ "ms": ms, "utc": utc_datetime(ms) })
 }
 
-fn stamp(s: &pallet_did::Stamp<BlockNumber>) -> Value {
+fn stamp(s: &twinchain_primitives::Stamp<BlockNumber>) -> Value {
 	json!({ "block": s.block, "ms": s.time, "utc": utc_datetime(s.time) })
 }
 
-/// A lifecycle as its name in the vocabulary: `InProduction`, `Finished`, …
+/// A lifecycle by its variant's name: `InProduction`, `Finished`, …
 pub fn lifecycle_name(l: Lifecycle) -> &'static str {
 	match l {
 		Lifecycle::InProduction => "InProduction",
@@ -50,14 +54,6 @@ pub fn lifecycle_name(l: Lifecycle) -> &'static str {
 		Lifecycle::Shipped => "Shipped",
 		Lifecycle::Delivered => "Delivered",
 		Lifecycle::Recalled => "Recalled",
-	}
-}
-
-pub(crate) fn colour_name(c: Colour) -> &'static str {
-	match c {
-		Colour::White => "WHITE",
-		Colour::Red => "RED",
-		Colour::Blue => "BLUE",
 	}
 }
 
@@ -108,7 +104,7 @@ pub fn trace_json(trace: &Trace<AccountId, Balance, BlockNumber>, from: u32) -> 
 				"environment": i.environment.as_ref().map(|e| json!({
 					"sensor": did(&e.sensor),
 					"start": time(e.start),
-					"root": format!("0x{}", pallet_credentials::jwt::hex(&e.root)),
+					"root": format!("0x{}", twinchain_primitives::text::hex(&e.root)),
 				})),
 				"recorder": did(&s.recorder),
 				"recorded": stamp(&s.recorded),
@@ -139,7 +135,7 @@ pub fn trace_json(trace: &Trace<AccountId, Balance, BlockNumber>, from: u32) -> 
 		"custodian": did(&p.custodian),
 		"type": {
 			"kind": text(&p.product_type.kind),
-			"colour": p.product_type.colour.map(colour_name),
+			"colour": p.product_type.colour.map(Colour::as_str),
 			"nfcTag": p.product_type.tag.as_ref().map(|t| text(t)),
 		},
 		"lifecycle": lifecycle_name(p.lifecycle),
@@ -163,7 +159,7 @@ pub fn trace_json(trace: &Trace<AccountId, Balance, BlockNumber>, from: u32) -> 
 		})).collect::<Vec<_>>(),
 		"pendingOffer": p.offer.as_ref().map(|(to, _)| json!({ "to": did(to) })),
 		"credentials": trace.credentials.iter().map(|(digest, a, state)| json!({
-			"digest": format!("0x{}", pallet_credentials::jwt::hex(digest)),
+			"digest": format!("0x{}", twinchain_primitives::text::hex(digest)),
 			"issuer": did(&a.issuer),
 			"attachedBy": did(&a.by),
 			"attached": stamp(&a.at),

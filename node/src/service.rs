@@ -140,7 +140,7 @@ pub struct Extras {
 	/// `--did-http`: serve DID resolution over HTTP there.
 	pub did_http: Option<std::net::SocketAddr>,
 	/// The factory bridge's options.
-	pub bridge: crate::gateway::BridgeParams,
+	pub bridge: crate::cli::BridgeParams,
 	/// Started with `--dev`.
 	pub dev: bool,
 }
@@ -236,15 +236,17 @@ pub fn new_full<
 	let prometheus_registry = config.prometheus_registry().cloned();
 
 	// The factory bridge: MQTT in and out, its state in the offchain database.
-	let bridge = crate::gateway::start(
+	let bridge = crate::bridge::start(
 		&bridge_params,
 		dev,
-		client.clone(),
-		transaction_pool.clone(),
-		backend.offchain_storage(),
-		keystore_container.keystore(),
-		prometheus_registry.as_ref(),
-		&task_manager.spawn_handle(),
+		crate::bridge::NodeParts {
+			client: client.clone(),
+			pool: transaction_pool.clone(),
+			offchain: backend.offchain_storage(),
+			keystore: keystore_container.keystore(),
+			registry: prometheus_registry.as_ref(),
+			spawn: task_manager.spawn_essential_handle(),
+		},
 	)
 	.map_err(|e| ServiceError::Other(format!("factory bridge: {e}")))?;
 	let telemetry_proofs = bridge.map(|b| b as Arc<dyn crate::telemetry::ProofSource>);

@@ -34,7 +34,7 @@ impl<S: Store + Clone> ProofSource for Bridge<S> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", pallet_credentials::jwt::hex(bytes))
+	format!("0x{}", twinchain_primitives::text::hex(bytes))
 }
 
 fn metric_name(m: &[u8]) -> String {
@@ -213,17 +213,57 @@ where
 	}
 }
 
-fn hex32(v: &Value, what: &str) -> Result<[u8; 32], String> {
-	let s = v.as_str().ok_or(format!("{what} is missing"))?;
-	let bytes = sp_core::bytes::from_hex(s).map_err(|_| format!("{what} is not hex"))?;
-	bytes.try_into().map_err(|_| format!("{what} is not 32 bytes"))
+/// Why `telemetry verify` does not confirm a reading; its text is the line the CLI prints.
+#[derive(Debug)]
+pub enum VerifyError {
+	/// The argument is not a did:twin DID.
+	Did(String),
+	/// The node could not be asked, or refused (e.g. it kept no such reading).
+	Call(crate::query::CallError),
+	/// The node's answer lacks a field or has it malformed.
+	Malformed(String),
+	/// The reading and its proof do not lead to the root anchored on chain.
+	Mismatch { index: u32, did: String, start: String },
+}
+
+impl std::fmt::Display for VerifyError {
+	fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+		match self {
+			Self::Did(e) | Self::Malformed(e) => f.write_str(e),
+			Self::Call(e) => write!(f, "{e}"),
+			Self::Mismatch { index, did, start } => write!(
+				f,
+				"reading {index} of {did}'s window at {start} does NOT match the root anchored on chain"
+			),
+		}
+	}
+}
+
+impl std::error::Error for VerifyError {}
+
+impl From<crate::query::CallError> for VerifyError {
+	fn from(e: crate::query::CallError) -> Self {
+		Self::Call(e)
+	}
+}
+
+fn malformed(what: &str) -> VerifyError {
+	VerifyError::Malformed(what.to_string())
+}
+
+fn hex32(v: &Value, what: &str) -> Result<[u8; 32], VerifyError> {
+	let s = v.as_str().ok_or_else(|| malformed(&format!("{what} is missing")))?;
+	let bytes =
+		sp_core::bytes::from_hex(s).map_err(|_| malformed(&format!("{what} is not hex")))?;
+	bytes.try_into().map_err(|_| malformed(&format!("{what} is not 32 bytes")))
 }
 
 /// The auditor's check: asks the node for the reading and its proof, and the chain for the
 /// anchored root, and verifies the proof from the reading itself (not from the node's leaf).
-pub fn verify(url: &str, did_text: &str, start: &str, index: u32) -> Result<Value, String> {
+pub fn verify(url: &str, did_text: &str, start: &str, index: u32) -> Result<Value, VerifyError> {
 	use jsonrpsee::rpc_params;
-	let machine = crate::query::account_of(did_text).map_err(|e| e.message().to_string())?;
+	let machine = crate::query::account_of(did_text)
+		.map_err(|e| VerifyError::Did(e.message().to_string()))?;
 	let p = crate::query::call(
 		url,
 		"telemetry_proof",
@@ -234,31 +274,33 @@ pub fn verify(url: &str, did_text: &str, start: &str, index: u32) -> Result<Valu
 	let reading = Reading {
 		metric: r["metric"]
 			.as_str()
-			.ok_or("reading.metric is missing")?
+			.ok_or_else(|| malformed("reading.metric is missing"))?
 			.as_bytes()
 			.to_vec()
 			.try_into()
-			.map_err(|_| "reading.metric is too long")?,
-		ts: r["ts"]["ms"].as_u64().ok_or("reading.ts is missing")?,
-		value: r["milli"].as_i64().ok_or("reading.milli is missing")?,
+			.map_err(|_| malformed("reading.metric is too long"))?,
+		ts: r["ts"]["ms"].as_u64().ok_or_else(|| malformed("reading.ts is missing"))?,
+		value: r["milli"].as_i64().ok_or_else(|| malformed("reading.milli is missing"))?,
 	};
 	let proof: Vec<merkle::ProofStep> = p["proof"]
 		.as_array()
-		.ok_or("proof is missing")?
+		.ok_or_else(|| malformed("proof is missing"))?
 		.iter()
 		.map(|s| {
 			Ok(merkle::ProofStep {
 				sibling: hex32(&s["sibling"], "sibling")?,
-				left: s["left"].as_bool().ok_or("left")?,
+				left: s["left"].as_bool().ok_or_else(|| malformed("left"))?,
 			})
 		})
-		.collect::<Result<_, String>>()?;
+		.collect::<Result<_, VerifyError>>()?;
 	let root = hex32(&w["root"], "the anchored root")?;
 	let leaf = merkle::leaf(&machine, &reading);
 	if !merkle::verify(&root, leaf, &proof) {
-		return Err(format!(
-			"reading {index} of {did_text}'s window at {start} does NOT match the root anchored on chain"
-		));
+		return Err(VerifyError::Mismatch {
+			index,
+			did: did_text.to_string(),
+			start: start.to_string(),
+		});
 	}
 	Ok(json!({
 		"verified": true,

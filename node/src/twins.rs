@@ -7,10 +7,11 @@ use std::sync::Arc;
 use crate::query::{account_of, internal};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_did::document::did_of;
-use pallet_machines::{runtime_api::MachinesApi, MachineStatus};
+use pallet_machines::runtime_api::MachinesApi;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
+use twinchain_primitives::MachineStatus;
 use twinchain_runtime::{opaque::Block, AccountId, Runtime};
 
 /// A status as JSON: `"idle"`, `{"busy": <task>}`, `"maintenance"`, `"offline"`, `"retired"`.

@@ -17,11 +17,12 @@ use jsonrpsee::{
 	ws_client::{WsClient, WsClientBuilder},
 };
 use pallet_credentials::jwt::{
-	capability_of, check_claims, hex, known_schema, schema_urn, sign_jws, unb64, unhex, verify_jws,
+	capability_of, check_claims, known_schema, schema_urn, sign_jws, verify_jws,
 };
 use pallet_did::document::parse_did;
 use serde_json::{json, Map, Value};
 use sp_core::{crypto::Pair as _, ed25519, sr25519, Bytes, H256};
+use twinchain_primitives::text::{hex, unbase64url as unb64, unhex};
 use twinchain_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 
 fn now_secs() -> u64 {
@@ -329,7 +330,7 @@ pub async fn verify(client: &WsClient, jwt: &str) -> Result<Value, String> {
 	if let Some(until) = validity.valid_until.filter(|u| issued_ms >= *u) {
 		return Err(format!(
 			"{kid} was revoked or expired before the credential was issued (valid until {})",
-			pallet_did::document::utc_datetime(until)
+			twinchain_primitives::text::utc_datetime(until)
 		));
 	}
 
@@ -338,13 +339,13 @@ pub async fn verify(client: &WsClient, jwt: &str) -> Result<Value, String> {
 	if let Some(nbf) = payload["nbf"].as_u64().filter(|nbf| now < *nbf) {
 		return Err(format!(
 			"not yet valid (valid from {})",
-			pallet_did::document::utc_datetime(nbf * 1000)
+			twinchain_primitives::text::utc_datetime(nbf * 1000)
 		));
 	}
 	if let Some(exp) = payload["exp"].as_u64().filter(|exp| now >= *exp) {
 		return Err(format!(
 			"expired (valid until {})",
-			pallet_did::document::utc_datetime(exp * 1000)
+			twinchain_primitives::text::utc_datetime(exp * 1000)
 		));
 	}
 
@@ -373,7 +374,8 @@ pub async fn verify(client: &WsClient, jwt: &str) -> Result<Value, String> {
 	let Some((record, status)) = anchor else {
 		let actor: Option<pallet_actors::Actor<AccountId, BlockNumber>> =
 			state_call(client, "ActorsApi_actor", issuer.clone()).await?;
-		use pallet_actors::{ActorStatus, Role};
+		use pallet_actors::ActorStatus;
+		use twinchain_primitives::Role;
 		return Err(match actor {
 			Some(a) if a.withdrawn.contains(Role::Certifier) => {
 				format!("the issuer's certifier role was withdrawn; {iss} may no longer issue")

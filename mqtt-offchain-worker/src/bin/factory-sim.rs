@@ -77,10 +77,15 @@ impl Factory {
 	/// Publishes with QoS 1; whether the client took it (it then reaches the broker, also
 	/// across reconnects).
 	async fn publish(&self, t: &str, v: Value) -> bool {
-		self.client.publish(self.topic(t), QoS::AtLeastOnce, false, v.to_string()).await.is_ok()
+		self.client
+			.publish(self.topic(t), QoS::AtLeastOnce, false, v.to_string())
+			.await
+			.is_ok()
 	}
 	async fn raw(&self, t: &str, bytes: Vec<u8>) {
-		let _ = self.client.publish(self.topic(t), QoS::AtLeastOnce, false, bytes).await;
+		if let Err(e) = self.client.publish(self.topic(t), QoS::AtLeastOnce, false, bytes).await {
+			log::warn!("publishing on {t}: {e}");
+		}
 	}
 	fn dur(&self, ms: u64) -> Duration {
 		Duration::from_millis(((ms as f64) * self.speed).max(1.0) as u64)
@@ -198,7 +203,7 @@ async fn run_factory(args: Args, index: u32) {
 		options(&args.broker, &format!("factory-sim-{index}-{}", std::process::id())),
 		1024,
 	);
-	let colours = ["WHITE", "RED", "BLUE"];
+	let colours = twinchain_primitives::Colour::ALL.map(|c| c.as_str());
 	let stock = (0..9)
 		.map(|i| {
 			let loc = format!("{}{}", ["A", "B", "C"][i / 3], i % 3 + 1);
@@ -230,10 +235,18 @@ async fn run_factory(args: Args, index: u32) {
 				if !f.sensors.load(Ordering::SeqCst) {
 					if !reported {
 						let stats = json!({"ts": ts(now_ms()), "published": published});
-						let _ = f
+						let published = f
 							.client
-							.publish(f.topic("sim/stats"), QoS::AtLeastOnce, true, stats.to_string())
+							.publish(
+								f.topic("sim/stats"),
+								QoS::AtLeastOnce,
+								true,
+								stats.to_string(),
+							)
 							.await;
+						if let Err(e) = published {
+							log::warn!("{}publishing the stats: {e}", f.prefix);
+						}
 						log::info!("{}sensors stopped: {stats}", f.prefix);
 						reported = true;
 					}
@@ -294,7 +307,9 @@ async fn run_factory(args: Args, index: u32) {
 		match events.poll().await {
 			Ok(Event::Incoming(Packet::ConnAck(_))) => {
 				for s in subs {
-					let _ = client.try_subscribe(f.topic(s), QoS::AtLeastOnce);
+					if let Err(e) = client.try_subscribe(f.topic(s), QoS::AtLeastOnce) {
+						log::warn!("{prefix}: subscribing to {s}: {e}");
+					}
 				}
 				log::info!("{prefix}: connected to {}", args.broker);
 			},
@@ -333,7 +348,9 @@ async fn run_factory(args: Args, index: u32) {
 						}
 						if let Some(ms) = cmd.get("disconnect_ms").and_then(Value::as_u64) {
 							log::info!("{prefix}: disconnecting for {ms} ms");
-							let _ = client.try_disconnect();
+							if let Err(e) = client.try_disconnect() {
+								log::warn!("{prefix}: disconnecting: {e}");
+							}
 							tokio::time::sleep(Duration::from_millis(ms)).await;
 						}
 					},
@@ -366,7 +383,9 @@ async fn main() {
 
 async fn futures_all(handles: Vec<tokio::task::JoinHandle<()>>) {
 	for h in handles {
-		let _ = h.await;
+		if let Err(e) = h.await {
+			log::error!("a factory's task ended: {e}");
+		}
 	}
 }
 
@@ -385,6 +404,8 @@ fn simple_log(level: &str) {
 		fn flush(&self) {}
 	}
 	let filter = level.parse().unwrap_or(log::LevelFilter::Info);
-	let _ = log::set_boxed_logger(Box::new(L(filter)));
+	if log::set_boxed_logger(Box::new(L(filter))).is_err() {
+		eprintln!("a logger was set already");
+	}
 	log::set_max_level(filter);
 }

@@ -16,8 +16,9 @@
 //!
 //! The node's bridge also submits each call it queues at once, signed with the same key from
 //! the same keystore, so that a call need not wait for the next block's worker run. Both
-//! submitters take [`LOCK_KEY`] first and follow the same nonce rule ([`InFlight`]), so they
-//! never sign two transactions with one nonce; this worker then only retries what the node
+//! submitters follow one protocol, written once in [`protocol`]: they take the [`SubmitLock`]
+//! first and follow the same nonce rule ([`Batches::next_nonce`]), so they never sign two
+//! transactions with one nonce; this worker then only retries what the node
 //! submitted (after `RetryAfter` blocks, if it is still queued) and takes over what the node
 //! could not submit.
 //!
@@ -41,6 +42,7 @@ pub use pallet::*;
 
 #[cfg(test)]
 mod mock;
+pub mod protocol;
 #[cfg(test)]
 mod tests;
 
@@ -48,6 +50,10 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 use sp_core::crypto::KeyTypeId;
+
+pub use protocol::{
+	Batches, InFlight, OffchainDb, SubmitLock, WorkerDb, IN_FLIGHT_KEY, LOCK_KEY, LOCK_MS,
+};
 
 /// The keystore key type of gateway keys.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"gate");
@@ -63,45 +69,6 @@ pub fn entry_key(id: u64) -> Vec<u8> {
 /// Where this worker notes its attempts for entry `id`.
 pub fn tried_key(id: u64) -> Vec<u8> {
 	[&b"twinchain/gateway/tried/"[..], &id.to_be_bytes()].concat()
-}
-
-/// The lock both submitters (this worker and the node's bridge) hold while they read the
-/// nonces, sign, submit and note what they submitted: absent when free, else the SCALE `u64`
-/// unix time in milliseconds until which it is held (the encoding of
-/// `sp_runtime::offchain::storage_lock::StorageLock<Time>`); taken by compare-and-set, freed by
-/// removing it.
-pub const LOCK_KEY: &[u8] = b"twinchain/gateway/lock";
-/// How long the lock is held at most (a holder that died frees it after this).
-pub const LOCK_MS: u64 = 2_000;
-/// Where the submitters note, per gateway key, the batch submitted last: SCALE
-/// `Vec<InFlight>`.
-pub const IN_FLIGHT_KEY: &[u8] = b"twinchain/gateway/in-flight";
-
-/// The last batch a gateway key submitted: the account nonce the chain reaches once all of it
-/// is included, and the block it was submitted at. Until then (or `RetryAfter` blocks, when it
-/// is taken as dropped) that key submits nothing: a new transaction signed with the nonce the
-/// chain still shows would take the place of one of the batch in the pool.
-#[derive(Clone, Debug, Decode, Encode, Eq, PartialEq, TypeInfo)]
-pub struct InFlight {
-	/// The gateway key.
-	pub signer: [u8; 32],
-	/// The account nonce once the batch is included.
-	pub nonce_after: u64,
-	/// The block it was submitted at.
-	pub at: u64,
-}
-
-impl InFlight {
-	/// Whether the chain, its signer's account at `chain_nonce`, has yet to include all of it.
-	pub fn pending(&self, chain_nonce: u64) -> bool {
-		self.nonce_after > chain_nonce
-	}
-
-	/// Whether at block `now` it is `retry_after` blocks old: taken as dropped, to be
-	/// submitted again from the chain's nonce.
-	pub fn overdue(&self, now: u64, retry_after: u64) -> bool {
-		now >= self.at.saturating_add(retry_after)
-	}
 }
 
 /// A call the node wants signed.
@@ -173,7 +140,11 @@ pub mod pallet {
 	};
 	use sp_runtime::{offchain::StorageKind, traits::SaturatedConversion, RuntimeAppPublic};
 
+	/// The storage layout's version; a change of layout comes with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -226,6 +197,11 @@ pub mod pallet {
 				log::debug!(target: "gateway", "submitted {submitted} gateway transaction(s)");
 			}
 		}
+
+		fn integrity_test() {
+			assert!(T::MaxPerBlock::get() >= 1, "MaxPerBlock: nothing would ever be submitted");
+			assert!(T::MaxAttempts::get() >= 1, "MaxAttempts: nothing would ever be submitted");
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -248,34 +224,33 @@ pub mod pallet {
 			Some(frame_system::Pallet::<T>::account_nonce(&who).saturated_into())
 		}
 
-		/// Whether `signer` may submit now: its last batch is included, or old enough to be
-		/// taken as dropped.
-		fn may_submit(in_flight: &[InFlight], signer: &[u8; 32], now: u64) -> bool {
+		/// Whether `signer` may submit now (the nonce rule of [`Batches::next_nonce`] for a
+		/// submitter that sees only the chain): its last batch is included, or old enough to be
+		/// taken as dropped. A signer that is no account of this chain is not held back.
+		fn may_submit(
+			batches: &Batches,
+			signer: &[u8; 32],
+			chain_nonce: Option<u64>,
+			now: u64,
+		) -> bool {
 			let retry_after: u64 = T::RetryAfter::get().saturated_into();
-			match in_flight.iter().find(|f| &f.signer == signer) {
-				None => true,
-				Some(f) => {
-					f.overdue(now, retry_after)
-						|| Self::chain_nonce(signer).is_none_or(|n| !f.pending(n))
-				},
-			}
+			chain_nonce
+				.is_none_or(|n| batches.next_nonce(signer, n, None, now, retry_after).is_some())
 		}
 
 		/// Submits the due entries; returns how many were submitted. Does nothing while the
-		/// node's bridge holds [`LOCK_KEY`] (it then submits; what it leaves is taken next
+		/// node's bridge holds the [`SubmitLock`] (it then submits; what it leaves is taken next
 		/// block).
 		pub fn process_queue(now: u64) -> u32 {
-			let mut lock =
-				sp_runtime::offchain::storage_lock::StorageLock::<
-					sp_runtime::offchain::storage_lock::Time,
-				>::with_deadline(LOCK_KEY, sp_runtime::offchain::Duration::from_millis(LOCK_MS));
-			let Ok(_guard) = lock.try_lock() else {
+			let Some(_lock) =
+				SubmitLock::try_take(&WorkerDb, sp_io::offchain::timestamp().unix_millis())
+			else {
 				log::debug!(target: "gateway", "the node is submitting; next block");
 				return 0;
 			};
 			let queue: Vec<u64> = Self::get(QUEUE_KEY).unwrap_or_default();
 			let retry_after: u64 = T::RetryAfter::get().saturated_into();
-			let mut in_flight: Vec<InFlight> = Self::get(IN_FLIGHT_KEY).unwrap_or_default();
+			let mut batches = Batches::load(&WorkerDb);
 			// Per gateway key met in this run: whether it may submit, its nonce on chain, and
 			// how many it submitted.
 			let mut keys: Vec<([u8; 32], bool, Option<u64>, u64)> = Vec::new();
@@ -288,11 +263,12 @@ pub mod pallet {
 				let k = match keys.iter().position(|(s, ..)| *s == entry.signer) {
 					Some(k) => k,
 					None => {
-						let may = Self::may_submit(&in_flight, &entry.signer, now);
+						let chain_nonce = Self::chain_nonce(&entry.signer);
+						let may = Self::may_submit(&batches, &entry.signer, chain_nonce, now);
 						if !may {
 							log::debug!(target: "gateway", "waiting for the previous batch of 0x{} to be included", sp_core::hexdisplay::HexDisplay::from(&entry.signer));
 						}
-						keys.push((entry.signer, may, Self::chain_nonce(&entry.signer), 0));
+						keys.push((entry.signer, may, chain_nonce, 0));
 						keys.len() - 1
 					},
 				};
@@ -369,16 +345,11 @@ pub mod pallet {
 			let mut changed = false;
 			for (signer, _, nonce, count) in keys.into_iter().filter(|k| k.3 > 0) {
 				let Some(nonce) = nonce else { continue };
-				in_flight.retain(|f| f.signer != signer);
-				in_flight.push(InFlight { signer, nonce_after: nonce + count, at: now });
+				batches.submitted(signer, nonce + count, now);
 				changed = true;
 			}
 			if changed {
-				sp_io::offchain::local_storage_set(
-					StorageKind::PERSISTENT,
-					IN_FLIGHT_KEY,
-					&in_flight.encode(),
-				);
+				batches.save(&WorkerDb);
 			}
 			submitted
 		}

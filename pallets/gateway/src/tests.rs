@@ -67,9 +67,9 @@ impl Env {
 	fn run(&mut self, block: u64) -> u32 {
 		let who = self.account();
 		self.ext.execute_with(|| {
-			let before = frame_system::Account::<Test>::get(&who);
+			let before = frame_system::Account::<Test>::get(who);
 			let n = Gateway::process_queue(block);
-			frame_system::Account::<Test>::insert(&who, before);
+			frame_system::Account::<Test>::insert(who, before);
 			n
 		})
 	}
@@ -81,7 +81,7 @@ impl Env {
 		let who = self.account();
 		self.ext.execute_with(|| {
 			for _ in 0..n {
-				frame_system::Pallet::<Test>::inc_account_nonce(&who);
+				frame_system::Pallet::<Test>::inc_account_nonce(who);
 			}
 		})
 	}
