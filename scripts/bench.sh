@@ -63,6 +63,8 @@ weights() {
 			--template scripts/pallet-weight-template.hbs \
 			--output "pallets/$p/src/weights.rs"
 	done
+	# The generated overhead files are not rustfmt-clean; scripts/test.sh checks formatting.
+	(cd "$REPO" && cargo fmt --all)
 }
 
 # Replaces the text between `<!-- $1:begin -->` and `<!-- $1:end -->` in BENCHMARKS.md with

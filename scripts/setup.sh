@@ -3,7 +3,7 @@
 #   - apt: clang, libclang-dev, protobuf-compiler (the C parts), mosquitto and mosquitto-clients
 #     (the MQTT tests' broker, publisher and subscriber), iproute2 (the network fault test);
 #     Node.js and npm only if absent (machines that have Node.js 20 keep it);
-#   - rustup: the wasm targets and rust-src for the runtime;
+#   - rustup: the wasm targets and rust-src for the runtime, clippy and rustfmt;
 #   - npm: the integration tests' packages (tests/package-lock.json), the web app's
 #     (web/package-lock.json) and the ERC-1056 gas measurement's (scripts/erc1056/);
 #   - with --with-browser (scripts/test.sh): Debian's chromium, for the web app's tests.
@@ -42,8 +42,13 @@ for t in wasm32v1-none wasm32-unknown-unknown; do
 	grep -qx "$t" <<<"$installed_targets" || (cd "$REPO" && rustup target add "$t") ||
 		fail "could not add the rust target $t"
 done
-(cd "$REPO" && rustup component list --installed) | grep -q '^rust-src' ||
-	(cd "$REPO" && rustup component add rust-src) || fail "could not add rust-src"
+installed_components="$(cd "$REPO" && rustup component list --installed)"
+# rust-src for the wasm runtime; clippy (clippy-driver compiles the workspace's crates, see
+# .cargo/config.toml) and rustfmt (scripts/test.sh checks the formatting).
+for c in rust-src clippy rustfmt; do
+	grep -q "^$c" <<<"$installed_components" || (cd "$REPO" && rustup component add "$c") ||
+		fail "could not add the rust component $c"
+done
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 20 ] || fail "Node.js >= 20 is needed for the integration tests (found $(node --version))"

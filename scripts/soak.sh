@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reliability runs too long for scripts/test.sh (RELIABILITY.md):
-#   scripts/soak.sh                 both of the below
+#   scripts/soak.sh                 all of the below
 #   scripts/soak.sh fuzz [target ...]
 #     every cargo-fuzz target in fuzz/ (MQTT payloads, factory configurations, VC-JWTs, DIDs)
 #     for FUZZ_SECONDS each (default 300), on the corpora kept in fuzz/corpus/<target>/ (new
@@ -8,6 +8,10 @@
 #   scripts/soak.sh import
 #     SIGKILL during a heavy import (tests/soak/heavy-import.test.mjs): blocks full of transfers
 #     from the load generator, imported by a fresh node that is killed three times (≈ 5 min).
+#   scripts/soak.sh try-runtime
+#     the runtime built natively with its `try-runtime` feature (a second build of the runtime
+#     and of the FRAME crates, ≈ 15 min cold): the runtime's tests, among them every pallet's
+#     `try_state` invariants at both presets' genesis and after the storage migrations.
 # Needs the nightly toolchain and cargo-fuzz; installs them when missing. A crash stops the
 # script: libFuzzer's input is in fuzz/artifacts/<target>/ (reproduce with
 # `cargo +nightly fuzz run <target> <file>`). Prints a Markdown table: target, seconds, inputs
@@ -17,10 +21,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 "$REPO/scripts/setup.sh"
 mode="${1:-all}"
 case "$mode" in
-fuzz | import) shift ;;
+fuzz | import | try-runtime) shift ;;
 all) ;;
 *) mode=fuzz ;; # target names alone, as before
 esac
+
+if [ "$mode" = all ] || [ "$mode" = try-runtime ]; then
+	echo "== soak: the runtime with try-runtime (every pallet's try_state)" >&2
+	# Natively only: the wasm runtime is not needed for these tests, and a try-runtime wasm
+	# would be a third runtime build.
+	(cd "$REPO" && SKIP_WASM_BUILD=1 cargo test --release --locked -p twinchain-runtime \
+		--features try-runtime -- --include-ignored)
+	[ "$mode" = try-runtime ] && exit 0
+fi
 
 if [ "$mode" = all ] || [ "$mode" = import ]; then
 	echo "== soak: SIGKILL during a heavy import" >&2
@@ -39,6 +52,9 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo +nightly fuzz list)
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
+# The repository's clippy-driver wrapper (.cargo/config.toml) is for the stable build; the
+# nightly toolchain has no clippy installed, and the fuzz build needs no lints.
+export RUSTC_WORKSPACE_WRAPPER=
 cargo +nightly fuzz build --target-dir "$FUZZ_TARGET_DIR" >&2
 rows=()
 for t in "${targets[@]}"; do

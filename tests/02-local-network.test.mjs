@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { base58Decode } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { LOCAL_NODES, Node, disposeAll, runBin, startLocalNetwork, sleep, waitFor } from './lib/harness.mjs';
+import { LOCAL_NODES, Node, disposeAll, finalizedNumbers, runBin, startLocalNetwork, sleep, waitFor } from './lib/harness.mjs';
 import { authorsOf, connect, councilExec, devAccounts, signAndWait } from './lib/chain.mjs';
 
 test('the local consortium: three validators, permissioned peers, validators added and removed at run time', async (t) => {
@@ -19,7 +19,7 @@ test('the local consortium: three validators, permissioned peers, validators add
 
   await t.test('2. all three author, finality advances on every node, same finalized hash', async () => {
     await waitFor('finality > 6 on every node',
-      async () => (await Promise.all(nodes.map((n) => n.finalizedNumber()))).every((f) => f > 6), 120_000);
+      async () => (await finalizedNumbers(nodes)).every((f) => f > 6), 120_000);
     api = await connect(a.wsUrl);
     const best = (await api.rpc.chain.getHeader()).number.toNumber();
     const authors = new Set(await authorsOf(api, 1, best));
@@ -103,7 +103,7 @@ test('the local consortium: three validators, permissioned peers, validators add
     assert.equal(grandpa.length, 4, 'GRANDPA votes with four authorities');
     const finalizedAtJoin = await a.finalizedNumber();
     await waitFor('finality beyond the new validator\'s first block', async () =>
-      (await Promise.all([...nodes, dave].map((n) => n.finalizedNumber()))).every((f) => f > firstDaveBlock), 90_000);
+      (await finalizedNumbers([...nodes, dave])).every((f) => f > firstDaveBlock), 90_000);
     assert.ok((await a.finalizedNumber()) > finalizedAtJoin);
 
     // Remove it again.
@@ -117,7 +117,7 @@ test('the local consortium: three validators, permissioned peers, validators add
     assert.ok(!after.includes(daveAura), 'the removed validator authors no more');
     assert.equal((await api.call.grandpaApi.grandpaAuthorities()).length, 3);
     await waitFor('finality continues without it', async () =>
-      (await Promise.all(nodes.map((n) => n.finalizedNumber()))).every((f) => f >= from + 6), 90_000);
+      (await finalizedNumbers(nodes)).every((f) => f >= from + 6), 90_000);
 
     // The intruder is still refused by every authorized node, the new one included.
     await notConnectedTo(await intruder.peerId(), [...nodes, dave]);

@@ -9,21 +9,14 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/api';
 import { u8aToString } from '@polkadot/util';
 import { randomAsU8a, blake2AsHex } from '@polkadot/util-crypto';
-import { Node, waitFor } from './lib/harness.mjs';
-import { connect, devAccounts, signAndWait, signAndWaitAll } from './lib/chain.mjs';
+import { waitFor } from './lib/harness.mjs';
+import { UNIT, devAccounts, did, schemaId, signAndWait, signAndWaitAll, withDevNode } from './lib/chain.mjs';
 
-const did = (address) => `did:twin:${address}`;
-const UNIT = 10n ** 12n;
 const REWARD = UNIT / 10n;
 
 test('tasks: a five-step recipe runs to a finished product with only the order from a person', async (t) => {
-  const node = new Node({ name: 'dev-tasks', args: ['--dev'] });
-  let api;
   let unsubscribe;
-  t.after(async () => { unsubscribe?.(); await api?.disconnect(); await node.dispose(); });
-  await node.start();
-  await waitFor('block 1', async () => (await node.bestNumber()) >= 1, 60_000);
-  api = await connect(node.wsUrl);
+  const { node, api } = await withDevNode(t, { name: 'dev-tasks', before: () => unsubscribe?.() });
   const { alice, charlie, dave } = await devAccounts();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const line = [
@@ -36,8 +29,7 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
   const byAddress = new Map(line.map((m) => [m.key.address, m]));
 
   // Set-up (people): machines with credentialed capabilities, operated by Dave; a recipe.
-  const schema = (await api.query.credentials.schemas.entries())
-    .find(([, v]) => u8aToString(v.unwrap().name) === 'MachineCapability')[0].args[0];
+  const schema = await schemaId(api, 'MachineCapability');
   const digests = line.map(() => randomAsU8a(32));
   const nameplate = (serial) => ({ manufacturerName: 'fischertechnik', model: 'Learning Factory 4.0', serialNumber: serial, yearOfConstruction: 2025 });
   await Promise.all([
@@ -84,37 +76,43 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
   await waitFor('the order finishes', async () => (await api.query.tasks.orders(order)).unwrap().state.isFinished, 120_000, 500);
   await work;
 
-  // The chain assigned each step to the machine with the capability, in recipe order, and
-  // the events carried what a gateway needs to command it.
-  assert.deepEqual(assignments.map((a) => a.capability), line.map((m) => m.capability));
-  assert.deepEqual(assignments.map((a) => a.machine), line.map((m) => m.key.address));
-  assert.deepEqual(assignments.map((a) => a.params), line.map((m) => m.params));
-  assert.ok(assignments.every((a) => a.product === product));
+  await t.test('the chain assigned each step to the machine with the capability, in recipe order', async () => {
+    // The chain assigned each step to the machine with the capability, in recipe order, and
+    // the events carried what a gateway needs to command it.
+    assert.deepEqual(assignments.map((a) => a.capability), line.map((m) => m.capability));
+    assert.deepEqual(assignments.map((a) => a.machine), line.map((m) => m.key.address));
+    assert.deepEqual(assignments.map((a) => a.params), line.map((m) => m.params));
+    assert.ok(assignments.every((a) => a.product === product));
+  });
 
-  // The product's story lists the five steps in order.
-  const trace = await node.rpc('provenance_trace', [did(product)]);
-  assert.equal(trace.lifecycle, 'Finished');
-  assert.equal(trace.steps.total, 5);
-  assert.deepEqual(trace.steps.items.map((s) => [s.capability, s.machine, s.task]),
-    line.map((m, i) => [m.capability, did(m.key.address), assignments[i].task]));
-  for (const s of trace.steps.items) assert.ok(s.start.ms <= s.end.ms);
+  await t.test('the product\'s story lists the five steps in order', async () => {
+    const trace = await node.rpc('provenance_trace', [did(product)]);
+    assert.equal(trace.lifecycle, 'Finished');
+    assert.equal(trace.steps.total, 5);
+    assert.deepEqual(trace.steps.items.map((s) => [s.capability, s.machine, s.task]),
+      line.map((m, i) => [m.capability, did(m.key.address), assignments[i].task]));
+    for (const s of trace.steps.items) assert.ok(s.start.ms <= s.end.ms);
+  });
 
-  // After the order, only machines signed extrinsics.
-  const first = (await api.rpc.chain.getHeader(orderBlock)).number.toNumber() + 1;
-  const last = await node.bestNumber();
-  for (let n = first; n <= last; n++) {
-    const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
-    for (const xt of block.block.extrinsics) {
-      if (xt.isSigned) assert.ok(byAddress.has(xt.signer.toString()), `block ${n}: ${xt.method.section}.${xt.method.method} signed by ${xt.signer}`);
+  await t.test('after the order, only machines signed extrinsics', async () => {
+    const first = (await api.rpc.chain.getHeader(orderBlock)).number.toNumber() + 1;
+    const last = await node.bestNumber();
+    for (let n = first; n <= last; n++) {
+      const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
+      for (const xt of block.block.extrinsics) {
+        if (xt.isSigned) assert.ok(byAddress.has(xt.signer.toString()), `block ${n}: ${xt.method.section}.${xt.method.method} signed by ${xt.signer}`);
+      }
     }
-  }
+  });
 
-  // Every reward settles to Dave, the machines' operator, once the challenge period is over.
-  await waitFor('all five rewards settle', async () => {
-    const tasks = await Promise.all(assignments.map((a) => api.query.tasks.registry(a.task)));
-    return tasks.every((x) => x.unwrap().state.isSettled);
-  }, 60_000, 1000);
-  const daveAfter = (await api.query.system.account(dave.address)).data.free.toBigInt();
-  assert.equal(daveAfter - daveBefore, 5n * REWARD);
-  assert.equal((await api.query.balances.holds(alice.address)).filter((h) => h.id.isTasks && h.id.asTasks.isEscrow).length, 0, 'nothing left in escrow');
+  await t.test('every reward settles to the machines\' operator once the challenge period is over', async () => {
+    // Every reward settles to Dave, the machines' operator, once the challenge period is over.
+    await waitFor('all five rewards settle', async () => {
+      const tasks = await Promise.all(assignments.map((a) => api.query.tasks.taskRecords(a.task)));
+      return tasks.every((x) => x.unwrap().state.isSettled);
+    }, 60_000, 1000);
+    const daveAfter = (await api.query.system.account(dave.address)).data.free.toBigInt();
+    assert.equal(daveAfter - daveBefore, 5n * REWARD);
+    assert.equal((await api.query.balances.holds(alice.address)).filter((h) => h.id.isTasks && h.id.asTasks.isEscrow).length, 0, 'nothing left in escrow');
+  });
 });

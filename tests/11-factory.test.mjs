@@ -10,11 +10,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Node, runBin, waitFor, sleep, tempDir, removeDir, freePort } from './lib/harness.mjs';
-import { connect } from './lib/chain.mjs';
+import { runBin, waitFor, sleep, tempDir, removeDir, freePort } from './lib/harness.mjs';
+import { connect, did, withDevNode } from './lib/chain.mjs';
 import { Broker, Subscriber, Simulator, publish, leafHash, verifyProof, metric } from './lib/mqtt.mjs';
 
-const did = (address) => `did:twin:${address}`;
 const COMMAND_TOPICS = ['fl/vgr/do', 'twin/c/vgr'];
 const LINE = ['outsourcing', 'oven', 'milling', 'sorting', 'shipping'];
 
@@ -73,14 +72,14 @@ async function finished(api, id, what, timeout = 240_000) {
 
 test('factory bridge: orders, telemetry, maintenance and garbage over a real broker', async (t) => {
   const broker = await new Broker().start();
-  const node = new Node({ name: 'factory', args: ['--dev', '--mqtt-broker', broker.url] });
   const sub = new Subscriber(broker.port, [...COMMAND_TOPICS, 'fl/+/ack']);
   const sim = new Simulator(broker.url);
-  let api;
-  t.after(async () => { sub.stop(); await sim.stop(); await api?.disconnect(); await node.dispose(); await broker.dispose(); });
-  await node.start();
-  await waitFor('block 1', async () => (await node.bestNumber()) >= 1, 60_000);
-  api = await connect(node.wsUrl);
+  const { node, api } = await withDevNode(t, {
+    name: 'factory',
+    args: ['--mqtt-broker', broker.url],
+    before: async () => { sub.stop(); await sim.stop(); },
+    after: () => broker.dispose(),
+  });
   sim.start();
   // The simulator's first stock message is in: orders can take a workpiece from it.
   await waitFor('the first telemetry', async () => (await metric(node.promPort, 'twinchain_mqtt_readings_total')) >= 20, 30_000, 300);
@@ -147,7 +146,7 @@ test('factory bridge: orders, telemetry, maintenance and garbage over a real bro
   await t.test('an overheating kiln goes into maintenance with a paid maintenance task', async () => {
     publish(broker.port, 'sim/control', { overheat: true });
     await waitFor('the kiln in maintenance', async () => (await node.rpc('machines_status', [mpo])).status === 'maintenance', 120_000, 1000);
-    const tasks = await api.query.tasks.registry.entries();
+    const tasks = await api.query.tasks.taskRecords.entries();
     const maintenance = tasks.map(([, v]) => v.unwrap()).filter((x) => x.capability.toUtf8() === 'maintenance');
     assert.equal(maintenance.length, 1);
     assert.equal(maintenance[0].reward.toBigInt(), 10n ** 11n, '0.1 TWIN in escrow');
@@ -160,9 +159,7 @@ test('factory bridge: orders, telemetry, maintenance and garbage over a real bro
 
 test('factory bridge: a dev node embeds a broker; a bad factory configuration stops the node', async (t) => {
   const port = await freePort();
-  const node = new Node({ name: 'embedded', args: ['--dev', '--mqtt-listen', `127.0.0.1:${port}`] });
-  t.after(() => node.dispose());
-  await node.start();
+  const { node } = await withDevNode(t, { name: 'embedded', args: ['--mqtt-listen', `127.0.0.1:${port}`], api: false });
   publish(port, 'i/ldr', { ts: new Date().toISOString(), br: 81.5, ldr: 1500 });
   publish(port, 'i/ldr', 'not json');
   await waitFor('the reading taken', async () => (await metric(node.promPort, 'twinchain_mqtt_readings_total')) === 2, 20_000, 300);
@@ -195,9 +192,12 @@ test('factory bridge: TLS (mqtts://) to a broker that checks the node\'s client 
   fs.writeFileSync(`${dir}/m.conf`, `listener ${port} 127.0.0.1\nallow_anonymous true\ncafile ${dir}/ca.pem\ncertfile ${dir}/server.pem\nkeyfile ${dir}/server.key\nrequire_certificate true\nuser ${os.userInfo().username}\n`);
   const { spawn } = await import('node:child_process');
   const broker = spawn(fs.existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto', ['-c', `${dir}/m.conf`], { stdio: 'ignore', detached: true });
-  const node = new Node({ name: 'tls', args: ['--dev', '--mqtt-broker', `mqtts://127.0.0.1:${port}`, '--mqtt-ca-file', `${dir}/ca.pem`, '--mqtt-client-cert', `${dir}/client.pem`, '--mqtt-client-key', `${dir}/client.key`] });
-  t.after(async () => { await node.dispose(); try { process.kill(-broker.pid, 'SIGKILL'); } catch { /* gone */ } removeDir(dir); });
-  await node.start();
+  const { node } = await withDevNode(t, {
+    name: 'tls',
+    args: ['--mqtt-broker', `mqtts://127.0.0.1:${port}`, '--mqtt-ca-file', `${dir}/ca.pem`, '--mqtt-client-cert', `${dir}/client.pem`, '--mqtt-client-key', `${dir}/client.key`],
+    api: false,
+    after: () => { try { process.kill(-broker.pid, 'SIGKILL'); } catch { /* gone */ } removeDir(dir); },
+  });
   await waitFor('connected over TLS', async () => (await metric(node.promPort, 'twinchain_mqtt_connected')) === 1, 30_000, 300);
   const pub = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '--cafile', `${dir}/ca.pem`, '--cert', `${dir}/client.pem`, '--key', `${dir}/client.key`, '-q', '1', '-t', 'i/ldr', '-m', JSON.stringify({ ts: new Date().toISOString(), br: 80, ldr: 1500 })], { encoding: 'utf8' });
   assert.equal(pub.status, 0, pub.stderr);
@@ -206,13 +206,16 @@ test('factory bridge: TLS (mqtts://) to a broker that checks the node\'s client 
 
 test('factory bridge: broker and node restarts mid-production lose no reading and publish no command twice', async (t) => {
   const broker = await new Broker().start();
-  const node = new Node({ name: 'restarts', args: ['--dev', '--mqtt-broker', broker.url, '-lmqtt=debug,gateway=debug'] });
   const sub = new Subscriber(broker.port, [...COMMAND_TOPICS, 'sim/stats']);
   const sim = new Simulator(broker.url);
-  let api;
-  t.after(async () => { sub.stop(); await sim.stop(); await api?.disconnect(); await node.dispose(); await broker.dispose(); });
-  await node.start();
-  api = await connect(node.wsUrl);
+  const dev = await withDevNode(t, {
+    name: 'restarts',
+    args: ['--mqtt-broker', broker.url, '-lmqtt=debug,gateway=debug'],
+    before: async () => { sub.stop(); await sim.stop(); },
+    after: () => broker.dispose(),
+  });
+  const { node } = dev;
+  let { api } = dev;
   // The node's session (and its subscriptions) exist before the factory publishes anything.
   await waitFor('the node on the broker', async () => (await metric(node.promPort, 'twinchain_mqtt_connected')) === 1, 30_000, 300);
   await sleep(1_000);
@@ -232,7 +235,7 @@ test('factory bridge: broker and node restarts mid-production lose no reading an
   await node.stop();
   await sleep(3_000);
   await node.start();
-  api = await connect(node.wsUrl);
+  api = dev.api = await connect(node.wsUrl); // disconnected at the end by withDevNode
   await finished(api, id, 'the RED order finishes after a broker and a node restart');
   const trace = await withEnvironments(node, product);
   assert.deepEqual(trace.steps.items.map((s) => s.capability), LINE);

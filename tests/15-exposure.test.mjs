@@ -1,4 +1,4 @@
-// Issue 10, exposure: with its defaults a node serves JSON-RPC on loopback only (every method,
+// Exposure: with its defaults a node serves JSON-RPC on loopback only (every method,
 // for the operator on the machine); with --rpc-external it also listens on the machine's other
 // interfaces, and there it serves only the safe methods — key management, peer management and
 // the like are refused. README "Exposing the RPC safely" says how to open it up.
@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { Node } from './lib/harness.mjs';
+import { withDevNode } from './lib/chain.mjs';
 
 /** An IPv4 address of this machine that is not loopback, if there is one. */
 function externalAddress() {
@@ -28,12 +28,11 @@ async function call(host, port, method, params = []) {
 }
 
 const host = externalAddress();
+const skip = !host && 'needs a non-loopback IPv4 address to check what --rpc-external exposes; this machine has only loopback';
 
-test('RPC is on loopback only by default, and safe-only when exposed', { skip: !host && 'no non-loopback IPv4 interface' }, async (t) => {
+test('RPC is on loopback only by default, and safe-only when exposed', { skip }, async (t) => {
   await t.test('defaults: loopback serves every method, other interfaces nothing', async () => {
-    const node = new Node({ name: 'default-rpc', args: ['--dev'], rpcMethods: null });
-    t.after(() => node.dispose());
-    await node.start();
+    const { node } = await withDevNode(t, { name: 'default-rpc', rpcMethods: null, api: false });
     assert.ok((await call('127.0.0.1', node.rpcPort, 'system_health')).result);
     // The operator on the machine may manage keys.
     const rotated = await call('127.0.0.1', node.rpcPort, 'author_rotateKeys');
@@ -42,9 +41,7 @@ test('RPC is on loopback only by default, and safe-only when exposed', { skip: !
   });
 
   await t.test('--rpc-external: other interfaces answer, unsafe methods are refused there', async () => {
-    const node = new Node({ name: 'external-rpc', args: ['--dev', '--rpc-external'], rpcMethods: null });
-    t.after(() => node.dispose());
-    await node.start();
+    const { node } = await withDevNode(t, { name: 'external-rpc', args: ['--rpc-external'], rpcMethods: null, api: false });
     assert.ok((await call(host, node.rpcPort, 'system_health')).result, `${host} answers`);
     assert.ok((await call(host, node.rpcPort, 'chain_getHeader')).result);
     for (const [method, params] of [

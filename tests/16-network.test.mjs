@@ -1,4 +1,4 @@
-// Issue 10, network faults: four validators, the fourth (factory-d) in its own network namespace,
+// Network faults: four validators, the fourth (factory-d) in its own network namespace,
 // joined to the other three by a veth link that the test cuts. While it is cut off the other
 // three go on (3 of 4 GRANDPA votes) and the council removes it; alone (forced to author), it
 // keeps authoring its own fork in its slots. Joined again, it re-syncs to the network's finalized chain, the other
@@ -9,15 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { u8aToHex } from '@polkadot/util';
-import { LOCAL_NODES, Node, disposeAll, freePort, tempDir, waitFor } from './lib/harness.mjs';
-import { DAVE, Netns, canCreateNetns, fourValidatorSpec } from './lib/network.mjs';
+import { LOCAL_MEMBERS, Node, disposeAll, finalizedNumbers, freePort, tempDir, waitFor } from './lib/harness.mjs';
+import { DAVE, Netns, fourValidatorSpec, netnsUnavailable } from './lib/network.mjs';
 import { authorsOf, blockAuthor, connect, councilExec, devAccounts } from './lib/chain.mjs';
 
-const hashAt = (node, number) => node.rpc('chain_getBlockHash', [number]);
-const finalized = (nodes) => Promise.all(nodes.map((n) => n.finalizedNumber()));
-
 test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its fork is refused',
-  { skip: !canCreateNetns() && 'network namespaces need root and iproute2' }, async (t) => {
+  { skip: netnsUnavailable() }, async (t) => {
     const dir = tempDir('twinchain-network-');
     const spec = fourValidatorSpec(dir, 'twinchain_network');
     const ns = new Netns('n').create();
@@ -25,7 +22,7 @@ test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its
     const daveAura = u8aToHex(acc.dave.publicKey);
 
     // The three on the host listen on loopback (for each other) and on the link's host end.
-    const hosts = Object.entries(LOCAL_NODES).map(([name, m]) => ({ name, ...m }));
+    const hosts = LOCAL_MEMBERS;
     const loopPorts = await Promise.all(hosts.map(() => freePort()));
     const linkPorts = await Promise.all(hosts.map(() => freePort()));
     const davePort = await freePort();
@@ -66,7 +63,7 @@ test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its
     await Promise.all(all.map((n) => n.start()));
     const [a] = nodes;
     await waitFor('finality past block 5 on all four, factory-d connected', async () =>
-      (await finalized(all)).every((f) => f > 5) && (await d.peers()) >= 1, 120_000);
+      (await finalizedNumbers(all)).every((f) => f > 5) && (await d.peers()) >= 1, 120_000);
     api = await connect(a.wsUrl);
     apiD = await connect(d.wsUrl);
 
@@ -76,7 +73,7 @@ test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its
       const since = Date.now();
       const fin0 = await a.finalizedNumber();
       await waitFor('four more blocks finalized by the three', async () =>
-        (await finalized(nodes)).every((f) => f >= fin0 + 4), 60_000);
+        (await finalizedNumbers(nodes)).every((f) => f >= fin0 + 4), 60_000);
       // Votes in flight at the cut are lost with the link; what factory-d has finalized now
       // stays its finalized block while it is cut off (checked after the removal below).
       cutFinalized = await d.finalizedNumber();
@@ -94,7 +91,7 @@ test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its
       removedAt = await a.bestNumber();
       assert.equal((await api.call.grandpaApi.grandpaAuthorities()).length, 3);
       await waitFor('finality past the removal with three voters', async () =>
-        (await finalized(nodes)).every((f) => f > removedAt), 90_000);
+        (await finalizedNumbers(nodes)).every((f) => f > removedAt), 90_000);
       // factory-d never heard of any of this.
       assert.equal(await d.finalizedNumber(), cutFinalized, 'factory-d finalized nothing while cut off');
     });
@@ -103,8 +100,8 @@ test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its
     await t.test('alone, factory-d authored a fork of its own', async (s) => {
       const best = await d.bestNumber();
       for (let n = cutFinalized + 1; n <= best; n++) {
-        const h = await hashAt(d, n);
-        if (h !== (await hashAt(a, n))) fork.push({ n, h, author: await blockAuthor(apiD, h) });
+        const h = await d.hashAt(n);
+        if (h !== (await a.hashAt(n))) fork.push({ n, h, author: await blockAuthor(apiD, h) });
       }
       const own = fork.filter((f) => f.author === daveAura).length;
       assert.ok(own >= 2, `factory-d authored ${own} blocks of its fork (#${fork[0]?.n}..#${best})`);
@@ -118,13 +115,13 @@ test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its
       await waitFor('factory-d connected and past the network\'s finalized block', async () =>
         (await d.peers()) >= 1 && (await d.finalizedNumber()) >= target, 180_000, 1000);
       s.diagnostic(`re-synced: factory-d finalized #${target} ${((Date.now() - since) / 1000).toFixed(1)} s after joining`);
-      assert.equal(await hashAt(d, target), await hashAt(a, target));
-      const root = async (n) => (await n.rpc('chain_getHeader', [await hashAt(a, target)])).stateRoot;
+      assert.equal(await d.hashAt(target), await a.hashAt(target));
+      const root = async (n) => (await n.rpc('chain_getHeader', [await a.hashAt(target)])).stateRoot;
       assert.equal(await root(d), await root(a), 'the same state at the finalized block');
       // No block of the fork was imported by any of the three, and factory-d dropped it.
       for (const f of fork) {
         for (const n of nodes) assert.equal(await n.rpc('chain_getHeader', [f.h]), null, `${n.name} refused #${f.n} ${f.h}`);
-        assert.notEqual(await hashAt(d, f.n), f.h, `factory-d's block #${f.n} is no longer canonical`);
+        assert.notEqual(await d.hashAt(f.n), f.h, `factory-d's block #${f.n} is no longer canonical`);
       }
     });
 
@@ -133,8 +130,8 @@ test('a validator cut off, removed meanwhile, and joined again: it re-syncs, its
       await waitFor('12 more blocks', async () => (await a.bestNumber()) >= from + 12, 90_000);
       assert.ok(!(await authorsOf(api, from, from + 12)).includes(daveAura), 'factory-d authored no block');
       await waitFor('finality on all four, factory-d included', async () =>
-        (await finalized(all)).every((f) => f >= from + 6), 90_000);
+        (await finalizedNumbers(all)).every((f) => f >= from + 6), 90_000);
       const n = await d.finalizedNumber();
-      assert.equal(await hashAt(d, n), await hashAt(a, n));
+      assert.equal(await d.hashAt(n), await a.hashAt(n));
     });
   });

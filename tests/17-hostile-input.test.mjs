@@ -1,4 +1,4 @@
-// Issue 10, hostile input: a table of oversized inputs at every RPC and extrinsic boundary, and
+// Hostile input: a table of oversized inputs at every RPC and extrinsic boundary, and
 // a replay of every kind of signed payload, in one place. Everything bad gets an error and
 // changes nothing:
 // - every bounded argument of every call of our pallets, one element over its bound, is refused
@@ -23,12 +23,10 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Keyring } from '@polkadot/api';
 import { WebSocket } from '@polkadot/x-ws';
-import { bnToU8a, compactAddLength, stringToU8a, u8aConcat, u8aToString } from '@polkadot/util';
+import { compactAddLength } from '@polkadot/util';
 import { blake2AsHex, randomAsU8a, xxhashAsHex } from '@polkadot/util-crypto';
-import { Node, freePort, waitFor } from './lib/harness.mjs';
-import { connect, describeError, devAccounts, signAndWait } from './lib/chain.mjs';
-
-const did = (address) => `did:twin:${address}`;
+import { freePort, waitFor } from './lib/harness.mjs';
+import { describeError, devAccounts, did, schemaId, signAndWait, signedDidPayload, withDevNode } from './lib/chain.mjs';
 /** `n` ASCII letters (a `BoundedVec<u8, _>` of length `n` once encoded). */
 const text = (n, c = 'a') => c.repeat(n);
 /** `n` copies of `item`. */
@@ -99,12 +97,7 @@ const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 test('hostile input at every boundary: refused with a clear error, nothing changes', async (t) => {
   const httpPort = await freePort();
-  const node = new Node({ name: 'hostile', args: ['--dev', '--did-http', `127.0.0.1:${httpPort}`] });
-  let api;
-  t.after(async () => { await api?.disconnect(); await node.dispose(); });
-  await node.start();
-  await waitFor('block 1', async () => (await node.bestNumber()) >= 1, 60_000);
-  api = await connect(node.wsUrl);
+  const { node, api } = await withDevNode(t, { name: 'hostile', args: ['--did-http', `127.0.0.1:${httpPort}`] });
   const { alice, bob, charlie, dave, eve, ferdie } = await devAccounts();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const rows = []; // [boundary, input, result] for RELIABILITY.md
@@ -158,8 +151,7 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
   // Reference data the calls name (existence does not matter for decoding, only for dispatch).
   const machine = keyring.addFromUri('//Hostile/machine');
   const product = keyring.addFromUri('//Hostile/product');
-  const schemaId = (await api.query.credentials.schemas.entries())
-    .find(([, v]) => u8aToString(v.unwrap().name) === 'MachineCapability')[0].args[0];
+  const capabilitySchema = await schemaId(api, 'MachineCapability');
   const digest = randomAsU8a(32);
   const svc = (type = 'MqttBroker', endpoint = 'mqtt://10.0.0.5:1883') => ({ Service: { serviceType: type, endpoint } });
   const nameplate = (over = {}) => ({ manufacturerName: 'fischertechnik', model: 'LF 4.0', serialNumber: 'SN-1', yearOfConstruction: 2025, ...over });
@@ -185,10 +177,10 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
     // credentials
     { name: 'credentials.register_schema name', bound: 64, build: (n) => api.tx.credentials.registerSchema(text(n), '{"type":"object"}') },
     { name: 'credentials.register_schema body', bound: 4096, build: (n) => api.tx.credentials.registerSchema('Hostile', `"${text(n - 2)}"`) },
-    { name: 'credentials.anchor capability.id', bound: 32, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, schemaId, null, null, capability({ id: text(n) })) },
-    { name: 'credentials.anchor capability.params', bound: 8, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, schemaId, null, null, capability({ params: times(n, (i) => [`k${i}`, '1']) })) },
-    { name: 'credentials.anchor capability param key', bound: 32, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, schemaId, null, null, capability({ params: [[text(n), '1']] })) },
-    { name: 'credentials.anchor capability param value', bound: 64, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, schemaId, null, null, capability({ params: [['k', text(n, '9')]] })) },
+    { name: 'credentials.anchor capability.id', bound: 32, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, capabilitySchema, null, null, capability({ id: text(n) })) },
+    { name: 'credentials.anchor capability.params', bound: 8, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, capabilitySchema, null, null, capability({ params: times(n, (i) => [`k${i}`, '1']) })) },
+    { name: 'credentials.anchor capability param key', bound: 32, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, capabilitySchema, null, null, capability({ params: [[text(n), '1']] })) },
+    { name: 'credentials.anchor capability param value', bound: 64, build: (n) => api.tx.credentials.anchor(digest, ferdie.address, capabilitySchema, null, null, capability({ params: [['k', text(n, '9')]] })) },
     // did
     { name: 'did.set_attribute name', bound: 32, build: (n) => api.tx.did.setAttribute(alice.address, text(n), svc(), null, null) },
     { name: 'did.set_attribute service type', bound: 32, build: (n) => api.tx.did.setAttribute(alice.address, 'svc', svc(text(n, 'A')), null, null) },
@@ -469,8 +461,7 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
 
     // (e) A signed DID operation (execute_signed) replayed in a new extrinsic.
     const genesis = api.genesisHash.toU8a();
-    const signOp = (op, n, genesisHash = genesis) => machine.sign(u8aConcat(stringToU8a('twinchain/did/v1'), genesisHash,
-      machine.publicKey, bnToU8a(n, { bitLength: 64, isLe: true }), op.toU8a()));
+    const signOp = (op, n, genesisHash = genesis) => machine.sign(signedDidPayload(genesisHash, machine.publicKey, n, op));
     const op = didOp('mqtt');
     const sig = signOp(op, 0);
     await signAndWait(api, api.tx.did.executeSigned(machine.address, op, 0, { Sr25519: sig }), alice);
@@ -498,10 +489,10 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
     // (f) A credential anchor (the VC-JWT's digest, signed by its issuer) replayed, and a
     // revocation replayed.
     const vc = randomAsU8a(32);
-    await signAndWait(api, api.tx.credentials.anchor(vc, ferdie.address, schemaId, null, null, null), charlie);
-    await refused(api.tx.credentials.anchor(vc, ferdie.address, schemaId, null, null, null), charlie, /credentials\.AlreadyAnchored/,
+    await signAndWait(api, api.tx.credentials.anchor(vc, ferdie.address, capabilitySchema, null, null, null), charlie);
+    await refused(api.tx.credentials.anchor(vc, ferdie.address, capabilitySchema, null, null, null), charlie, /credentials\.AlreadyAnchored/,
       'credential anchor replayed by its issuer (same digest)');
-    await refused(api.tx.credentials.anchor(vc, bob.address, schemaId, null, null, null), bob, /BadOrigin/,
+    await refused(api.tx.credentials.anchor(vc, bob.address, capabilitySchema, null, null, null), bob, /BadOrigin/,
       'credential anchor replayed by a non-certifier');
     await signAndWait(api, api.tx.credentials.revoke(vc), charlie);
     await refused(api.tx.credentials.revoke(vc), charlie, /credentials\.AlreadyRevoked/, 'credential revocation replayed');

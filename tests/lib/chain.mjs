@@ -2,13 +2,46 @@
 
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
+import { bnToU8a, stringToU8a, u8aConcat, u8aToHex, u8aToString } from '@polkadot/util';
+import { Node, waitFor } from './harness.mjs';
+
+/** One TWIN in planck (12 decimals). */
+export const UNIT = 10n ** 12n;
+
+/** The `did:twin` DID of an SS58 address. */
+export const did = (address) => `did:twin:${address}`;
 
 /** Connects to a node's WebSocket RPC. */
 export async function connect(url) {
   await cryptoWaitReady();
   const provider = new WsProvider(url, 1000, {}, 30_000);
   return ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+}
+
+/**
+ * A dev chain node for the test `t`: `twinchain --dev` followed by `args` (any other option is
+ * passed to `Node`: `rpcMethods`, `basePath`, …), started. Unless `api` is false, waits for
+ * block 1 and connects @polkadot/api to it. Returns `{ node, api }`.
+ *
+ * Registered on `t.after` before the node starts (so it also runs when start-up fails): `before()`,
+ * then `api` disconnected, the node disposed, then `after()`. A test that reconnects assigns the
+ * new API to the returned object's `api`, which is what gets disconnected.
+ */
+export async function withDevNode(t, { name, args = [], api = true, before, after, ...options }) {
+  const node = new Node({ name, args: ['--dev', ...args], ...options });
+  const dev = { node, api: undefined };
+  t.after(async () => {
+    await before?.();
+    await dev.api?.disconnect();
+    await node.dispose();
+    await after?.();
+  });
+  await node.start();
+  if (api) {
+    await waitFor('block 1', async () => (await node.bestNumber()) >= 1, 60_000);
+    dev.api = await connect(node.wsUrl);
+  }
+  return dev;
 }
 
 /** The development accounts (sr25519, //Alice ...). */
@@ -20,6 +53,27 @@ export async function devAccounts() {
     acc[n.toLowerCase()] = keyring.addFromUri(`//${n}`);
   }
   return acc;
+}
+
+/** The id of the credential schema registered under `name` (`MachineCapability`, `QualityCertificate`, …). */
+export async function schemaId(api, name) {
+  return (await api.query.credentials.schemas.entries())
+    .find(([, v]) => u8aToString(v.unwrap().name) === name)[0].args[0];
+}
+
+/**
+ * The message the controller of the DID of `account` (its public key) signs for
+ * `did.executeSigned`: domain tag, genesis hash, account, nonce (u64 little-endian) and the
+ * SCALE-encoded `operation` (docs/did-method.md, "Signed operations").
+ */
+export function signedDidPayload(genesisHash, account, nonce, operation) {
+  return u8aConcat(stringToU8a('twinchain/did/v1'), genesisHash, account,
+    bnToU8a(nonce, { bitLength: 64, isLe: true }), operation.toU8a());
+}
+
+/** Transfers `amount` from `from` to `to` (an account or an address), so that `to` can pay fees. */
+export function fund(api, from, to, amount = UNIT) {
+  return signAndWait(api, api.tx.balances.transferKeepAlive(to.address ?? to, amount), from);
 }
 
 /** A dispatch error as `pallet.Error` text. */

@@ -33,6 +33,9 @@ export const LOCAL_NODES = {
   },
 };
 
+/** The `local` network's nodes as a list: { name, seed, nodeKey, peerId }. */
+export const LOCAL_MEMBERS = Object.entries(LOCAL_NODES).map(([name, m]) => ({ name, ...m }));
+
 const live = new Set();
 const tmpDirs = new Set();
 const cleanups = new Set();
@@ -197,6 +200,8 @@ export class Node {
   rpc(method, params = []) { return rpcAt(this.rpcPort, method, params, this.rpcHost); }
 
   async bestNumber() { return parseInt((await this.rpc('chain_getHeader')).number, 16); }
+  /** The canonical block hash at `number` (null if there is none). */
+  hashAt(number) { return this.rpc('chain_getBlockHash', [number]); }
   async finalizedHash() { return this.rpc('chain_getFinalizedHead'); }
   async finalizedNumber() {
     const h = await this.rpc('chain_getHeader', [await this.finalizedHash()]);
@@ -204,6 +209,12 @@ export class Node {
   }
   async peers() { return (await this.rpc('system_health')).peers; }
   async peerId() { return this.rpc('system_localPeerId'); }
+
+  /** Kills the node (SIGKILL, no shutdown) and waits until it is gone. */
+  async kill() {
+    process.kill(-this.proc.pid, 'SIGKILL');
+    await this.exited;
+  }
 
   /** Stops the node gracefully (SIGINT), then forcibly after `graceMs`. */
   async stop(graceMs = 30_000) {
@@ -232,26 +243,37 @@ export async function disposeAll(nodes) {
   await Promise.allSettled(nodes.filter(Boolean).map((n) => n.dispose()));
 }
 
-/** Starts the `local` network's three validators (factory-a, factory-b, supplier-a). */
-export async function startLocalNetwork(chain = 'local') {
-  const names = Object.keys(LOCAL_NODES);
-  const ports = await Promise.all(names.map(() => freePort()));
-  const boot = names.map(
-    (n, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${LOCAL_NODES[n].peerId}`,
-  );
-  const nodes = names.map((n, i) => {
+/** Each node's finalized block number. */
+export function finalizedNumbers(nodes) {
+  return Promise.all(nodes.map((n) => n.finalizedNumber()));
+}
+
+/**
+ * Validators of `chain` on loopback (not started), one per member ({ name, seed, nodeKey, peerId }):
+ * each runs with the member's session keys (`--<seed>`) and node key and has every other member
+ * as a bootnode.
+ */
+export async function networkNodes(chain, members = LOCAL_MEMBERS) {
+  const ports = await Promise.all(members.map(() => freePort()));
+  const boot = members.map((m, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${m.peerId}`);
+  return members.map((m, i) => {
     const node = new Node({
-      name: n,
+      name: m.name,
       args: [
         '--chain', chain,
-        `--${LOCAL_NODES[n].seed}`,
-        '--node-key', LOCAL_NODES[n].nodeKey,
+        `--${m.seed}`,
+        '--node-key', m.nodeKey,
         ...boot.filter((_, j) => j !== i).flatMap((b) => ['--bootnodes', b]),
       ],
     });
     node.p2pPort = ports[i];
     return node;
   });
+}
+
+/** Starts the `local` network's three validators (factory-a, factory-b, supplier-a). */
+export async function startLocalNetwork(chain = 'local') {
+  const nodes = await networkNodes(chain);
   try {
     await Promise.all(nodes.map((n) => n.start()));
   } catch (e) {

@@ -43,15 +43,18 @@ function ip(...args) {
   return r.stdout;
 }
 
-/** Whether this process may create network namespaces (root, with iproute2). */
-export function canCreateNetns() {
+/** False when this process can create network namespaces, else why not (a test's skip reason):
+ *  they need root and `ip` from iproute2. */
+export function netnsUnavailable() {
   const probe = `twprobe${process.pid}`;
   try {
     ip('netns', 'add', probe);
     ip('netns', 'del', probe);
-    return true;
-  } catch {
     return false;
+  } catch (e) {
+    if (e.code === 'ENOENT') return 'needs `ip` from iproute2 to create network namespaces (scripts/setup.sh installs it)';
+    if (process.getuid?.() !== 0) return 'needs root to create network namespaces (ip netns); not running as root';
+    return `cannot create a network namespace: ${e.message}`;
   }
 }
 

@@ -1,4 +1,4 @@
-// Issue 10, SIGKILL during a heavy import (scripts/soak.sh import; minutes, so not in
+// SIGKILL during a heavy import (scripts/soak.sh import; minutes, so not in
 // scripts/test.sh). The load generator fills blocks with transfers on a dev node and keeps its
 // database (--keep-db). That node then serves the chain to a fresh node, which is killed with
 // SIGKILL while it imports the full blocks, restarted, and killed again, three times: each time
@@ -14,11 +14,6 @@ import { BIN, Node, TARGET, disposeAll, freePort, tempDir, waitFor } from '../li
 
 const LOAD_BIN = process.env.TWINCHAIN_LOAD_BIN || path.join(TARGET, 'release', 'twinchain-load');
 const KILLS = 3;
-
-async function kill(node) {
-  process.kill(-node.proc.pid, 'SIGKILL');
-  await node.exited;
-}
 
 test('a node killed (SIGKILL) while it imports full blocks reopens its database and finishes', async (t) => {
   const dir = tempDir('twinchain-heavy-import-');
@@ -66,7 +61,7 @@ test('a node killed (SIGKILL) while it imports full blocks reopens its database 
       const n = await importer.bestNumber();
       return n >= target ? n : false;
     }, 300_000, 20);
-    await kill(importer);
+    await importer.kill();
     kills.push({ target, at, importing: at < best });
   }
   t.diagnostic(`killed at: ${kills.map((k) => `#${k.at}${k.importing ? ' (importing)' : ''}`).join(', ')}`);
