@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { randomAsU8a } from '@polkadot/util-crypto';
-import { runBin, waitFor } from './lib/harness.mjs';
+import { runBin, sleep, waitFor } from './lib/harness.mjs';
 import { devAccounts, did, fund, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
 
 test('provenance: lots, products, steps on several machines, custody, credentials, recalls', async (t) => {
@@ -39,8 +39,6 @@ test('provenance: lots, products, steps on several machines, custody, credential
       await signAndWait(api, api.tx.machines.addCapability(m.address, cap, digest), alice);
     }
   }
-  // The sorting line records its own steps: it pays its fees.
-  await fund(api, alice, sld);
 
   // What the steps below share: lots, products, the steps' plan and times, the kiln's environment
   // window, the quality certificate and p1's trace.
@@ -76,25 +74,29 @@ test('provenance: lots, products, steps on several machines, custody, credential
     assert.equal(doc.didDocument.controller, did(alice.address), 'the product DID is controlled by its manufacturer');
   });
 
-  await t.test('machines record steps with capabilities they hold; an anchored environment window joins its step', async () => {
-    // Four steps on three machines for p1 (timed in the past, as a machine reports a finished
-    // step), one step each for p2 and p3 on the warehouse.
-    t0 = Date.now() - 120_000;
+  await t.test('the custodian records steps of its machines with capabilities they hold; an anchored environment window joins its step', async () => {
+    // Four steps on three machines for p1, one step each for p2 and p3 on the warehouse, all
+    // after the products were created (a step may not start earlier) and reported once they
+    // ended: the plan spans 6.8 s from now.
+    t0 = Date.now();
+    await sleep(7_500);
     plan = [
-      [p1, hbw, 'retrieve', 0, 8_000, '{"from":"A1"}', { Ok: '' }],
-      [p1, mpo, 'fire', 10_000, 25_000, '{"tempC":220,"s":15}', { Ok: '221C' }],
-      [p1, mpo, 'mill', 26_000, 36_000, '{"depthMm":2}', { Ok: '' }],
-      [p1, sld, 'sort', 40_000, 45_000, '{}', { Ok: 'WHITE' }],
-      [p2, hbw, 'retrieve', 50_000, 58_000, '{"from":"B2"}', { Ok: '' }],
-      [p3, hbw, 'retrieve', 60_000, 68_000, '{"from":"C3"}', { Failed: 'E42 gripper' }],
+      [p1, hbw, 'retrieve', 0, 800, '{"from":"A1"}', { Ok: '' }],
+      [p1, mpo, 'fire', 1_000, 2_500, '{"tempC":220,"s":15}', { Ok: '221C' }],
+      [p1, mpo, 'mill', 2_600, 3_600, '{"depthMm":2}', { Ok: '' }],
+      [p1, sld, 'sort', 4_000, 4_500, '{}', { Ok: 'WHITE' }],
+      [p2, hbw, 'retrieve', 5_000, 5_800, '{"from":"B2"}', { Ok: '' }],
+      [p3, hbw, 'retrieve', 6_000, 6_800, '{"from":"C3"}', { Failed: 'E42 gripper' }],
     ];
     const stepInput = ([, m, capability, s, e, params, result], task) => ({
       capability, machine: m.address, task, start: t0 + s, end: t0 + e, params, result, environment: null,
     });
     for (const [i, row] of plan.entries()) {
-      const signer = row[1] === sld ? sld : alice;
-      await signAndWait(api, api.tx.provenance.recordStep(row[0], stepInput(row, 100 + i)), signer);
+      await signAndWait(api, api.tx.provenance.recordStep(row[0], stepInput(row, 100 + i)), alice);
     }
+    // Only the custodian (or whoever acts for its DID) records: not the step's own machine.
+    await fund(api, alice, sld);
+    await assert.rejects(signAndWait(api, api.tx.provenance.recordStep(p1, stepInput(plan[3], null)), sld), /provenance\.NotAuthorized/);
     // Refusals: a capability the machine lacks; a stranger recording.
     await assert.rejects(signAndWait(api, api.tx.provenance.recordStep(p1, stepInput([p1, hbw, 'mill', 0, 1, '', { Ok: '' }], null)), alice), /provenance\.CapabilityNotValid/);
     await assert.rejects(signAndWait(api, api.tx.provenance.recordStep(p1, stepInput(plan[0], null)), eve), /provenance\.NotAuthorized/);
@@ -103,9 +105,9 @@ test('provenance: lots, products, steps on several machines, custody, credential
     env = u8aToHex(randomAsU8a(32));
     await fund(api, alice, mpo);
     const tempC = { metric: 't', count: 1, min: 221_000, max: 221_000, mean: 221_000 };
-    await signAndWait(api, api.tx.telemetry.anchorWindow(mpo.address, { start: t0 + 10_000, end: t0 + 20_000, root: env, count: 1, metrics: [tempC] }), mpo);
-    await assert.rejects(signAndWait(api, api.tx.provenance.attachEnvironment(p1, 1, mpo.address, t0 + 30_000), alice), /provenance\.EnvironmentNotAnchored/);
-    await signAndWait(api, api.tx.provenance.attachEnvironment(p1, 1, mpo.address, t0 + 10_000), alice);
+    await signAndWait(api, api.tx.telemetry.anchorWindow(mpo.address, { start: t0 + 1_000, end: t0 + 2_000, root: env, count: 1, metrics: [tempC] }), mpo);
+    await assert.rejects(signAndWait(api, api.tx.provenance.attachEnvironment(p1, 1, mpo.address, t0 + 3_000), alice), /provenance\.EnvironmentNotAnchored/);
+    await signAndWait(api, api.tx.provenance.attachEnvironment(p1, 1, mpo.address, t0 + 1_000), alice);
   });
 
   await t.test('finished, certified, shipped to a customer who accepts it', async () => {
@@ -144,8 +146,8 @@ test('provenance: lots, products, steps on several machines, custody, credential
       assert.equal(step.start.utc, new Date(Math.floor((t0 + s) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
       assert.equal(step.params, params);
       assert.deepEqual(step.result, { ok: 'Ok' in result, detail: Object.values(result)[0] });
-      assert.equal(step.recorder, did(m === sld ? sld.address : alice.address));
-      assert.deepEqual(step.environment, i === 1 ? { sensor: did(mpo.address), start: { ms: t0 + 10_000, utc: new Date(t0 + 10_000).toISOString().replace(/\.\d{3}Z$/, 'Z') }, root: env } : null);
+      assert.equal(step.recorder, did(alice.address));
+      assert.deepEqual(step.environment, i === 1 ? { sensor: did(mpo.address), start: { ms: t0 + 1_000, utc: new Date(t0 + 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z') }, root: env } : null);
     }
     assert.deepEqual(trace.custody.map((c) => [c.from, c.to]), [[did(alice.address), did(dave.address)]]);
     assert.equal(trace.pendingOffer, null);
@@ -176,16 +178,16 @@ test('provenance: lots, products, steps on several machines, custody, credential
 
   await t.test('what a machine worked on, in time order, by ms or RFC 3339 bounds (RPC and CLI)', async () => {
     // What the warehouse worked on, in time order; RFC 3339 bounds work as well as ms.
-    const byHbw = await node.rpc('provenance_productsByMachine', [did(hbw.address), t0, t0 + 70_000]);
+    const byHbw = await node.rpc('provenance_productsByMachine', [did(hbw.address), t0, t0 + 7_000]);
     assert.deepEqual(byHbw.steps.map((s) => [s.product, s.index]), [[did(p1), 0], [did(p2), 0], [did(p3), 0]]);
     assert.deepEqual(byHbw.products, [did(p1), did(p2), did(p3)]);
     const iso = (ms) => new Date(ms).toISOString();
-    const window = await node.rpc('provenance_productsByMachine', [did(hbw.address), iso(t0 + 50_000), iso(t0 + 55_000)]);
+    const window = await node.rpc('provenance_productsByMachine', [did(hbw.address), iso(t0 + 5_000), iso(t0 + 5_500)]);
     assert.deepEqual(window.products, [did(p2)]);
-    const first = await node.rpc('provenance_productsByMachine', [did(hbw.address), t0, t0 + 70_000, { limit: 2 }]);
-    const rest = await node.rpc('provenance_productsByMachine', [did(hbw.address), t0, t0 + 70_000, { limit: 2, after: first.next }]);
+    const first = await node.rpc('provenance_productsByMachine', [did(hbw.address), t0, t0 + 7_000, { limit: 2 }]);
+    const rest = await node.rpc('provenance_productsByMachine', [did(hbw.address), t0, t0 + 7_000, { limit: 2, after: first.next }]);
     assert.deepEqual([...first.products, ...rest.products], [did(p1), did(p2), did(p3)]);
-    let cli = runBin(['provenance', 'by-machine', did(mpo.address), '--from', iso(t0), '--to', String(t0 + 70_000), '--url', node.wsUrl]);
+    let cli = runBin(['provenance', 'by-machine', did(mpo.address), '--from', iso(t0), '--to', String(t0 + 7_000), '--url', node.wsUrl]);
     assert.equal(cli.status, 0, cli.stderr);
     assert.deepEqual(JSON.parse(cli.stdout).steps.map((s) => s.index), [1, 2]);
     cli = runBin(['provenance', 'by-machine', did(mpo.address), '--from', 'yesterday', '--to', '1', '--url', node.wsUrl]);
@@ -208,10 +210,10 @@ test('provenance: lots, products, steps on several machines, custody, credential
 
   await t.test('a recall of a machine\'s time range reaches what it made then', async () => {
     // Alice, the warehouse's owner, recalls what it did while p2 was in it.
-    await signAndWait(api, api.tx.provenance.recallMachineRange(hbw.address, t0 + 49_000, t0 + 52_000, 'gripper miscalibrated'), alice);
+    await signAndWait(api, api.tx.provenance.recallMachineRange(hbw.address, t0 + 4_900, t0 + 5_200, 'gripper miscalibrated'), alice);
     await waitFor('the machine recall reaches p2', async () => (await lifecycle(p2)) === 'Recalled', 30_000);
     const r2 = (await node.rpc('provenance_trace', [did(p2)])).recall;
-    assert.deepEqual(r2.scope, { machine: did(hbw.address), from: { ms: t0 + 49_000, utc: r2.scope.from.utc }, to: { ms: t0 + 52_000, utc: r2.scope.to.utc } });
+    assert.deepEqual(r2.scope, { machine: did(hbw.address), from: { ms: t0 + 4_900, utc: r2.scope.from.utc }, to: { ms: t0 + 5_200, utc: r2.scope.to.utc } });
     assert.equal(r2.affected, 1);
   });
 

@@ -260,8 +260,10 @@ pub async fn run(ctx: &mut Ctx, db: &Path, products: usize, rate: f64) -> Result
 				capability: LOAD_CAPABILITY.as_bytes().to_vec().try_into().expect("short"),
 				machine: ctx.accounts[i].machine.clone(),
 				task: None,
-				start: now - 60_000,
-				end: now - 30_000,
+				// After the products were made (seconds ago, before `settle`): a step may not
+				// start before its product existed.
+				start: now - 1_000,
+				end: now - 500,
 				params: br#"{"rpm":12000,"depth_mm":2}"#.to_vec().try_into().expect("short"),
 				result: twinchain_primitives::StepResult::Ok(
 					b"ok".to_vec().try_into().expect("short"),

@@ -20,6 +20,18 @@ pub trait DidAuthority<AccountId> {
 	fn is_delegate(did: &AccountId, who: &AccountId, kind: DelegateType) -> bool;
 	/// Whether `did` is deactivated.
 	fn is_deactivated(did: &AccountId) -> bool;
+
+	/// Whether `who` may act as `did` now: its current controller or one of its authentication
+	/// delegates, and the DID is not deactivated. A key that controlled the DID once (before a
+	/// rotation) may not; nobody acts for a deactivated DID.
+	fn acts_for(did: &AccountId, who: &AccountId) -> bool
+	where
+		AccountId: PartialEq,
+	{
+		!Self::is_deactivated(did)
+			&& (Self::controller(did) == *who
+				|| Self::is_delegate(did, who, DelegateType::Authentication))
+	}
 }
 
 /// Lets other pallets give new things (e.g. products) their own DIDs.

@@ -45,7 +45,7 @@ pub mod weights;
 
 use frame_support::{ensure, traits::fungible};
 use twinchain_primitives::{
-	stamp_now, CapabilityCheck, CapabilityError, CapabilityKey, DelegateType, DidAuthority, Digest,
+	stamp_now, CapabilityCheck, CapabilityError, CapabilityKey, DidAuthority, Digest,
 	MachineRegistry, MachineStatus, Moment, Stamp, TaskId,
 };
 
@@ -326,8 +326,9 @@ pub mod pallet {
 		}
 
 		/// Sets `machine`'s status (`Idle`, `Busy(task)`, `Maintenance`, `Offline`). The owner,
-		/// the machine itself or its gateway (an authentication delegate of the machine's DID)
-		/// may. Entering `Maintenance` counts a maintenance event.
+		/// or whoever acts for the machine's DID now (its controller — the machine's own key until
+		/// it is rotated away — or its gateway, an authentication delegate; nobody for a
+		/// deactivated DID) may. Entering `Maintenance` counts a maintenance event.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_status())]
 		pub fn set_status(
@@ -337,9 +338,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let m = MachineRecords::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
-			let allowed = who == m.owner
-				|| who == machine
-				|| T::Did::is_delegate(&machine, &who, DelegateType::Authentication);
+			let allowed = who == m.owner || T::Did::acts_for(&machine, &who);
 			ensure!(allowed, Error::<T>::NotAuthorized);
 			ensure!(status != MachineStatus::Retired, Error::<T>::UseRetire);
 			Self::change_status(&machine, m, status, who)

@@ -71,6 +71,15 @@ fn machine<T: Config>(owner: &T::AccountId) -> (T::AccountId, T::AccountId) {
 	(machine, gateway)
 }
 
+/// Dates `product`'s creation back to `time`, so that a step may start then.
+fn created_at<T: Config>(product: &T::AccountId, time: Moment) {
+	Products::<T>::mutate(product, |p| {
+		if let Some(p) = p {
+			p.created.time = time;
+		}
+	});
+}
+
 /// A step that ended now (benchmarks may run at time 0).
 fn step<T: Config>(machine: &T::AccountId, start: Moment) -> StepInput<T::AccountId> {
 	StepInput {
@@ -129,8 +138,12 @@ mod benches {
 		let (_, m) = manufacturer::<T>()?;
 		let p = product::<T>(&m, b't', Default::default())?;
 		let (machine, gateway) = machine::<T>(&m);
+		// The gateway records as a delegate of the custodian (not the custodian itself: the
+		// delegate check is read too).
+		T::BenchmarkHelper::make_gateway(&m, &gateway);
 		// Every recall range slot used; the step overlaps the last one, so it is marked.
 		let start = now::<T>().saturating_sub(10_000);
+		created_at::<T>(&p, start);
 		let mut ranges = BoundedVec::default();
 		for i in 0..T::MaxRecallRanges::get() {
 			let (from, to) =
@@ -167,6 +180,7 @@ mod benches {
 		let p = product::<T>(&m, b't', Default::default())?;
 		let (machine, gateway) = machine::<T>(&m);
 		let start = now::<T>().saturating_sub(10_000);
+		created_at::<T>(&p, start);
 		Pallet::<T>::append_step(
 			&m,
 			&p,

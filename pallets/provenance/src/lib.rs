@@ -61,10 +61,10 @@ mod steps;
 
 use frame_support::{traits::fungible, weights::Weight};
 use twinchain_primitives::{
-	stamp_now, CapabilityError, CapabilityKey, CredentialCheck, DelegateType, DidAuthority,
-	DidCreator, Digest, EnvironmentAnchors, EnvironmentRef, LotId, LotList, MachineRegistry,
-	MachineStatus, Moment, ProductType, ProvenanceRecorder, RoleProvider, ShortText, Stamp,
-	StepInput, TagId, TaskId, TelemetryRef,
+	stamp_now, CapabilityError, CapabilityKey, CredentialCheck, DidAuthority, DidCreator, Digest,
+	EnvironmentAnchors, EnvironmentRef, LotId, LotList, MachineRegistry, MachineStatus, Moment,
+	ProductType, ProvenanceRecorder, RoleProvider, ShortText, Stamp, StepInput, TagId, TaskId,
+	TelemetryRef,
 };
 
 /// A balance of the deposit currency.
@@ -389,6 +389,11 @@ pub mod pallet {
 		TooManyRecallRanges,
 		/// `MaxQueuedRecalls` recalls are being walked; try again in a few blocks.
 		RecallQueueFull,
+		/// The step's machine is not the custodian's: another owner's machine works on a
+		/// product through an M2M task.
+		MachineNotPutToWork,
+		/// The step starts before the product was created.
+		StepBeforeCreation,
 	}
 
 	#[pallet::hooks]
@@ -478,11 +483,14 @@ pub mod pallet {
 			Self::do_create(manufacturer, product_type, lots).map(|_| ())
 		}
 
-		/// Appends `step` to the log of `product` (in production). The custodian, the step's
-		/// machine or the machine's gateway may. The machine must hold the step's capability
-		/// backed by a credential valid now; the step must have ended, and not take longer than
-		/// `MaxStepDuration`. A step overlapping a recalled range of its machine recalls the
-		/// product at once.
+		/// Appends `step` to the log of `product` (in production). The custodian may, or whoever
+		/// acts for the custodian's DID (its controller or an authentication delegate, e.g. the
+		/// factory's gateway). The step's machine must be one the custodian owns: a machine of
+		/// another owner works on the product through an M2M task, whose step the tasks pallet
+		/// records. The machine must hold the step's capability backed by a credential valid
+		/// now; the step must start no earlier than the product was created, have ended, and not
+		/// take longer than `MaxStepDuration`. A step overlapping a recalled range of its machine
+		/// recalls the product at once.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::record_step())]
 		pub fn record_step(
@@ -493,9 +501,13 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
 			ensure!(
-				who == p.custodian || Self::acts_for_machine(&who, &step.machine),
+				who == p.custodian || T::Dids::acts_for(&p.custodian, &who),
 				Error::<T>::NotAuthorized
 			);
+			match T::Machines::owner(&step.machine) {
+				None => return Err(Error::<T>::UnknownMachine.into()),
+				Some(owner) => ensure!(owner == p.custodian, Error::<T>::MachineNotPutToWork),
+			}
 			Self::append_step(&who, &product, p, step)
 		}
 

@@ -17,11 +17,6 @@ impl<T: Config> Pallet<T> {
 		stamp_now::<T, T::Time>()
 	}
 
-	/// Whether `who` is `machine` itself or its gateway.
-	pub(crate) fn acts_for_machine(who: &T::AccountId, machine: &T::AccountId) -> bool {
-		who == machine || T::Dids::is_delegate(machine, who, DelegateType::Authentication)
-	}
-
 	/// Whether `who` is an active actor.
 	pub(crate) fn is_actor(who: &T::AccountId) -> bool {
 		T::Actors::is_active_actor(who)
@@ -38,7 +33,9 @@ impl<T: Config> Pallet<T> {
 		let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
 		let mut step = Steps::<T>::get(&product, index).ok_or(Error::<T>::UnknownStep)?;
 		ensure!(
-			who == p.custodian || Self::acts_for_machine(&who, &step.input.machine),
+			who == p.custodian
+				|| T::Dids::acts_for(&p.custodian, &who)
+				|| T::Dids::acts_for(&step.input.machine, &who),
 			Error::<T>::NotAuthorized
 		);
 		ensure!(step.input.environment.is_none(), Error::<T>::EnvironmentSet);
@@ -65,6 +62,7 @@ impl<T: Config> Pallet<T> {
 		let now = Self::stamp();
 		ensure!(step.start <= step.end && step.end <= now.time, Error::<T>::InvalidTimes);
 		ensure!(step.end - step.start <= T::MaxStepDuration::get(), Error::<T>::StepTooLong);
+		ensure!(step.start >= p.created.time, Error::<T>::StepBeforeCreation);
 		match T::Machines::status(&step.machine) {
 			None => return Err(Error::<T>::UnknownMachine.into()),
 			Some(MachineStatus::Retired) => return Err(Error::<T>::MachineRetired.into()),

@@ -57,9 +57,9 @@ use escrow::NewTask;
 
 use frame_support::{traits::fungible, weights::Weight};
 use twinchain_primitives::{
-	now_ms, stamp_now, CapabilityKey, DelegateType, DidAuthority, LotList, MachineRegistry,
-	MachineStatus, MaintenanceRequest, Moment, ProductType, ProvenanceRecorder, ResultDetail,
-	RoleProvider, ShortText, Stamp, StepInput, StepParams, StepResult, TaskId,
+	now_ms, stamp_now, CapabilityKey, DidAuthority, LotList, MachineRegistry, MachineStatus,
+	MaintenanceRequest, Moment, ProductType, ProvenanceRecorder, ResultDetail, RoleProvider,
+	ShortText, Stamp, StepInput, StepParams, StepResult, TaskId,
 };
 
 /// A balance of the escrow currency.

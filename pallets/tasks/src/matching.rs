@@ -7,16 +7,17 @@ use codec::Encode;
 use frame_support::{pallet_prelude::*, traits::Get};
 
 impl<T: Config> Pallet<T> {
-	/// Registered actors and registered machines may request.
+	/// Registered actors and registered machines may request; a machine only with the key
+	/// that controls its DID now (not one rotated away), and not once its DID is deactivated.
 	pub(crate) fn is_participant(who: &T::AccountId) -> bool {
-		T::Machines::status(who).is_some() || T::Actors::is_active_actor(who)
+		(T::Machines::status(who).is_some() && T::Dids::acts_for(who, who))
+			|| T::Actors::is_active_actor(who)
 	}
 
-	/// Whether `who` is `machine`, its gateway or its owner.
+	/// Whether `who` acts for `machine`: its owner, or whoever acts for its DID now (its
+	/// controller or gateway; never an old key, never for a deactivated DID).
 	pub(crate) fn acts_for(who: &T::AccountId, machine: &T::AccountId) -> bool {
-		who == machine
-			|| T::Dids::is_delegate(machine, who, DelegateType::Authentication)
-			|| T::Machines::owner(machine).as_ref() == Some(who)
+		T::Dids::acts_for(machine, who) || T::Machines::owner(machine).as_ref() == Some(who)
 	}
 
 	pub(crate) fn check_provider(machine: &T::AccountId, capability: &[u8]) -> DispatchResult {

@@ -38,8 +38,8 @@ pub mod weights;
 
 use frame_support::traits::fungible;
 use twinchain_primitives::{
-	now_ms, stamp_now, DelegateType, DidAuthority, EnvironmentAnchors, MachineRegistry,
-	MachineStatus, MaintenanceRequest, Moment, TaskId,
+	now_ms, stamp_now, DidAuthority, EnvironmentAnchors, MachineRegistry, MachineStatus,
+	MaintenanceRequest, Moment, TaskId,
 };
 
 /// A balance of the deposit currency.
@@ -232,11 +232,7 @@ pub mod pallet {
 				Some(MachineStatus::Retired) => return Err(Error::<T>::Retired.into()),
 				Some(_) => {},
 			}
-			ensure!(
-				who == machine
-					|| T::Dids::is_delegate(&machine, &who, DelegateType::Authentication),
-				Error::<T>::NotGateway
-			);
+			ensure!(T::Dids::acts_for(&machine, &who), Error::<T>::NotGateway);
 			ensure!(
 				window.start < window.end && window.end - window.start <= T::MaxWindowLength::get(),
 				Error::<T>::BadWindow

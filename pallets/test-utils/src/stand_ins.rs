@@ -38,6 +38,7 @@ pub mod mock_state {
 
 const DELEGATES: &[u8] = b":mock:delegates";
 const DEACTIVATED: &[u8] = b":mock:deactivated";
+const CONTROLLERS: &[u8] = b":mock:controllers";
 const NEXT_DID: &[u8] = b":mock:next_did";
 const ACTORS: &[u8] = b":mock:actors";
 const SUSPENDED: &[u8] = b":mock:suspended";
@@ -47,8 +48,9 @@ const CREDENTIALS: &[u8] = b":mock:credentials";
 /// The first account [`MockDid`] hands out for a new DID.
 pub const FIRST_DID: u64 = 1000;
 
-/// pallet-did stand-in: every DID controls itself; `(did, gateway)` pairs are authentication
-/// delegates; new DIDs are accounts [`FIRST_DID`], [`FIRST_DID`] + 1, …
+/// pallet-did stand-in: a DID controls itself until [`MockDid::set_controller`] hands it to
+/// another account (a key rotation); `(did, gateway)` pairs are authentication delegates; new
+/// DIDs are accounts [`FIRST_DID`], [`FIRST_DID`] + 1, …, controlled by their creator.
 pub struct MockDid;
 
 impl MockDid {
@@ -60,11 +62,18 @@ impl MockDid {
 	pub fn deactivate(did: u64) {
 		mock_state::with(DEACTIVATED, |d: &mut Vec<u64>| d.push(did));
 	}
+	/// Hands control of `did` to `controller` (a key rotation).
+	pub fn set_controller(did: u64, controller: u64) {
+		mock_state::with(CONTROLLERS, |c: &mut BTreeMap<u64, u64>| c.insert(did, controller));
+	}
 }
 
 impl DidAuthority<u64> for MockDid {
 	fn controller(did: &u64) -> u64 {
-		*did
+		mock_state::get::<BTreeMap<u64, u64>>(CONTROLLERS)
+			.get(did)
+			.copied()
+			.unwrap_or(*did)
 	}
 	fn is_delegate(did: &u64, who: &u64, kind: DelegateType) -> bool {
 		kind == DelegateType::Authentication
@@ -76,11 +85,13 @@ impl DidAuthority<u64> for MockDid {
 }
 
 impl DidCreator<u64> for MockDid {
-	fn create_did(_creator: &u64) -> Result<u64, DispatchError> {
-		Ok(mock_state::with(NEXT_DID, |n: &mut u64| {
+	fn create_did(creator: &u64) -> Result<u64, DispatchError> {
+		let did = mock_state::with(NEXT_DID, |n: &mut u64| {
 			*n += 1;
 			FIRST_DID + *n - 1
-		}))
+		});
+		MockDid::set_controller(did, *creator);
+		Ok(did)
 	}
 }
 

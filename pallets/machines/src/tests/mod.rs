@@ -6,6 +6,7 @@ use sp_runtime::DispatchError;
 use twinchain_primitives::CapabilityError;
 
 mod calls;
+mod member_vs_member;
 mod random;
 
 fn nameplate(year: u16) -> Nameplate {

@@ -15,6 +15,7 @@ use twinchain_primitives::{
 	CapabilityError, Colour, MachineRegistry, MachineStatus, Role, RoleProvider, StepResult,
 };
 
+mod member_vs_member;
 mod model;
 mod random;
 mod recalls;

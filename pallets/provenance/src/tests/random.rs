@@ -69,9 +69,15 @@ fn random_type(rng: &mut StdRng) -> ProductType {
 	ProductType { kind: text("workpiece"), colour, tag }
 }
 
-/// A step that is mostly valid; otherwise on an unknown machine, with a capability the machine
-/// lacks, ending before it starts or in the future, too long, or with a wrong environment.
-fn random_step(rng: &mut StdRng, now: Moment, windows: &[Window]) -> StepInput<u64> {
+/// A step of `product` that is mostly valid; otherwise on an unknown machine or another owner's,
+/// with a capability the machine lacks, starting before the product was created, ending before
+/// The factory's gateway: an authentication delegate of [`MANUFACTURER`]'s DID, so it records
+/// steps on the manufacturer's products.
+const CUSTODIAN_GATEWAY: u64 = 202;
+
+/// it starts or in the future, too long, or with a wrong environment.
+fn random_step(rng: &mut StdRng, product: u64, now: Moment, windows: &[Window]) -> StepInput<u64> {
+	let created = Products::<Test>::get(product).map_or(T0, |p| p.created.time);
 	let max_duration: Moment = <Test as Config>::MaxStepDuration::get();
 	let (machine, capability) = *[
 		(MILL, "mill"),
@@ -85,6 +91,16 @@ fn random_step(rng: &mut StdRng, now: Moment, windows: &[Window]) -> StepInput<u
 	]
 	.choose(rng)
 	.unwrap();
+	// Mostly a machine its custodian owns (the custodian puts it to work).
+	let owned: &[(u64, &str)] = match Products::<Test>::get(product).map(|p| p.custodian) {
+		Some(MANUFACTURER) => &[(MILL, "mill"), (OVEN, "fire")],
+		Some(CUSTOMER) => &[(DRILL, "drill")],
+		_ => &[],
+	};
+	let (machine, capability) = match owned.choose(rng) {
+		Some(m) if rng.gen_bool(0.75) => *m,
+		_ => (machine, capability),
+	};
 	let (mut start, mut end) = match rng.gen_range(0..12) {
 		0 => {
 			let end = now - rng.gen_range(0..3_600_000);
@@ -95,8 +111,14 @@ fn random_step(rng: &mut StdRng, now: Moment, windows: &[Window]) -> StepInput<u
 			let start = now - 2 * max_duration - rng.gen_range(0..1_000_000);
 			(start, start + max_duration + 1 + rng.gen_range(0..1_000))
 		},
+		3 => {
+			let start = created.saturating_sub(rng.gen_range(1..600_000));
+			(start, (start + rng.gen_range(0..1_200_000)).min(now))
+		},
 		_ => {
-			let start = now - rng.gen_range(0..7_200_000);
+			// Since the product exists, within the last two hours.
+			let earliest = created.max(now.saturating_sub(7_200_000)).min(now);
+			let start = earliest + rng.gen_range(0..=(now - earliest));
 			(start, (start + rng.gen_range(0..1_200_000)).min(now))
 		},
 	};
@@ -184,6 +206,7 @@ fn twins_stay_consistent_over_random_call_sequences() {
 			assert_ok!(Balances::mint_into(&POOR, 36));
 			MockMachines::add(DRILL, CUSTOMER, &["drill"]);
 			MockDid::add_gateway(MILL, GATEWAY);
+			MockDid::add_gateway(MANUFACTURER, CUSTODIAN_GATEWAY);
 			let credentials = anchor_credentials();
 			let issuance = Balances::total_issuance();
 			let mut history = History::default();
@@ -193,6 +216,11 @@ fn twins_stay_consistent_over_random_call_sequences() {
 			}
 			for lot in [0, 1, 0, 1] {
 				new_product(&[lot]);
+			}
+			// The first one's log one step short of `MaxSteps`, so that the bound is reached.
+			let max_steps: u32 = <Test as Config>::MaxSteps::get();
+			for _ in 1..max_steps {
+				record(FIRST_PRODUCT, step(MILL, "mill", 0, 0));
 			}
 			let mut windows: Vec<Window> = Vec::new();
 			for (k, sensor) in [ENV, ENV, MILL, ENV, OVEN, ENV].into_iter().enumerate() {
@@ -242,11 +270,14 @@ fn twins_stay_consistent_over_random_call_sequences() {
 							|p| p.lifecycle == Lifecycle::InProduction,
 							|p| p.steps,
 						);
-						let step = random_step(&mut rng, now, &windows);
+						let step = random_step(&mut rng, product, now, &windows);
+						// Mostly the custodian or its gateway; otherwise the step's machine,
+						// the machine's gateway or anyone, who may not.
 						let who = match rng.gen_range(0..10) {
-							0..=4 => custodian(product),
-							5 | 6 => step.machine,
-							7 => GATEWAY,
+							0..=5 => custodian(product),
+							6 => CUSTODIAN_GATEWAY,
+							7 => step.machine,
+							8 => GATEWAY,
 							_ => *ANYONE.choose(&mut rng).unwrap(),
 						};
 						(
@@ -451,7 +482,7 @@ fn twins_stay_consistent_over_random_call_sequences() {
 							pick_product(&mut rng, |p| p.lifecycle == Lifecycle::InProduction);
 						match rng.gen_range(0..3) {
 							0 => {
-								let step = random_step(&mut rng, now, &windows);
+								let step = random_step(&mut rng, product, now, &windows);
 								let recorder = step.machine;
 								(
 									"recorder.record_step",

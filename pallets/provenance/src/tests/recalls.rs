@@ -103,6 +103,8 @@ fn a_machine_range_recall_reaches_exactly_the_overlapping_steps() {
 		let inside = new_product(&[]);
 		let after = new_product(&[]);
 		let elsewhere = new_product(&[]);
+		// Made before the range too; its step there is reported only after the recall.
+		let late = new_product(&[]);
 		next_block(10_000_000);
 		record(before, step(MILL, "mill", 0, 100_000));
 		record(straddling, step(MILL, "mill", 150_000, 250_000));
@@ -147,13 +149,12 @@ fn a_machine_range_recall_reaches_exactly_the_overlapping_steps() {
 		assert!(Recalls::<Test>::get(0).unwrap().complete);
 		assert_eq!(lifecycle(straddling), Lifecycle::Recalled);
 		assert_eq!(lifecycle(inside), Lifecycle::Recalled);
-		for p in [before, after, elsewhere] {
+		for p in [before, after, elsewhere, late] {
 			assert_eq!(lifecycle(p), Lifecycle::InProduction, "product {p}");
 		}
 		assert_eq!(Recalls::<Test>::get(0).unwrap().affected, 2);
 
 		// A step reported later that overlaps the range is caught when recorded.
-		let late = new_product(&[]);
 		record(late, step(MILL, "mill", 450_000, 460_000));
 		assert_eq!(last_event(), Event::ProductRecalled { product: late, recall: 0 });
 		assert_eq!(lifecycle(late), Lifecycle::Recalled);

@@ -83,7 +83,7 @@ fn manufacturers_create_products_with_dids_types_and_lots() {
 }
 
 #[test]
-fn custodians_machines_and_gateways_record_steps() {
+fn the_custodian_and_its_delegates_record_steps() {
 	new_test_ext().execute_with(|| {
 		let p = new_product(&[]);
 		next_block(60_000);
@@ -98,26 +98,31 @@ fn custodians_machines_and_gateways_record_steps() {
 				task: Some(7)
 			}
 		);
+		// The custodian's gateway (an authentication delegate of its DID) records for it.
+		MockDid::add_gateway(MANUFACTURER, GATEWAY);
 		assert_ok!(Provenance::record_step(
-			RuntimeOrigin::signed(OVEN),
+			RuntimeOrigin::signed(GATEWAY),
 			p,
 			step(OVEN, "fire", 21_000, 30_000)
 		));
-		MockDid::add_gateway(MILL, GATEWAY);
 		assert_ok!(Provenance::record_step(
 			RuntimeOrigin::signed(GATEWAY),
 			p,
 			step(MILL, "mill", 31_000, 40_000)
 		));
-		// The mill's gateway does not speak for the oven; strangers for nobody.
-		assert_noop!(
-			Provenance::record_step(
-				RuntimeOrigin::signed(GATEWAY),
-				p,
-				step(OVEN, "fire", 41_000, 42_000)
-			),
-			Error::<Test>::NotAuthorized
-		);
+		// A machine, or a gateway of the machine only, does not speak for the custodian;
+		// strangers for nobody.
+		MockDid::add_gateway(MILL, 203);
+		for who in [OVEN, MILL, 203] {
+			assert_noop!(
+				Provenance::record_step(
+					RuntimeOrigin::signed(who),
+					p,
+					step(MILL, "mill", 41_000, 42_000)
+				),
+				Error::<Test>::NotAuthorized
+			);
+		}
 		assert_noop!(
 			Provenance::record_step(
 				RuntimeOrigin::signed(STRANGER),

@@ -15,6 +15,7 @@ use twinchain_primitives::MachineStatus;
 
 mod lifecycle;
 mod maintenance;
+mod member_vs_member;
 mod orders;
 mod random;
 

@@ -66,4 +66,5 @@ fn held(who: u64) -> Balance {
 use frame_support::dispatch::DispatchResultWithPostInfo;
 
 mod calls;
+mod member_vs_member;
 mod random;

@@ -1,0 +1,146 @@
+//! A consortium member against another: what factory B may try on factory A's products, and the
+//! refusal it meets. [`MANUFACTURER`] is factory A (owning [`MILL`] and [`OVEN`]);
+//! [`FACTORY_B`] is a second manufacturer with a machine of its own.
+
+use super::*;
+
+/// Factory B, a manufacturer competing with factory A.
+const FACTORY_B: u64 = 16;
+/// Factory B's mill.
+const MILL_B: u64 = 110;
+/// Factory B's gateway (an authentication delegate of B's DID and of its mill's).
+const GATEWAY_B: u64 = 210;
+/// Factory A's gateway, an authentication delegate of A's DID.
+const GATEWAY_A: u64 = 201;
+
+fn with_factory_b() {
+	MockActors::grant(FACTORY_B, Role::Manufacturer);
+	MockMachines::add(MILL_B, FACTORY_B, &["mill"]);
+	MockDid::add_gateway(FACTORY_B, GATEWAY_B);
+	MockDid::add_gateway(MILL_B, GATEWAY_B);
+	MockDid::add_gateway(MANUFACTURER, GATEWAY_A);
+}
+
+/// The attack: B recalls a tiny time range of its own machine, then records a step dated 1970
+/// on A's product with that machine, so that the recall marks A's product for good. B may not
+/// record on A's product at all — not itself, not its machine, not its gateway — and even A's
+/// own steps cannot be backdated before the product existed.
+#[test]
+fn b_cannot_recall_as_products_through_a_backdated_step_on_its_own_machine() {
+	new_test_ext().execute_with(|| {
+		with_factory_b();
+		let a_product = new_product(&[]);
+		assert_ok!(Provenance::recall_machine_range(
+			RuntimeOrigin::signed(FACTORY_B),
+			MILL_B,
+			0,
+			1,
+			reason("self-recall as a weapon")
+		));
+		let mut backdated = step(MILL_B, "mill", 0, 1_000);
+		backdated.start = 0;
+		backdated.end = 1;
+		for who in [FACTORY_B, MILL_B, GATEWAY_B] {
+			assert_noop!(
+				Provenance::record_step(RuntimeOrigin::signed(who), a_product, backdated.clone()),
+				Error::<Test>::NotAuthorized
+			);
+		}
+		// A itself cannot date a step before its product was created either.
+		next_block(1_000);
+		let mut own_backdated = step(MILL, "mill", 0, 500);
+		own_backdated.start = T0 - 1_000;
+		assert_noop!(
+			Provenance::record_step(RuntimeOrigin::signed(MANUFACTURER), a_product, own_backdated),
+			Error::<Test>::StepBeforeCreation
+		);
+		next_block(1_000);
+		assert_eq!(lifecycle(a_product), Lifecycle::InProduction, "A's product is not recalled");
+		assert_eq!(Products::<Test>::get(a_product).unwrap().steps, 0);
+	});
+}
+
+/// B cannot fill A's product's log with junk steps (up to `MaxSteps`, which would close it).
+#[test]
+fn b_cannot_fill_as_process_log() {
+	new_test_ext().execute_with(|| {
+		with_factory_b();
+		let a_product = new_product(&[]);
+		next_block(10_000);
+		for who in [FACTORY_B, MILL_B, GATEWAY_B, STRANGER] {
+			assert_noop!(
+				Provenance::record_step(
+					RuntimeOrigin::signed(who),
+					a_product,
+					step(MILL_B, "mill", 1_000, 2_000)
+				),
+				Error::<Test>::NotAuthorized
+			);
+		}
+		assert_eq!(Products::<Test>::get(a_product).unwrap().steps, 0);
+	});
+}
+
+/// A's own log takes only steps of A's machines: B's machine works on A's product through a
+/// task (the tasks pallet records that step), never by A naming it in a step of its own.
+#[test]
+fn a_step_names_a_machine_the_custodian_put_to_work() {
+	new_test_ext().execute_with(|| {
+		with_factory_b();
+		let a_product = new_product(&[]);
+		next_block(10_000);
+		assert_noop!(
+			Provenance::record_step(
+				RuntimeOrigin::signed(MANUFACTURER),
+				a_product,
+				step(MILL_B, "mill", 1_000, 2_000)
+			),
+			Error::<Test>::MachineNotPutToWork
+		);
+		assert_noop!(
+			Provenance::record_step(
+				RuntimeOrigin::signed(MANUFACTURER),
+				a_product,
+				step(999, "mill", 1_000, 2_000)
+			),
+			Error::<Test>::UnknownMachine
+		);
+		// The custodian and whoever acts for its DID (its gateway) record A's machines' steps.
+		assert_ok!(Provenance::record_step(
+			RuntimeOrigin::signed(GATEWAY_A),
+			a_product,
+			step(MILL, "mill", 1_000, 2_000)
+		));
+		assert_ok!(Provenance::record_step(
+			RuntimeOrigin::signed(MANUFACTURER),
+			a_product,
+			step(OVEN, "fire", 2_000, 3_000)
+		));
+		assert_eq!(Products::<Test>::get(a_product).unwrap().steps, 2);
+	});
+}
+
+/// A key that controlled a machine's DID once has no power once the DID was rotated to another
+/// key, and nobody acts for a deactivated DID: the old key cannot attach an environment to the
+/// machine's steps.
+#[test]
+fn an_old_machine_key_cannot_attach_an_environment() {
+	new_test_ext().execute_with(|| {
+		let product = new_product(&[]);
+		next_block(10_000);
+		record(product, step(MILL, "mill", 1_000, 2_000));
+		MockEnvironment::anchor(MILL, T0, T0 + 5_000, [7; 32]);
+		MockDid::set_controller(MILL, 555);
+		assert_noop!(
+			Provenance::attach_environment(RuntimeOrigin::signed(MILL), product, 0, MILL, T0),
+			Error::<Test>::NotAuthorized
+		);
+		assert_ok!(Provenance::attach_environment(
+			RuntimeOrigin::signed(555),
+			product,
+			0,
+			MILL,
+			T0
+		));
+	});
+}
