@@ -9,7 +9,7 @@ import { Keyring } from '@polkadot/api';
 import { u8aToString } from '@polkadot/util';
 import { randomAsU8a } from '@polkadot/util-crypto';
 import { runBin, sleep } from './lib/harness.mjs';
-import { devAccounts, did, fund, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
+import { devAccounts, did, fund, machineConsent, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
 
 test('machines: registration, credentialed capabilities, status history, queries', async (t) => {
   const { node, api } = await withDevNode(t, { name: 'dev-machines' });
@@ -30,8 +30,13 @@ test('machines: registration, credentialed capabilities, status history, queries
   await t.test('a manufacturer registers machines with nameplates; a supplier may not', async () => {
     // Alice (manufacturer) registers two mills; Bob (a supplier) may not.
     await assert.rejects(signAndWait(api, api.tx.machines.registerMachine(mill1.address, nameplate('M-1')), bob), /BadOrigin/);
-    await signAndWait(api, api.tx.machines.registerMachine(mill1.address, nameplate('M-1')), alice);
-    await signAndWait(api, api.tx.machines.registerMachine(mill2.address, nameplate('M-2')), alice);
+    // Not even a manufacturer registers a machine whose DID has not consented.
+    await assert.rejects(signAndWait(api, api.tx.machines.registerMachine(mill1.address, nameplate('M-1')), alice), /machines\.NoConsent/);
+    for (const [m, serial] of [[mill1, 'M-1'], [mill2, 'M-2']]) {
+      // The machine signs its consent off chain (it has no funds); Alice submits it.
+      await signAndWait(api, await machineConsent(api, m, alice.address), alice);
+      await signAndWait(api, api.tx.machines.registerMachine(m.address, nameplate(serial)), alice);
+    }
     const record = (await api.query.machines.machineRecords(mill1.address)).unwrap();
     assert.equal(u8aToString(record.nameplate.serialNumber), 'M-1');
     assert.equal(record.owner.toString(), alice.address);
@@ -94,10 +99,17 @@ test('machines: registration, credentialed capabilities, status history, queries
   await t.test('ownership moves; a retired machine leaves the index and changes no more', async () => {
     // Ownership moves to the factory; a retired machine leaves the index and changes no more.
     await signAndWait(api, api.tx.machines.transferOwnership(mill1.address, bob.address), alice);
+    // The machine's DID went with it: Bob acts for it now, Alice no longer does.
+    const delegate = (who) => api.query.did.delegates(mill1.address, ['Authentication', who.address]);
+    assert.ok((await delegate(bob)).isSome);
+    assert.ok((await delegate(alice)).isNone);
     await assert.rejects(signAndWait(api, api.tx.machines.retire(mill1.address), alice), /machines\.NotOwner/);
     await signAndWait(api, api.tx.machines.retire(mill1.address), bob);
     assert.deepEqual(await node.rpc('machines_byCapability', ['mill']), []);
     assert.equal((await node.rpc('machines_status', [did(mill1.address)])).status, 'retired');
-    await assert.rejects(signAndWait(api, api.tx.machines.setStatus(mill1.address, 'Idle'), dave), /machines\.Retired/);
+    // Alice's gateway (Dave) lost the machine with the sale; the machine's own key is refused
+    // because the machine is retired.
+    await assert.rejects(signAndWait(api, api.tx.machines.setStatus(mill1.address, 'Idle'), dave), /machines\.NotAuthorized/);
+    await assert.rejects(signAndWait(api, api.tx.machines.setStatus(mill1.address, 'Idle'), mill1), /machines\.Retired/);
   });
 });

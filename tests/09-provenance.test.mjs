@@ -10,7 +10,7 @@ import { Keyring } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { randomAsU8a } from '@polkadot/util-crypto';
 import { runBin, sleep, waitFor } from './lib/harness.mjs';
-import { devAccounts, did, fund, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
+import { devAccounts, did, fund, machineConsent, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
 
 test('provenance: lots, products, steps on several machines, custody, credentials, recalls', async (t) => {
   const { node, api } = await withDevNode(t, { name: 'dev-provenance' });
@@ -32,6 +32,7 @@ test('provenance: lots, products, steps on several machines, custody, credential
   const nameplate = (model, serial) => ({ manufacturerName: 'fischertechnik', model, serialNumber: serial, yearOfConstruction: 2025 });
   const stations = [[hbw, 'High-bay warehouse', ['retrieve']], [mpo, 'Multi-processing station', ['fire', 'mill']], [sld, 'Sorting line', ['sort']]];
   for (const [m, model, caps] of stations) {
+    await signAndWait(api, await machineConsent(api, m, alice.address), alice);
     await signAndWait(api, api.tx.machines.registerMachine(m.address, nameplate(model, `${model}-1`)), alice);
     for (const cap of caps) {
       const digest = randomAsU8a(32);

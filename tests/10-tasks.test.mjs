@@ -10,7 +10,7 @@ import { Keyring } from '@polkadot/api';
 import { u8aToString } from '@polkadot/util';
 import { randomAsU8a, blake2AsHex } from '@polkadot/util-crypto';
 import { waitFor } from './lib/harness.mjs';
-import { UNIT, devAccounts, did, schemaId, signAndWait, signAndWaitAll, withDevNode } from './lib/chain.mjs';
+import { UNIT, devAccounts, did, machineConsent, schemaId, signAndWait, signAndWaitAll, withDevNode } from './lib/chain.mjs';
 
 const REWARD = UNIT / 10n;
 
@@ -32,8 +32,10 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
   const schema = await schemaId(api, 'MachineCapability');
   const digests = line.map(() => randomAsU8a(32));
   const nameplate = (serial) => ({ manufacturerName: 'fischertechnik', model: 'Learning Factory 4.0', serialNumber: serial, yearOfConstruction: 2025 });
+  const consents = await Promise.all(line.map((m) => machineConsent(api, m.key, alice.address)));
   await Promise.all([
     signAndWaitAll(api, line.flatMap((m, i) => [
+      consents[i],
       api.tx.machines.registerMachine(m.key.address, nameplate(`LF-${i}`)),
       api.tx.balances.transferKeepAlive(m.key.address, UNIT),
     ]), alice),

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { waitFor, freePort } from './lib/harness.mjs';
-import { devAccounts, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
+import { devAccounts, machineConsent, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
 import { u8aToHex } from '@polkadot/util';
 import { randomAsU8a } from '@polkadot/util-crypto';
 import { Keyring } from '@polkadot/keyring';
@@ -278,6 +278,8 @@ test('web app: a product found by its NFC tag, its lot, a credential revoked and
   await t.test('a machine registered in the page appears on the board', async () => {
     // Alice (a manufacturer) registers a machine in the page; the board shows it.
     const mill = keyring.addFromUri('//Web/mill');
+    // The machine's consent, signed by its key (the page registers; the machine's key is not in it).
+    await signAndWait(api, await machineConsent(api, mill, alice.address), alice);
     await actionsAs(page, base, 'Alice');
     await page.getByTestId('register-machine').fill(`did:twin:${mill.address}`);
     await page.getByTestId('register-model').fill('Web test mill');

@@ -34,6 +34,22 @@ pub trait DidAuthority<AccountId> {
 	}
 }
 
+/// Lets the pallet that owns a thing (a machine) move the thing's DID with it, so that
+/// ownership and the power to act for the DID never part.
+pub trait DidHandOver<AccountId> {
+	/// Hands `did` from its owner to `new_owner`: every delegate and attribute goes (their
+	/// deposits go back to whoever paid them), so the old owner's gateways and keys lose their
+	/// power; `new_owner` becomes the controller — unless the DID controls itself (a machine's
+	/// own key, which stays in the machine), in which case `new_owner` becomes its
+	/// authentication delegate, paying that deposit. The DID's nonce advances, so signed
+	/// operations made before the hand-over are stale. Fails if the DID is deactivated or
+	/// `new_owner` cannot pay.
+	fn hand_over(did: &AccountId, new_owner: &AccountId) -> DispatchResult;
+	/// An upper bound of [`DidHandOver::hand_over`]'s weight (a DID with every delegate and
+	/// attribute it may hold).
+	fn hand_over_weight() -> frame_support::weights::Weight;
+}
+
 /// Lets other pallets give new things (e.g. products) their own DIDs.
 pub trait DidCreator<AccountId> {
 	/// Creates a new DID controlled by `creator`, holding the record deposit from it, and

@@ -71,6 +71,21 @@ export function signedDidPayload(genesisHash, account, nonce, operation) {
     bnToU8a(nonce, { bitLength: 64, isLe: true }), operation.toU8a());
 }
 
+/**
+ * The machine's consent to be registered by `manufacturer` (an address): a `did.executeSigned`
+ * that makes the manufacturer an authentication delegate of the machine's DID, signed by the
+ * machine's key (`machine`, a keyring pair) at its DID's current nonce; anyone may submit it.
+ */
+export async function machineConsent(api, machine, manufacturer) {
+  const record = await api.query.did.dids(machine.address);
+  const nonce = record.isSome ? record.unwrap().nonce.toNumber() : 0;
+  const operation = api.createType('PalletDidDidOperation', {
+    AddDelegate: { delegateType: 'Authentication', delegate: manufacturer, validFrom: null, validUntil: null },
+  });
+  const payload = signedDidPayload(api.genesisHash.toU8a(), machine.publicKey, nonce, operation);
+  return api.tx.did.executeSigned(machine.address, operation, nonce, { Sr25519: machine.sign(payload) });
+}
+
 /** Transfers `amount` from `from` to `to` (an account or an address), so that `to` can pay fees. */
 export function fund(api, from, to, amount = UNIT) {
   return signAndWait(api, api.tx.balances.transferKeepAlive(to.address ?? to, amount), from);

@@ -50,7 +50,7 @@ pub fn derived_did<AccountId: codec::Codec>(creator: &AccountId, count: u64) -> 
 	AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::new(&seed[..])).ok()
 }
 use twinchain_primitives::{
-	now_ms, stamp_now, DelegateType, DidAuthority, DidCreator, Moment, Stamp,
+	now_ms, stamp_now, DelegateType, DidAuthority, DidCreator, DidHandOver, Moment, Stamp,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -204,6 +204,10 @@ pub mod pallet {
 		Deactivated { did: T::AccountId },
 		/// The controller's signed operation with this nonce was executed for `submitter`.
 		SignedOperationExecuted { did: T::AccountId, nonce: u64, submitter: T::AccountId },
+		/// The thing the DID names changed hands: its delegates and attributes are gone, and
+		/// `owner` controls it now (or, if the DID controls itself, is its authentication
+		/// delegate).
+		HandedOver { did: T::AccountId, owner: T::AccountId },
 	}
 
 	#[pallet::error]

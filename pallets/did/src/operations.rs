@@ -89,6 +89,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Removes every delegate and attribute of `did`, releasing each deposit to whoever paid it.
+	pub(crate) fn clear_items(did: &T::AccountId, record: &mut DidRecordOf<T>) {
+		for (_, item) in Delegates::<T>::drain_prefix(did) {
+			Self::release(&item.depositor, item.deposit);
+		}
+		for (_, item) in Attributes::<T>::drain_prefix(did) {
+			Self::release(&item.depositor, item.deposit);
+		}
+		record.delegates = 0;
+		record.attributes = 0;
+	}
+
 	/// Performs `op` on `did`; `payer` pays any new deposit. The caller has checked that the
 	/// operation is authorised.
 	pub(crate) fn apply(
@@ -182,16 +194,9 @@ impl<T: Config> Pallet<T> {
 			},
 			DidOperation::Deactivate => {
 				let (d, a) = (record.delegates, record.attributes);
-				for (_, item) in Delegates::<T>::drain_prefix(did) {
-					Self::release(&item.depositor, item.deposit);
-				}
-				for (_, item) in Attributes::<T>::drain_prefix(did) {
-					Self::release(&item.depositor, item.deposit);
-				}
+				Self::clear_items(did, &mut record);
 				Self::release(&record.depositor, record.deposit);
 				record.deposit = Zero::zero();
-				record.delegates = 0;
-				record.attributes = 0;
 				record.deactivated = true;
 				actual_weight = Some(T::WeightInfo::deactivate(d, a));
 				Event::Deactivated { did: did.clone() }

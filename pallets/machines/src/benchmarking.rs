@@ -36,6 +36,7 @@ fn machine<T: Config>() -> Result<(T::AccountId, T::AccountId), BenchmarkError> 
 		T::MachineDeposit::get() * 10u32.into() + T::Currency::minimum_balance(),
 	);
 	let machine: T::AccountId = account("machine", 0, 0);
+	T::BenchmarkHelper::make_gateway(&machine, &owner);
 	Pallet::<T>::register_machine(origin, machine.clone(), nameplate())
 		.map_err(|_| BenchmarkError::Stop("register failed"))?;
 	for i in 0..T::MaxStatusHistory::get() {
@@ -61,6 +62,7 @@ mod benches {
 			T::MachineDeposit::get() * 10u32.into() + T::Currency::minimum_balance(),
 		);
 		let machine: T::AccountId = account("machine", 0, 0);
+		T::BenchmarkHelper::make_gateway(&machine, &owner);
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, machine.clone(), nameplate());
 		assert!(MachineRecords::<T>::contains_key(&machine));
@@ -114,6 +116,11 @@ mod benches {
 	fn transfer_ownership() -> Result<(), BenchmarkError> {
 		let (owner, machine) = machine::<T>()?;
 		let to: T::AccountId = account("factory", 0, 0);
+		// The new owner pays for the DID's record and its delegation (see `DidHandOver`).
+		T::Currency::set_balance(
+			&to,
+			T::MachineDeposit::get() * 10u32.into() + T::Currency::minimum_balance(),
+		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), machine.clone(), to.clone());
 		assert_eq!(MachineRecords::<T>::get(&machine).map(|m| m.owner), Some(to));

@@ -2,8 +2,14 @@
 //!
 //! - **Registration** ([`Pallet::register_machine`]): an active manufacturer registers a machine
 //!   under the machine's own DID (its account) with an Asset Administration Shell-style
-//!   nameplate; the manufacturer owns it at first ([`Pallet::transfer_ownership`] hands it to the
-//!   factory that runs it). A deposit is held.
+//!   nameplate. The DID's controller must consent: the manufacturer must act for the DID (be its
+//!   controller or an authentication delegate — the machine's key grants that with
+//!   `did.addDelegate`, or signs it off chain for `did.executeSigned`), so nobody registers
+//!   another member's machine, product or person. The manufacturer owns it at first;
+//!   [`Pallet::transfer_ownership`] hands the machine *and its DID* to the factory that runs it
+//!   (the old owner's gateways and keys lose their power, see [`DidHandOver`]). A deposit is
+//!   held. The privileged origin can retire ([`Pallet::force_retire`]) or re-own
+//!   ([`Pallet::force_transfer`]) a machine.
 //! - **Capabilities** ([`Pallet::add_capability`], [`Pallet::remove_capability`]): each one
 //!   names the `MachineCapability` credential anchored for this machine (pallet-credentials). It
 //!   is accepted only if that credential is valid now, and it counts only while it stays valid
@@ -11,8 +17,8 @@
 //!   [`MachineRegistry::can_perform`]). An index from capability to machines answers "who can
 //!   mill" without scanning all machines.
 //! - **Status** ([`Pallet::set_status`]): `Idle`, `Busy(task)`, `Maintenance`, `Offline`, set by
-//!   the owner, the machine itself or its gateway (an authentication delegate of the machine's
-//!   DID); [`Pallet::retire`] ends the machine's service for good. Every change is an event and
+//!   the owner or whoever acts for the machine's DID now (its controller or an authentication
+//!   delegate such as its gateway); [`Pallet::retire`] ends the machine's service for good. Every change is an event and
 //!   enters a bounded on-chain history, so "what was machine M doing at time T" is answered by
 //!   [`Pallet::status_at`] (and by the events for times older than the history).
 //! - **Counters**: tasks completed and failed (recorded by the M2M tasks pallet through
@@ -45,7 +51,7 @@ pub mod weights;
 
 use frame_support::{ensure, traits::fungible};
 use twinchain_primitives::{
-	stamp_now, CapabilityCheck, CapabilityError, CapabilityKey, DidAuthority, Digest,
+	stamp_now, CapabilityCheck, CapabilityError, CapabilityKey, DidAuthority, DidHandOver, Digest,
 	MachineRegistry, MachineStatus, Moment, Stamp, TaskId,
 };
 
@@ -92,8 +98,11 @@ pub mod pallet {
 		type Time: UnixTime;
 		/// Who registers machines (active manufacturers); yields the manufacturer.
 		type RegisterOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
-		/// Who acts for a DID: a machine's gateway is an authentication delegate of its DID.
-		type Did: DidAuthority<Self::AccountId>;
+		/// Who acts for a DID (a machine's gateway is an authentication delegate of its DID),
+		/// and the DID's hand-over when the machine changes hands.
+		type Did: DidAuthority<Self::AccountId> + DidHandOver<Self::AccountId>;
+		/// Who retires or re-owns any machine (the consortium's privileged origin).
+		type ForceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Checks the `MachineCapability` credentials behind capabilities.
 		type Credentials: CapabilityCheck<Self::AccountId>;
 		/// The deposit held for a registered machine.
@@ -179,7 +188,7 @@ pub mod pallet {
 		DidDeactivated,
 		/// Only the machine's owner may do this.
 		NotOwner,
-		/// Only the owner, the machine itself or its gateway may set its status.
+		/// Only the owner or whoever acts for the machine's DID may set its status.
 		NotAuthorized,
 		/// The machine is retired; it cannot change any more.
 		Retired,
@@ -211,6 +220,9 @@ pub mod pallet {
 		NotBusyWithTask,
 		/// Only an idle or busy machine can enter maintenance.
 		CannotEnterMaintenance,
+		/// The machine DID's controller has not consented: the manufacturer must be the DID's
+		/// controller or one of its authentication delegates.
+		NoConsent,
 	}
 
 	#[pallet::hooks]
@@ -235,8 +247,9 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Registers `machine` (its DID's account) with its `nameplate`. Active manufacturers
-		/// only; the manufacturer owns it at first and the deposit is held from it. The machine
-		/// starts `Idle`.
+		/// only, and only with the consent of the DID's controller: the manufacturer must act for
+		/// the DID (its controller or an authentication delegate). The manufacturer owns it at
+		/// first and the deposit is held from it. The machine starts `Idle`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_machine())]
 		pub fn register_machine(
@@ -247,6 +260,7 @@ pub mod pallet {
 			let manufacturer = T::RegisterOrigin::ensure_origin(origin)?;
 			ensure!(!MachineRecords::<T>::contains_key(&machine), Error::<T>::AlreadyRegistered);
 			ensure!(!T::Did::is_deactivated(&machine), Error::<T>::DidDeactivated);
+			ensure!(T::Did::acts_for(&machine, &manufacturer), Error::<T>::NoConsent);
 			ensure!(
 				(1900..=2200).contains(&nameplate.year_of_construction),
 				Error::<T>::InvalidNameplate
@@ -344,20 +358,19 @@ pub mod pallet {
 			Self::change_status(&machine, m, status, who)
 		}
 
-		/// Hands `machine` to `new_owner`. Owner only.
+		/// Hands `machine` and its DID to `new_owner`. Owner only. The DID's delegates and
+		/// attributes go (the old owner's gateways and keys lose their power); `new_owner`
+		/// becomes the DID's controller, or, if the machine's own key controls it, its
+		/// authentication delegate (paying that deposit).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::transfer_ownership())]
+		#[pallet::weight(T::WeightInfo::transfer_ownership().saturating_add(T::Did::hand_over_weight()))]
 		pub fn transfer_ownership(
 			origin: OriginFor<T>,
 			machine: T::AccountId,
 			new_owner: T::AccountId,
 		) -> DispatchResult {
-			let mut m = Self::ensure_owner(origin, &machine)?;
-			ensure!(m.owner != new_owner, Error::<T>::SameOwner);
-			let from = core::mem::replace(&mut m.owner, new_owner.clone());
-			MachineRecords::<T>::insert(&machine, m);
-			Self::deposit_event(Event::OwnershipTransferred { machine, from, to: new_owner });
-			Ok(())
+			let m = Self::ensure_owner(origin, &machine)?;
+			Self::hand_over(machine, m, new_owner)
 		}
 
 		/// Retires `machine` for good: it loses its capabilities (and its place in the index),
@@ -367,8 +380,58 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::retire(T::MaxCapabilities::get()))]
 		pub fn retire(origin: OriginFor<T>, machine: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut m = MachineRecords::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
+			let m = MachineRecords::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
 			ensure!(m.owner == who, Error::<T>::NotOwner);
+			Self::do_retire(machine, m, who)
+		}
+
+		/// Retires any `machine`, as [`Pallet::retire`] does, e.g. one registered by a member
+		/// that does not run it. The privileged origin only; the status change is recorded as
+		/// made by the machine's owner.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::retire(T::MaxCapabilities::get()))]
+		pub fn force_retire(origin: OriginFor<T>, machine: T::AccountId) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			let m = MachineRecords::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
+			let owner = m.owner.clone();
+			Self::do_retire(machine, m, owner)
+		}
+
+		/// Hands any `machine` and its DID to `new_owner`, as [`Pallet::transfer_ownership`]
+		/// does. The privileged origin only.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::transfer_ownership().saturating_add(T::Did::hand_over_weight()))]
+		pub fn force_transfer(
+			origin: OriginFor<T>,
+			machine: T::AccountId,
+			new_owner: T::AccountId,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			let m = MachineRecords::<T>::get(&machine).ok_or(Error::<T>::UnknownMachine)?;
+			ensure!(m.status != MachineStatus::Retired, Error::<T>::Retired);
+			Self::hand_over(machine, m, new_owner)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		fn hand_over(
+			machine: T::AccountId,
+			mut m: MachineOf<T>,
+			new_owner: T::AccountId,
+		) -> DispatchResult {
+			ensure!(m.owner != new_owner, Error::<T>::SameOwner);
+			T::Did::hand_over(&machine, &new_owner)?;
+			let from = core::mem::replace(&mut m.owner, new_owner.clone());
+			MachineRecords::<T>::insert(&machine, m);
+			Self::deposit_event(Event::OwnershipTransferred { machine, from, to: new_owner });
+			Ok(())
+		}
+
+		fn do_retire(
+			machine: T::AccountId,
+			mut m: MachineOf<T>,
+			who: T::AccountId,
+		) -> DispatchResult {
 			ensure!(m.status != MachineStatus::Retired, Error::<T>::Retired);
 			for (capability, _) in Capabilities::<T>::drain_prefix(&machine) {
 				ByCapability::<T>::remove(&capability, &machine);
@@ -391,9 +454,7 @@ pub mod pallet {
 			Self::deposit_event(Event::MachineRetired { machine });
 			Ok(())
 		}
-	}
 
-	impl<T: Config> Pallet<T> {
 		fn stamp() -> Stamp<BlockNumberFor<T>> {
 			stamp_now::<T, T::Time>()
 		}

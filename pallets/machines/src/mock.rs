@@ -49,11 +49,13 @@ pub const MANUFACTURER: u64 = 10;
 pub const FACTORY: u64 = 20;
 pub const MILL: u64 = 100;
 pub const GATEWAY: u64 = 200;
+/// Another manufacturer, a competitor of [`MANUFACTURER`].
+pub const RIVAL: u64 = 7;
 
 pub struct Manufacturers;
 impl SortedMembers<u64> for Manufacturers {
 	fn sorted_members() -> Vec<u64> {
-		vec![MANUFACTURER]
+		vec![RIVAL, MANUFACTURER]
 	}
 }
 
@@ -82,6 +84,7 @@ impl pallet_machines::Config for Test {
 	type Time = Timestamp;
 	type RegisterOrigin = frame_system::EnsureSignedBy<Manufacturers, u64>;
 	type Did = MockDid;
+	type ForceOrigin = frame_system::EnsureRoot<u64>;
 	type Credentials = MockCredentials;
 	type MachineDeposit = ConstU128<100>;
 	type MaxCapabilities = MaxCapabilities;
@@ -98,7 +101,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig {
-			balances: vec![(MANUFACTURER, 1_000), (FACTORY, 1_000)],
+			balances: vec![(MANUFACTURER, 1_000), (FACTORY, 1_000), (RIVAL, 1_000)],
 			..Default::default()
 		},
 	}

@@ -1,35 +1,4 @@
-//! # Provenance pallet: the products' digital twins
-//!
-//! - **Lots** ([`Pallet::register_lot`]): an active supplier registers a lot of parts or
-//!   material (its own reference, material, quantity); a deposit is held.
-//! - **Products** ([`Pallet::create_product`]): an active manufacturer creates a product; it gets
-//!   its own DID (pallet-did, controlled by the manufacturer), a type (kind, workpiece colour
-//!   WHITE/RED/BLUE, NFC tag id, unique on the chain) and the lots it is made from.
-//! - **Process log** ([`Pallet::record_step`], [`Pallet::attach_environment`]): each step names
-//!   the capability, the machine's DID, the M2M task, start and end, parameters, result and the
-//!   environment: an anchored telemetry window overlapping it (pallet-telemetry, through
-//!   [`EnvironmentAnchors`]; its root is taken from the chain). The machine must hold the
-//!   capability backed by a valid credential when the step is recorded. Up to `MaxSteps` steps
-//!   per product, read in pages. Steps are recorded by the product's custodian, the machine, its
-//!   gateway (an authentication delegate of the machine's DID), or the M2M tasks pallet through
-//!   [`ProvenanceRecorder`].
-//! - **Composition** ([`Pallet::add_component`]): a finished product is built into one in
-//!   production; a recall of the component reaches the products it was built into.
-//! - **Custody** ([`Pallet::offer_custody`], [`Pallet::accept_custody`],
-//!   [`Pallet::withdraw_offer`]): the custodian offers the product to a registered actor, who
-//!   accepts it. Lifecycle: `InProduction` → `Finished` ([`Pallet::finish`]) → `Shipped` (offered)
-//!   → `Delivered` (accepted); `Recalled` when a recall reaches it.
-//! - **Quality credentials** ([`Pallet::attach_credential`]): credentials anchored about the
-//!   product (pallet-credentials) are attached by its custodian or their issuer; their live state
-//!   is part of the trace.
-//! - **Recalls** ([`Pallet::recall_lot`], [`Pallet::recall_machine_range`]): a recall walks an
-//!   index — lot → products, machine → steps ordered by start time — never all products. The walk
-//!   is queued and done in `on_idle` with bounded work per block (at most
-//!   `MaxRecallItemsPerBlock` index entries, and only with weight left); each reached product
-//!   becomes `Recalled` with an event, and so does every product it was built into. A step
-//!   recorded later that overlaps a recalled machine range marks its product at once; recalled
-//!   lots cannot be used any more.
-
+#![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -147,12 +116,15 @@ pub mod pallet {
 		/// The most credentials attached to one product.
 		#[pallet::constant]
 		type MaxCredentials: Get<u32>;
-		/// The most recalled time ranges kept per machine.
+		/// The most recalled time ranges kept per machine; its owner's recalls use at most half.
 		#[pallet::constant]
 		type MaxRecallRanges: Get<u32>;
-		/// The most recalls being walked at once.
+		/// The most recalls being walked at once; members' recalls use at most half.
 		#[pallet::constant]
 		type MaxQueuedRecalls: Get<u32>;
+		/// The most recalls one member may have waiting or being walked at once.
+		#[pallet::constant]
+		type MaxQueuedRecallsPerCaller: Get<u32>;
 		/// The most index entries a block's `on_idle` walks for recalls.
 		#[pallet::constant]
 		type MaxRecallItemsPerBlock: Get<u32>;
@@ -381,13 +353,16 @@ pub mod pallet {
 		TooManyCredentials,
 		/// Only the lot's supplier, the machine's owner or the recall origin may recall.
 		NotAllowedToRecall,
-		/// The lot is recalled already.
+		/// The lot, or this machine range, is recalled already.
 		AlreadyRecalled,
 		/// The range ends before it starts.
 		InvalidRange,
-		/// The machine has `MaxRecallRanges` recalled ranges already.
+		/// The machine has `MaxRecallRanges` recalled ranges already, or its owner half of them:
+		/// recall a range that covers earlier ones (it replaces them), or ask the recall origin.
 		TooManyRecallRanges,
-		/// `MaxQueuedRecalls` recalls are being walked; try again in a few blocks.
+		/// `MaxQueuedRecalls` recalls are being walked, or members' recalls fill their half of
+		/// the queue, or the caller has `MaxQueuedRecallsPerCaller` recalls queued; try again in
+		/// a few blocks.
 		RecallQueueFull,
 		/// The step's machine is not the custodian's: another owner's machine works on a
 		/// product through an M2M task.
@@ -408,7 +383,18 @@ pub mod pallet {
 				T::MaxRecallItemsPerBlock::get() >= 1,
 				"MaxRecallItemsPerBlock: recalls would never be walked"
 			);
-			assert!(T::MaxQueuedRecalls::get() >= 1, "MaxQueuedRecalls: no recall could start");
+			assert!(
+				T::MaxQueuedRecalls::get() >= 2,
+				"MaxQueuedRecalls: members get half the queue, so it needs two places"
+			);
+			assert!(
+				T::MaxRecallRanges::get() >= 2,
+				"MaxRecallRanges: owners get half the ranges, so a machine needs two"
+			);
+			assert!(
+				T::MaxQueuedRecallsPerCaller::get() >= 1,
+				"MaxQueuedRecallsPerCaller: no member could recall"
+			);
 			assert!(T::MaxStepDuration::get() > 0, "MaxStepDuration: no step could be recorded");
 		}
 

@@ -134,6 +134,7 @@ impl pallet_provenance::Config for Test {
 	type MaxCredentials = ConstU32<2>;
 	type MaxRecallRanges = ConstU32<2>;
 	type MaxQueuedRecalls = ConstU32<2>;
+	type MaxQueuedRecallsPerCaller = ConstU32<1>;
 	type MaxRecallItemsPerBlock = ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -3,6 +3,7 @@
 //! product it was built into.
 
 use crate::*;
+use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, traits::EnsureOrigin};
 use frame_system::{ensure_signed, pallet_prelude::OriginFor};
 
@@ -47,6 +48,17 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(from <= to, Error::<T>::InvalidRange);
 		let mut ranges = MachineRecalls::<T>::get(&machine);
+		// Nothing new inside a recalled range; a range covering earlier ones replaces them
+		// (their walks go on; steps recorded later in them are caught by the new range).
+		ensure!(
+			!ranges.iter().any(|(_, f, t)| *f <= from && to <= *t),
+			Error::<T>::AlreadyRecalled
+		);
+		ranges.retain(|(_, f, t)| !(from <= *f && *t <= to));
+		if by.is_some() {
+			let members = ranges.iter().filter(|(r, _, _)| Self::by_member(*r)).count() as u32;
+			ensure!(members < T::MaxRecallRanges::get() / 2, Error::<T>::TooManyRecallRanges);
+		}
 		ensure!(!ranges.is_full(), Error::<T>::TooManyRecallRanges);
 		// The walk starts at the earliest start of a step that can still overlap `from`.
 		let cursor =
@@ -67,16 +79,38 @@ impl<T: Config> Pallet<T> {
 		cursor: BoundedVec<u8, ConstU32<256>>,
 	) -> Result<RecallId, DispatchError> {
 		let id = NextRecallId::<T>::get();
-		RecallQueue::<T>::try_mutate(|queue| {
-			queue.try_push(RecallJob { recall: id, cursor, pending_parent: None })
-		})
-		.map_err(|_| Error::<T>::RecallQueueFull)?;
+		RecallQueue::<T>::try_mutate(|queue| -> DispatchResult {
+			let job = RecallJob { recall: id, cursor, pending_parent: None };
+			let full = Error::<T>::RecallQueueFull;
+			ensure!(!queue.is_full(), full);
+			let makers: Vec<Option<T::AccountId>> =
+				queue.iter().map(|j| Recalls::<T>::get(j.recall).and_then(|r| r.by)).collect();
+			match &by {
+				Some(who) => {
+					let members = makers.iter().filter(|m| m.is_some()).count() as u32;
+					ensure!(members < T::MaxQueuedRecalls::get() / 2, full);
+					let mine = makers.iter().filter(|m| m.as_ref() == Some(who)).count() as u32;
+					ensure!(mine < T::MaxQueuedRecallsPerCaller::get(), full);
+					queue.try_push(job).map_err(|_| full.into())
+				},
+				// The recall origin's recalls go before every member's.
+				None => {
+					let at = makers.iter().position(|m| m.is_some()).unwrap_or(makers.len());
+					queue.try_insert(at, job).map_err(|_| full.into())
+				},
+			}
+		})?;
 		NextRecallId::<T>::put(id.saturating_add(1));
 		Recalls::<T>::insert(
 			id,
 			Recall { scope, reason, by, at: Self::stamp(), affected: 0, complete: false },
 		);
 		Ok(id)
+	}
+
+	/// Whether `recall` was made by a member (not by the recall origin).
+	fn by_member(recall: RecallId) -> bool {
+		Recalls::<T>::get(recall).is_some_and(|r| r.by.is_some())
 	}
 
 	/// The raw storage key before every `MachineSteps` entry of `machine` starting at

@@ -13,7 +13,8 @@ use sp_runtime::{DispatchError, DispatchResult};
 use std::collections::BTreeMap;
 use twinchain_primitives::{
 	Capability, CapabilityCheck, CapabilityError, CredentialCheck, DelegateType, DidAuthority,
-	DidCreator, Digest, MachineRegistry, MachineStatus, Moment, Role, RoleProvider, TaskId,
+	DidCreator, DidHandOver, Digest, MachineRegistry, MachineStatus, Moment, Role, RoleProvider,
+	TaskId,
 };
 
 /// State for the stand-ins, kept in unhashed storage under a key of each stand-in's own: it is
@@ -81,6 +82,24 @@ impl DidAuthority<u64> for MockDid {
 	}
 	fn is_deactivated(did: &u64) -> bool {
 		mock_state::get::<Vec<u64>>(DEACTIVATED).contains(did)
+	}
+}
+
+impl DidHandOver<u64> for MockDid {
+	fn hand_over(did: &u64, new_owner: &u64) -> DispatchResult {
+		if Self::is_deactivated(did) {
+			return Err(DispatchError::Other("deactivated"));
+		}
+		mock_state::with(DELEGATES, |d: &mut Vec<(u64, u64)>| d.retain(|(x, _)| x != did));
+		if Self::controller(did) == *did {
+			Self::add_gateway(*did, *new_owner);
+		} else {
+			Self::set_controller(*did, *new_owner);
+		}
+		Ok(())
+	}
+	fn hand_over_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
 	}
 }
 

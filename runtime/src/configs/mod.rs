@@ -351,6 +351,8 @@ impl pallet_machines::Config for Runtime {
 	/// Only active manufacturers register machines.
 	type RegisterOrigin = pallet_actors::EnsureActorWithRole<Runtime, ManufacturerRole>;
 	type Did = Did;
+	/// Two thirds of the council (or root) retire or re-own any machine.
+	type ForceOrigin = PrivilegedOrigin;
 	type Credentials = Credentials;
 	type MachineDeposit = MachineDeposit;
 	type MaxCapabilities = ConstU32<16>;
@@ -520,6 +522,7 @@ impl pallet_provenance::Config for Runtime {
 	type MaxCredentials = ConstU32<16>;
 	type MaxRecallRanges = ConstU32<16>;
 	type MaxQueuedRecalls = ConstU32<16>;
+	type MaxQueuedRecallsPerCaller = ConstU32<2>;
 	type MaxRecallItemsPerBlock = ConstU32<500>;
 	type WeightInfo = pallet_provenance::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -463,6 +463,20 @@ fn privileged_calls() -> Vec<(&'static str, RuntimeCall, Gate)> {
 			Gate::Registrar,
 		),
 		(
+			"machines.forceRetire",
+			pallet_machines::Call::force_retire { machine: dave.clone() }.into(),
+			Gate::Governance,
+		),
+		(
+			"machines.forceTransfer",
+			pallet_machines::Call::force_transfer {
+				machine: dave.clone(),
+				new_owner: Bob.to_account_id(),
+			}
+			.into(),
+			Gate::Governance,
+		),
+		(
 			"tasks.resolveDispute",
 			pallet_tasks::Call::resolve_dispute { task: 0, for_provider: true }.into(),
 			Gate::Registrar,
@@ -628,8 +642,8 @@ fn privileged_calls_refuse_every_unprivileged_origin() {
 			}
 		}
 	});
-	// 14 governance calls from 9 origins, 14 root-only calls from 10, 5 registrar calls from 8.
-	assert_eq!(checked, 14 * 9 + 14 * 10 + 5 * 8);
+	// 16 governance calls from 9 origins, 14 root-only calls from 10, 5 registrar calls from 8.
+	assert_eq!(checked, 16 * 9 + 14 * 10 + 5 * 8);
 }
 
 /// Sessions end only when the rotation changes something: not in an idle period (so no block

@@ -73,6 +73,8 @@ const FORMS = `
     <label>Machine DID <input name="machine" size="56" placeholder="did:twin:5…" data-testid="register-machine"></label>
     <label>Manufacturer <input name="maker" value="fischertechnik"></label><label>Model <input name="model" data-testid="register-model"></label>
     <label>Serial number <input name="serial" data-testid="register-serial"></label><label>Year <input name="year" value="2026" size="5"></label>
+    <p class="hint">The machine's DID must consent first: its key makes you an authentication delegate
+      (<code>did.addDelegate</code>, or signed off chain for <code>did.executeSigned</code>).</p>
     <button type="submit" data-testid="register-submit">Register</button></form>
   <form data-action="task" class="card"><h2>Confirm or dispute a completed task</h2>
     <label>Task <input name="task" size="6" data-testid="task-id"></label>

@@ -13,6 +13,7 @@ use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{DispatchError, MultiSignature, TokenError};
 
+mod hand_over;
 mod random;
 mod registry;
 mod signed;

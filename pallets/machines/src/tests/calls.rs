@@ -11,6 +11,11 @@ fn manufacturers_register_machines_with_a_deposit() {
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
+			Machines::register_machine(RuntimeOrigin::signed(MANUFACTURER), MILL, nameplate(2024)),
+			Error::<Test>::NoConsent
+		);
+		consent(MILL, MANUFACTURER);
+		assert_noop!(
 			Machines::register_machine(RuntimeOrigin::signed(MANUFACTURER), MILL, nameplate(1700)),
 			Error::<Test>::InvalidNameplate
 		);
@@ -305,6 +310,7 @@ fn maintenance_can_interrupt_idle_and_busy_machines() {
 fn the_capability_index_answers_who_can_idle_first() {
 	new_test_ext().execute_with(|| {
 		for (machine, digest) in [(MILL, 1u8), (101, 2), (102, 3)] {
+			consent(machine, MANUFACTURER);
 			assert_ok!(Machines::register_machine(
 				RuntimeOrigin::signed(MANUFACTURER),
 				machine,
@@ -334,6 +340,7 @@ fn the_capability_index_answers_who_can_idle_first() {
 fn idle_candidates_are_capable_idle_machines_with_load_and_idle_time() {
 	new_test_ext().execute_with(|| {
 		for (machine, digest) in [(MILL, 1u8), (101, 2), (102, 3)] {
+			consent(machine, MANUFACTURER);
 			assert_ok!(Machines::register_machine(
 				RuntimeOrigin::signed(MANUFACTURER),
 				machine,

@@ -2,6 +2,7 @@
 //! machine's DID once, or any key of a deactivated DID, has no power over the machine.
 
 use super::*;
+use twinchain_primitives::DidAuthority;
 
 /// The machine's key after its DID was rotated to another key (e.g. it was sold, or its key
 /// leaked and was replaced): it may no longer set the machine's status; the new key may.
@@ -38,5 +39,96 @@ fn a_deactivated_machine_did_can_do_nothing() {
 			MILL,
 			MachineStatus::Offline
 		));
+	});
+}
+
+/// A rival manufacturer cannot register A's machine, nor a DID A controls (e.g. a product's):
+/// the DID's controller never made it a delegate. A registers its own with consent.
+#[test]
+fn nobody_registers_a_did_whose_controller_did_not_consent() {
+	new_test_ext().execute_with(|| {
+		let product =
+			<MockDid as twinchain_primitives::DidCreator<u64>>::create_did(&MANUFACTURER).unwrap();
+		consent(MILL, MANUFACTURER);
+		for did in [MILL, product] {
+			assert_noop!(
+				Machines::register_machine(RuntimeOrigin::signed(RIVAL), did, nameplate(2024)),
+				Error::<Test>::NoConsent
+			);
+		}
+		// A controls the derived DID and is the machine's delegate: both register.
+		for did in [MILL, product] {
+			assert_ok!(Machines::register_machine(
+				RuntimeOrigin::signed(MANUFACTURER),
+				did,
+				nameplate(2024)
+			));
+		}
+		assert_eq!(Balances::balance_on_hold(&HoldReason::MachineDeposit.into(), &RIVAL), 0);
+	});
+}
+
+/// A machine that changes hands takes its DID along: the seller and its gateway lose every
+/// power over it (status, and with it the bridge's commands), the buyer gains them; the
+/// machine's own key stays.
+#[test]
+fn the_seller_and_its_gateway_lose_the_machine_with_its_sale() {
+	new_test_ext().execute_with(|| {
+		register();
+		MockDid::add_gateway(MILL, GATEWAY);
+		assert_ok!(Machines::transfer_ownership(
+			RuntimeOrigin::signed(MANUFACTURER),
+			MILL,
+			FACTORY
+		));
+		for who in [MANUFACTURER, GATEWAY] {
+			assert!(!MockDid::acts_for(&MILL, &who));
+			assert_noop!(
+				Machines::set_status(RuntimeOrigin::signed(who), MILL, MachineStatus::Offline),
+				Error::<Test>::NotAuthorized
+			);
+		}
+		assert!(MockDid::acts_for(&MILL, &FACTORY));
+		assert_ok!(Machines::set_status(RuntimeOrigin::signed(MILL), MILL, MachineStatus::Offline));
+		assert_ok!(Machines::set_status(RuntimeOrigin::signed(FACTORY), MILL, MachineStatus::Idle));
+	});
+}
+
+/// A machine squatted by a member: the privileged origin retires it or hands it (and its DID)
+/// to its rightful owner; nobody else can.
+#[test]
+fn the_privileged_origin_retires_or_re_owns_a_squatted_machine() {
+	new_test_ext().execute_with(|| {
+		with_mill_capability();
+		for who in [MANUFACTURER, FACTORY, RIVAL] {
+			assert_noop!(
+				Machines::force_transfer(RuntimeOrigin::signed(who), MILL, FACTORY),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Machines::force_retire(RuntimeOrigin::signed(who), MILL),
+				DispatchError::BadOrigin
+			);
+		}
+		assert_noop!(
+			Machines::force_transfer(RuntimeOrigin::root(), 999, FACTORY),
+			Error::<Test>::UnknownMachine
+		);
+		assert_ok!(Machines::force_transfer(RuntimeOrigin::root(), MILL, FACTORY));
+		assert_eq!(MachineRecords::<Test>::get(MILL).unwrap().owner, FACTORY);
+		assert!(!MockDid::acts_for(&MILL, &MANUFACTURER));
+		assert!(MockDid::acts_for(&MILL, &FACTORY));
+		assert_ok!(Machines::force_retire(RuntimeOrigin::root(), MILL));
+		assert_eq!(last_event(), Event::MachineRetired { machine: MILL }.into());
+		let m = MachineRecords::<Test>::get(MILL).unwrap();
+		assert_eq!((m.status, m.capabilities), (MachineStatus::Retired, 0));
+		assert!(!ByCapability::<Test>::contains_key(key("mill"), MILL));
+		// The deposit goes back to whoever paid it, the manufacturer.
+		assert_eq!(Balances::balance_on_hold(&HoldReason::MachineDeposit.into(), &MANUFACTURER), 0);
+		assert_noop!(Machines::force_retire(RuntimeOrigin::root(), MILL), Error::<Test>::Retired);
+		assert_noop!(
+			Machines::force_transfer(RuntimeOrigin::root(), MILL, MANUFACTURER),
+			Error::<Test>::Retired
+		);
 	});
 }

@@ -26,7 +26,14 @@ fn last_event() -> RuntimeEvent {
 	System::events().pop().expect("an event").event
 }
 
+/// The machine's key makes `manufacturer` an authentication delegate of its DID: its consent
+/// to be registered.
+fn consent(machine: u64, manufacturer: u64) {
+	MockDid::add_gateway(machine, manufacturer);
+}
+
 fn register() {
+	consent(MILL, MANUFACTURER);
 	assert_ok!(Machines::register_machine(
 		RuntimeOrigin::signed(MANUFACTURER),
 		MILL,

@@ -7,8 +7,9 @@ use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use std::collections::BTreeMap;
 use twinchain_primitives::CapabilityCheck;
 
-/// The machines the random sequences use: 100 ..= 104 may be registered (100 and 101 with
-/// [`GATEWAY`] as gateway), 105's DID is deactivated.
+/// The machines the random sequences use: 100 ..= 103 consent to the manufacturer's
+/// registration (100 and 101 also have [`GATEWAY`] as gateway), 104 does not, 105's DID is
+/// deactivated.
 const IDS: [u64; 6] = [MILL, 101, 102, 103, 104, 105];
 const DEACTIVATED_DID: u64 = 105;
 /// An account with no role and no funds.
@@ -229,8 +230,19 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 					MockCredentials::anchor_capability(credential(m, i)[0], m, c);
 				}
 			}
-			MockDid::add_gateway(MILL, GATEWAY);
-			MockDid::add_gateway(101, GATEWAY);
+			// Who acts for each machine's DID besides its own key (the model of the DID pallet).
+			let mut delegates: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+			for (m, d) in [
+				(MILL, MANUFACTURER),
+				(101, MANUFACTURER),
+				(102, MANUFACTURER),
+				(103, MANUFACTURER),
+				(MILL, GATEWAY),
+				(101, GATEWAY),
+			] {
+				MockDid::add_gateway(m, d);
+				delegates.entry(m).or_default().push(d);
+			}
 			MockDid::deactivate(DEACTIVATED_DID);
 			let issuance = Balances::total_issuance();
 			let mut twins: BTreeMap<u64, Twin> = BTreeMap::new();
@@ -279,6 +291,12 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								}
 								if machine == DEACTIVATED_DID {
 									return refuse("DidDeactivated");
+								}
+								let acts = delegates
+									.get(&machine)
+									.is_some_and(|d| d.contains(&MANUFACTURER));
+								if !acts {
+									return refuse("NoConsent");
 								}
 								if !(1900..=2200).contains(&year) {
 									return refuse("InvalidNameplate");
@@ -396,8 +414,9 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 							let expected = (|| -> Result<(), String> {
 								let who = who.signer()?;
 								let Some(t) = &twin else { return refuse("UnknownMachine") };
-								let gateway = who == GATEWAY && (machine == MILL || machine == 101);
-								if who != t.machine.owner && who != machine && !gateway {
+								let delegate =
+									delegates.get(&machine).is_some_and(|d| d.contains(&who));
+								if who != t.machine.owner && who != machine && !delegate {
 									return refuse("NotAuthorized");
 								}
 								if new == MachineStatus::Retired {
@@ -437,6 +456,8 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 								.map_err(|e| refusal(&e));
 							if outcome.is_ok() {
 								twins.get_mut(&machine).unwrap().machine.owner = to;
+								// The DID goes with it: the old delegates lose their power.
+								delegates.insert(machine, vec![to]);
 							}
 							("transfer_ownership", expected, outcome)
 						},
@@ -603,6 +624,7 @@ fn deposits_indices_and_history_hold_over_random_call_sequences() {
 		"AlreadyRegistered",
 		"UnknownMachine",
 		"DidDeactivated",
+		"NoConsent",
 		"NotOwner",
 		"NotAuthorized",
 		"Retired",

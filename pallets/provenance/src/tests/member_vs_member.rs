@@ -144,3 +144,43 @@ fn an_old_machine_key_cannot_attach_an_environment() {
 		));
 	});
 }
+
+/// B tries to block recalls: it fills its machine's recalled ranges with tiny self-recalls and
+/// the recall queue with its own jobs. B gets half of the ranges and one place in the queue
+/// (`MaxQueuedRecallsPerCaller`); the recall origin still recalls, and its recall is walked
+/// first. A wider range replaces the ones it covers, so nobody is stuck.
+#[test]
+fn b_cannot_block_the_consortiums_recalls() {
+	new_test_ext().execute_with(|| {
+		with_factory_b();
+		let b = RuntimeOrigin::signed(FACTORY_B);
+		let recall = |origin: RuntimeOrigin, from, to| {
+			Provenance::recall_machine_range(origin, MILL_B, from, to, reason("r"))
+		};
+		assert_ok!(recall(b.clone(), 0, 1));
+		// B's half of MILL_B's two ranges is used.
+		assert_noop!(recall(b.clone(), 5, 6), Error::<Test>::TooManyRecallRanges);
+		// B's one place in the queue is used: its lot recall waits.
+		MockActors::grant(FACTORY_B, Role::Supplier);
+		<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&FACTORY_B, 1_000);
+		assert_ok!(Provenance::register_lot(b.clone(), text("B-1"), text("blank"), 10));
+		let lot = NextLotId::<Test>::get() - 1;
+		assert_noop!(
+			Provenance::recall_lot(b.clone(), lot, reason("r")),
+			Error::<Test>::RecallQueueFull
+		);
+		// The recall origin recalls on B's machine, and goes before B in the queue.
+		assert_ok!(recall(RuntimeOrigin::root(), 10, 20));
+		let queue: Vec<RecallId> = RecallQueue::<Test>::get().iter().map(|j| j.recall).collect();
+		assert_eq!(queue, vec![1, 0]);
+		assert_eq!(Recalls::<Test>::get(1).unwrap().by, None);
+		// A range inside a recalled one adds nothing.
+		next_block(6_000);
+		assert_noop!(recall(RuntimeOrigin::root(), 12, 13), Error::<Test>::AlreadyRecalled);
+		// B's wider range replaces both it covers; MILL_B keeps one range.
+		assert_ok!(recall(b, 0, 100));
+		let ranges: Vec<(u64, u64)> =
+			MachineRecalls::<Test>::get(MILL_B).iter().map(|(_, f, t)| (*f, *t)).collect();
+		assert_eq!(ranges, vec![(0, 100)]);
+	});
+}

@@ -249,6 +249,18 @@ pub(super) fn check_provenance_invariants(
 
 	// Recalls.
 	assert!(queue.len() as u32 <= max_queued, "{} recalls queued", queue.len());
+	// The recall origin's recalls go first; members use at most half of the queue, and each at
+	// most `MaxQueuedRecallsPerCaller` places.
+	let makers: Vec<Option<u64>> =
+		queue.iter().map(|id| recalls.get(id).and_then(|r| r.by)).collect();
+	let first_member = makers.iter().position(|m| m.is_some()).unwrap_or(makers.len());
+	assert!(makers[first_member..].iter().all(|m| m.is_some()), "a member's recall goes first");
+	assert!(makers.iter().flatten().count() as u32 <= max_queued / 2, "members fill the queue");
+	let per_caller: u32 = <Test as Config>::MaxQueuedRecallsPerCaller::get();
+	for who in makers.iter().flatten() {
+		let n = makers.iter().filter(|m| m.as_ref() == Some(who)).count() as u32;
+		assert!(n <= per_caller, "{who} has {n} recalls queued");
+	}
 	for (i, r) in queue.iter().enumerate() {
 		assert!(!queue[..i].contains(r), "recall {r} queued twice");
 	}
@@ -268,8 +280,11 @@ pub(super) fn check_provenance_invariants(
 				}
 			},
 			RecallScope::MachineRange { machine, from, to } => {
+				// Kept, or replaced by a range of the machine that covers it.
 				assert!(
-					MachineRecalls::<Test>::get(machine).contains(&(*id, *from, *to)),
+					MachineRecalls::<Test>::get(machine)
+						.iter()
+						.any(|(r, f, t)| r == id || (f <= from && to <= t)),
 					"recall {id} missing from {machine}'s ranges"
 				);
 				if let Some(by) = r.by {
@@ -280,6 +295,16 @@ pub(super) fn check_provenance_invariants(
 	}
 	for (machine, ranges) in MachineRecalls::<Test>::iter() {
 		assert!(ranges.len() as u32 <= max_ranges, "{machine} has {} ranges", ranges.len());
+		let by_members = ranges
+			.iter()
+			.filter(|(id, _, _)| recalls.get(id).is_some_and(|r| r.by.is_some()))
+			.count() as u32;
+		assert!(by_members <= max_ranges / 2, "{machine} has {by_members} ranges of its owners");
+		for (a, fa, ta) in &ranges {
+			for (b, fb, tb) in &ranges {
+				assert!(a == b || !(fa <= fb && tb <= ta), "{machine}: range {b} inside {a}");
+			}
+		}
 		for (id, from, to) in ranges {
 			assert!(from <= to, "an empty range of {machine}");
 			let scope = recalls.get(&id).map(|r| r.scope.clone());
