@@ -145,10 +145,11 @@ test('DIDs resolve over RPC, HTTP and the CLI and follow every change', async (t
   await t.test('a signed operation from a machine without funds, submitted by its gateway; replays refused', async () => {
     assert.equal((await api.query.system.account(machine.address)).data.free.toBigInt(), 0n);
     const genesis = api.genesisHash.toU8a();
-    const signedOp = async (op, nonce, signer = machine) => {
+    const until = (await api.query.system.number()).toNumber() + 600;
+    const signedOp = async (op, nonce, signer = machine, validUntil = until, submitter = null) => {
       const operation = api.createType('PalletDidDidOperation', op);
-      const payload = signedDidPayload(genesis, machine.publicKey, nonce, operation);
-      return api.tx.did.executeSigned(machine.address, operation, nonce, { Sr25519: signer.sign(payload) });
+      const payload = signedDidPayload(genesis, machine.publicKey, nonce, operation, validUntil, submitter);
+      return api.tx.did.executeSigned(machine.address, operation, nonce, validUntil, submitter, { Sr25519: signer.sign(payload) });
     };
     const setMqtt = { SetAttribute: { name: 'mqtt', value: { Service: { serviceType: 'MqttBroker', endpoint: 'mqtt://10.0.0.5:1883' } }, validFrom: null, validUntil: null } };
     const first = await signedOp(setMqtt, 0);
@@ -157,6 +158,13 @@ test('DIDs resolve over RPC, HTTP and the CLI and follow every change', async (t
     assert.equal(r.didDocument.service[0].serviceEndpoint, 'mqtt://10.0.0.5:1883');
     await assert.rejects(signAndWait(api, await signedOp(setMqtt, 0), alice), /did\.BadNonce/, 'a replay');
     await assert.rejects(signAndWait(api, await signedOp(setMqtt, 1, ferdie), alice), /did\.BadSignature/, 'not the controller');
+    // A signature whose last block has passed is expired; one naming its submitter is refused
+    // to anyone else (no front-running), and runs for the named one.
+    const past = (await api.query.system.number()).toNumber() - 1;
+    await assert.rejects(signAndWait(api, await signedOp(setMqtt, 1, machine, past), alice), /did\.Expired/, 'expired');
+    const forBob = await signedOp(setMqtt, 1, machine, until, bob.address);
+    await assert.rejects(signAndWait(api, forBob, alice), /did\.WrongSubmitter/, 'front-run');
+    await signAndWait(api, await signedOp(setMqtt, 1, machine, until, bob.address), bob);
   });
 
   await t.test('deactivation is final, and shown as such', async () => {
@@ -263,4 +271,11 @@ test('registrars give roles; only active manufacturers create DIDs for machines 
   await assert.rejects(signAndWait(api, api.tx.actors.addRegistrar(bob.address), alice), /BadOrigin/);
   await signAndWait(api, api.tx.sudo.sudo(api.tx.actors.addRegistrar(bob.address)), alice);
   assert.ok((await api.query.actors.registrars()).map(String).includes(bob.address));
+  // A registrar acts only on the actors it registered (Ferdie is Alice's), never on a registrar
+  // (Alice), and gives no certifier role: those need the privileged origin.
+  await assert.rejects(signAndWait(api, api.tx.actors.suspendActor(ferdie.address), bob), /actors\.NotTheirRegistrar/);
+  await assert.rejects(signAndWait(api, api.tx.actors.suspendActor(alice.address), bob), /actors\.PrivilegedOnly/);
+  await assert.rejects(signAndWait(api, api.tx.actors.registerActor(bob.address, 'Certifier', 'Bob'), bob),
+    /actors\.PrivilegedOnly/);
+  assert.equal((await api.query.actors.actorRecords(ferdie.address)).unwrap().status.toString(), 'Active');
 });

@@ -13,7 +13,7 @@ import { blake2AsU8a } from '@polkadot/util-crypto';
 import { Resolver } from 'did-resolver';
 import { verifyCredential } from 'did-jwt-vc';
 import { freePort, runBin, tempDir, sleep } from './lib/harness.mjs';
-import { devAccounts, did, schemaId, signAndWait, withDevNode } from './lib/chain.mjs';
+import { devAccounts, did, schemaId, signAndWait, sudoExec, withDevNode } from './lib/chain.mjs';
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 const fromB64url = (s) => Buffer.from(s, 'base64url');
 
@@ -164,13 +164,29 @@ test('credentials: issue, anchor, verify; every failure has its own reason; did-
     // Revoked, and suspended then unsuspended, by the issuer on chain.
     const toRevoke = issueAnchored(['--issuer-key', '//CharlieVc', '--kid', kid, '--claims', kiln(900)]);
     await signAndWait(api, api.tx.credentials.revoke(blake2AsU8a(stringToU8a(toRevoke), 256)), charlie);
-    rejects(toRevoke, /revoked by its issuer/, 'revoked');
+    rejects(toRevoke, /revoked \(by its issuer/, 'revoked');
     const toSuspend = issueAnchored(['--issuer-key', '//CharlieVc', '--kid', kid, '--claims', kiln(800)]);
     const suspendDigest = blake2AsU8a(stringToU8a(toSuspend), 256);
     await signAndWait(api, api.tx.credentials.suspend(suspendDigest), charlie);
     rejects(toSuspend, /suspended by its issuer/, 'suspended');
     await signAndWait(api, api.tx.credentials.unsuspend(suspendDigest), charlie);
     assert.equal(verify(toSuspend).status, 0, 'valid again once unsuspended');
+  });
+
+  await t.test('invalid while its issuer is suspended; revoked for good by the privileged origin', async () => {
+    // The certifier's keys are stolen: suspending it (the privileged origin's, since it is a
+    // certifier) suspends what it anchored; reactivated, its credentials count again.
+    const cred = issueAnchored(['--issuer-key', '//CharlieVc', '--kid', kid, '--claims', kiln(700)]);
+    await assert.rejects(signAndWait(api, api.tx.actors.suspendActor(charlie.address), alice), /actors\.PrivilegedOnly/);
+    await sudoExec(api, api.tx.actors.suspendActor(charlie.address), alice);
+    rejects(cred, /its issuer .* is suspended/, 'issuer suspended');
+    await sudoExec(api, api.tx.actors.reactivateActor(charlie.address), alice);
+    assert.equal(verify(cred).status, 0, 'valid again once its issuer is reactivated');
+    // Only the privileged origin revokes another's credential.
+    const digest = blake2AsU8a(stringToU8a(cred), 256);
+    await assert.rejects(signAndWait(api, api.tx.credentials.forceRevoke(digest), alice), /BadOrigin/);
+    await sudoExec(api, api.tx.credentials.forceRevoke(digest), alice);
+    rejects(cred, /revoked \(by its issuer, or by the consortium/, 'force-revoked');
   });
 
   await t.test('invalid: an unknown schema', async () => {
@@ -199,11 +215,15 @@ test('credentials: issue, anchor, verify; every failure has its own reason; did-
     // stays valid, what he issues afterwards fails.
     const daveKey = ed.addFromUri('//DaveVc');
     await addKey(dave, 'signing', daveKey.publicKey);
-    await signAndWait(api, api.tx.actors.registerActor(dave.address, 'Certifier', 'Certifier D'), alice);
+    // The certifier role is the privileged origin's to give (sudo on the dev chain): a registrar
+    // alone is refused.
+    const certifier = api.tx.actors.registerActor(dave.address, 'Certifier', 'Certifier D');
+    await assert.rejects(signAndWait(api, certifier, alice), /actors\.PrivilegedOnly/);
+    await sudoExec(api, certifier, alice);
     const daveArgs = ['--issuer-key', '//DaveVc', '--kid', `${did(dave.address)}#signing`, '--claims', kiln()];
     const before = issueAnchored(daveArgs, '//Dave');
     assert.equal(verify(before).status, 0);
-    await signAndWait(api, api.tx.actors.revokeRole(dave.address, 'Certifier'), alice);
+    await sudoExec(api, api.tx.actors.revokeRole(dave.address, 'Certifier'), alice);
     const after = issue(daveArgs);
     rejects(after, /certifier role was withdrawn/, 'certifier withdrawn');
     assert.equal(verify(before).status, 0, 'credentials anchored before the withdrawal stay valid');

@@ -121,6 +121,10 @@ test('provenance: lots, products, steps on several machines, custody, credential
     await signAndWait(api, api.tx.provenance.offerCustody(p1, dave.address), alice);
     await assert.rejects(signAndWait(api, api.tx.provenance.acceptCustody(p1), eve), /provenance\.NotReceiver/);
     await signAndWait(api, api.tx.provenance.acceptCustody(p1), dave);
+    // The product's DID went with it: Dave controls it now, Alice can no longer deactivate it.
+    const doc = await node.rpc('did_resolve', [did(p1)]);
+    assert.equal(doc.didDocument.controller, did(dave.address), 'the buyer controls the sold product\'s DID');
+    await assert.rejects(signAndWait(api, api.tx.did.deactivate(p1), alice), /did\.NotController/);
   });
 
   await t.test('provenance_trace tells the story step by step', async () => {

@@ -10,6 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { runBin, waitFor, sleep, tempDir, removeDir, freePort } from './lib/harness.mjs';
 import { connect, did, withDevNode } from './lib/chain.mjs';
 import { Broker, Subscriber, Simulator, publish, leafHash, verifyProof, metric } from './lib/mqtt.mjs';
@@ -171,6 +172,46 @@ test('factory bridge: a dev node embeds a broker; a bad factory configuration st
   const bad = runBin(['--dev', '--base-path', dir, '--rpc-port', String(await freePort()), '--mqtt-broker', 'mqtt://127.0.0.1:1', '--factory-config', `${dir}/factory.toml`]);
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr + bad.stdout, /factory configuration: gateway: \\?"nobody\\?": not an SS58 account/);
+
+  // Outside --dev, a factory configuration without the factory's broker does not silently
+  // open the unauthenticated embedded one: the node refuses to start and says why.
+  const cfg = path.join(dir, 'dev-factory.toml');
+  fs.copyFileSync(new URL('../mqtt-offchain-worker/dev-factory.toml', import.meta.url), cfg);
+  const local = runBin(['--chain', 'local', '--alice', '--base-path', dir, '--node-key', '1'.padStart(64, '0'), '--rpc-port', String(await freePort()),
+    '--port', String(await freePort()), '--factory-config', cfg]);
+  assert.notEqual(local.status, 0);
+  assert.match(local.stderr + local.stdout, /--factory-config needs --mqtt-broker: .*--mqtt-embedded-broker/);
+});
+
+test('factory bridge: with the broker ACLs of docs/factory-bridge.md a machine publishes only as itself', async (t) => {
+  // The ACL file is the one the threat model documents, taken from the document itself.
+  const doc = fs.readFileSync(new URL('../docs/factory-bridge.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## Threat model'));
+  const acl = section.slice(section.indexOf('```\n') + 4, section.indexOf('\n```', section.indexOf('```\n') + 4));
+  assert.match(acl, /user twinchain-gateway/);
+  const users = { hbw: 'hbw-secret', env: 'env-secret', 'twinchain-gateway': 'gw-secret' };
+  const broker = await new Broker({ users, acl }).start();
+  const { node } = await withDevNode(t, {
+    name: 'acl',
+    args: ['--mqtt-broker', broker.url, '--mqtt-username', 'twinchain-gateway', '--mqtt-password', users['twinchain-gateway']],
+    api: false,
+    after: () => broker.dispose(),
+  });
+  await waitFor('the node on the broker', async () => (await metric(node.promPort, 'twinchain_mqtt_connected')) === 1, 30_000, 300);
+  const readings = () => metric(node.promPort, 'twinchain_mqtt_readings_total');
+  const ldr = (br) => ({ ts: new Date().toISOString(), br, ldr: 1500 });
+  // The sensor's own reading (2 metrics) is taken.
+  publish(broker.port, 'i/ldr', ldr(80), { user: 'env', password: users.env });
+  await waitFor('the sensor\'s reading', async () => (await readings()) === 2, 20_000, 300);
+  // A station forging the sensor's readings, a wrong password and an anonymous client: the
+  // broker drops (or refuses) them, the bridge never sees them; the sensor's next one arrives.
+  publish(broker.port, 'i/ldr', ldr(1), { user: 'hbw', password: users.hbw });
+  assert.throws(() => publish(broker.port, 'i/ldr', ldr(2), { user: 'env', password: 'guess' }), /mosquitto_pub/);
+  assert.throws(() => publish(broker.port, 'i/ldr', ldr(3)), /mosquitto_pub/);
+  publish(broker.port, 'i/ldr', ldr(81), { user: 'env', password: users.env });
+  await waitFor('the sensor\'s second reading', async () => (await readings()) >= 4, 20_000, 300);
+  await sleep(1_000);
+  assert.equal(await readings(), 4, 'only the sensor\'s own readings were taken');
 });
 
 test('factory bridge: TLS (mqtts://) to a broker that checks the node\'s client certificate', async (t) => {

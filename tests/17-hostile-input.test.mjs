@@ -186,7 +186,7 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
     { name: 'did.set_attribute service type', bound: 32, build: (n) => api.tx.did.setAttribute(alice.address, 'svc', svc(text(n, 'A')), null, null) },
     { name: 'did.set_attribute service endpoint', bound: 200, build: (n) => api.tx.did.setAttribute(alice.address, 'svc', svc('MqttBroker', `mqtt://${text(n - 7)}`), null, null) },
     { name: 'did.revoke_attribute name', bound: 32, build: (n) => api.tx.did.revokeAttribute(alice.address, text(n)) },
-    { name: 'did.execute_signed operation name', bound: 32, build: (n) => api.tx.did.executeSigned(machine.address, didOp(text(n)), 0, { Sr25519: new Uint8Array(64) }) },
+    { name: 'did.execute_signed operation name', bound: 32, build: (n) => api.tx.did.executeSigned(machine.address, didOp(text(n)), 0, 1_000_000, null, { Sr25519: new Uint8Array(64) }) },
     // machines
     { name: 'machines.register_machine manufacturer_name', bound: 64, build: (n) => api.tx.machines.registerMachine(machine.address, nameplate({ manufacturerName: text(n) })) },
     { name: 'machines.register_machine model', bound: 64, build: (n) => api.tx.machines.registerMachine(machine.address, nameplate({ model: text(n) })) },
@@ -461,10 +461,11 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
 
     // (e) A signed DID operation (execute_signed) replayed in a new extrinsic.
     const genesis = api.genesisHash.toU8a();
-    const signOp = (op, n, genesisHash = genesis) => machine.sign(signedDidPayload(genesisHash, machine.publicKey, n, op));
+    const until = 1_000_000;
+    const signOp = (op, n, genesisHash = genesis) => machine.sign(signedDidPayload(genesisHash, machine.publicKey, n, op, until));
     const op = didOp('mqtt');
     const sig = signOp(op, 0);
-    await signAndWait(api, api.tx.did.executeSigned(machine.address, op, 0, { Sr25519: sig }), alice);
+    await signAndWait(api, api.tx.did.executeSigned(machine.address, op, 0, until, null, { Sr25519: sig }), alice);
     assert.equal((await api.query.did.dids(machine.address)).unwrap().nonce.toNumber(), 1);
     /** Submits `tx` from `signer`: it must be included and fail with `expected`, and no storage
      *  of our pallets may change (only the fee and nonce of the submitter do). */
@@ -475,15 +476,15 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
       assert.deepEqual(await snapshot(await at()), before, `${what}: storage changed`);
       rows.push(['replay', what, `included, fails with ${expected.source.replace(/\\/g, '')}; no storage changed (the submitter pays the fee)`]);
     };
-    await refused(api.tx.did.executeSigned(machine.address, op, 0, { Sr25519: sig }), alice, /did\.BadNonce/,
+    await refused(api.tx.did.executeSigned(machine.address, op, 0, until, null, { Sr25519: sig }), alice, /did\.BadNonce/,
       'signed DID operation replayed (same nonce and signature)');
-    await refused(api.tx.did.executeSigned(machine.address, op, 1, { Sr25519: sig }), alice, /did\.BadSignature/,
+    await refused(api.tx.did.executeSigned(machine.address, op, 1, until, null, { Sr25519: sig }), alice, /did\.BadSignature/,
       'signed DID operation replayed with the current nonce');
-    await refused(api.tx.did.executeSigned(machine.address, didOp('mqtt2'), 1, { Sr25519: sig }), alice, /did\.BadSignature/,
+    await refused(api.tx.did.executeSigned(machine.address, didOp('mqtt2'), 1, until, null, { Sr25519: sig }), alice, /did\.BadSignature/,
       'signature of one DID operation on another operation');
-    await refused(api.tx.did.executeSigned(machine.address, op, 1, { Sr25519: signOp(op, 1, new Uint8Array(32).fill(0x11)) }), alice,
+    await refused(api.tx.did.executeSigned(machine.address, op, 1, until, null, { Sr25519: signOp(op, 1, new Uint8Array(32).fill(0x11)) }), alice,
       /did\.BadSignature/, 'signed DID operation signed for another chain (genesis hash)');
-    await refused(api.tx.did.executeSigned(ferdie.address, op, 0, { Sr25519: sig }), alice, /did\.BadSignature/,
+    await refused(api.tx.did.executeSigned(ferdie.address, op, 0, until, null, { Sr25519: sig }), alice, /did\.BadSignature/,
       'signed DID operation replayed on another DID');
 
     // (f) A credential anchor (the VC-JWT's digest, signed by its issuer) replayed, and a

@@ -237,6 +237,8 @@ pub async fn did_costs(ctx: &Ctx) -> Result<Vec<Measured>, String> {
 			genesis_hash: ctx.info.genesis,
 			did: &who.account,
 			nonce,
+			valid_until: u32::MAX,
+			submitter: &None,
 			operation: &operation,
 		}
 		.encode();
@@ -245,6 +247,8 @@ pub async fn did_costs(ctx: &Ctx) -> Result<Vec<Measured>, String> {
 			did: who.account.clone(),
 			operation,
 			nonce,
+			valid_until: u32::MAX,
+			submitter: None,
 			signature,
 		})
 	};

@@ -37,6 +37,13 @@ pub struct BridgeParams {
 	#[arg(long, value_name = "ADDR", default_value = "127.0.0.1:1883")]
 	pub mqtt_listen: std::net::SocketAddr,
 
+	/// Run the embedded broker on a node other than `--dev`. It has no authentication and no
+	/// ACLs: any client that reaches it can publish any machine's telemetry and
+	/// acknowledgements. For a demonstration only; a factory uses its own broker with a
+	/// password or client certificate per machine and ACLs (docs/factory-bridge.md).
+	#[arg(long, conflicts_with = "mqtt_broker")]
+	pub mqtt_embedded_broker: bool,
+
 	/// The MQTT client id of this node.
 	#[arg(long, default_value = "twinchain-gateway")]
 	pub mqtt_client_id: String,

@@ -396,10 +396,17 @@ pub async fn verify(client: &WsClient, jwt: &str) -> Result<Value, String> {
 		return Err("the anchor does not match the credential (issuer, subject or schema)".into());
 	}
 	if status.revoked {
-		return Err("revoked by its issuer".into());
+		return Err("revoked (by its issuer, or by the consortium's privileged origin)".into());
 	}
 	if status.suspended {
 		return Err("suspended by its issuer".into());
+	}
+	// As on chain: while its issuer is suspended (e.g. its keys were stolen), a credential
+	// does not count.
+	let actor: Option<pallet_actors::Actor<AccountId, BlockNumber>> =
+		state_call(client, "ActorsApi_actor", issuer.clone()).await?;
+	if actor.is_some_and(|a| a.status == pallet_actors::ActorStatus::Suspended) {
+		return Err(format!("suspended: its issuer {iss} is suspended"));
 	}
 	Ok(json!({
 		"valid": true,

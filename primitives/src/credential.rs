@@ -46,6 +46,6 @@ pub enum CapabilityError {
 	OutsideValidity,
 	/// Its issuer revoked it.
 	Revoked,
-	/// Its issuer suspended it.
+	/// Its issuer suspended it, or its issuer is suspended (while it is).
 	Suspended,
 }

@@ -67,6 +67,12 @@ pub trait RoleProvider<AccountId> {
 		Role::ALL.into_iter().any(|role| Self::has_role(who, role))
 	}
 
+	/// Whether `who` is registered and suspended (a registrar's or the council's decision,
+	/// e.g. after its keys were compromised) — not merely without a role.
+	fn is_suspended(_who: &AccountId) -> bool {
+		false
+	}
+
 	/// Makes `who` an active actor with `role` (benchmarks and tests of other pallets only).
 	/// The actors pallet and the test stand-ins implement it; the default is for builds whose
 	/// features enable benchmarks here but not in the implementing crate.

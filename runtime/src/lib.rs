@@ -199,6 +199,7 @@ type Migrations = (
 	pallet_actors::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_machines::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_tasks::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_tasks::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 pub type Executive = frame_executive::Executive<

@@ -1,7 +1,7 @@
 // Chain helpers on @polkadot/api, the library polkadot.js apps is built on.
 
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex, u8aToString } from '@polkadot/util';
 import { Node, waitFor } from './harness.mjs';
 
@@ -63,18 +63,22 @@ export async function schemaId(api, name) {
 
 /**
  * The message the controller of the DID of `account` (its public key) signs for
- * `did.executeSigned`: domain tag, genesis hash, account, nonce (u64 little-endian) and the
- * SCALE-encoded `operation` (docs/did-method.md, "Signed operations").
+ * `did.executeSigned`: domain tag, genesis hash, account, nonce (u64 little-endian), the last
+ * block it may run in (u32 little-endian), the only submitter if any (a SCALE `Option` of an
+ * account) and the SCALE-encoded `operation` (docs/did-method.md, "Signed operations").
  */
-export function signedDidPayload(genesisHash, account, nonce, operation) {
-  return u8aConcat(stringToU8a('twinchain/did/v1'), genesisHash, account,
-    bnToU8a(nonce, { bitLength: 64, isLe: true }), operation.toU8a());
+export function signedDidPayload(genesisHash, account, nonce, operation, validUntil, submitter = null) {
+  const who = submitter ? u8aConcat(new Uint8Array([1]), decodeAddress(submitter)) : new Uint8Array([0]);
+  return u8aConcat(stringToU8a('twinchain/did/v2'), genesisHash, account,
+    bnToU8a(nonce, { bitLength: 64, isLe: true }), bnToU8a(validUntil, { bitLength: 32, isLe: true }),
+    who, operation.toU8a());
 }
 
 /**
  * The machine's consent to be registered by `manufacturer` (an address): a `did.executeSigned`
  * that makes the manufacturer an authentication delegate of the machine's DID, signed by the
- * machine's key (`machine`, a keyring pair) at its DID's current nonce; anyone may submit it.
+ * machine's key (`machine`, a keyring pair) at its DID's current nonce, valid for 600 blocks
+ * (20 minutes); anyone may submit it.
  */
 export async function machineConsent(api, machine, manufacturer) {
   const record = await api.query.did.dids(machine.address);
@@ -82,8 +86,9 @@ export async function machineConsent(api, machine, manufacturer) {
   const operation = api.createType('PalletDidDidOperation', {
     AddDelegate: { delegateType: 'Authentication', delegate: manufacturer, validFrom: null, validUntil: null },
   });
-  const payload = signedDidPayload(api.genesisHash.toU8a(), machine.publicKey, nonce, operation);
-  return api.tx.did.executeSigned(machine.address, operation, nonce, { Sr25519: machine.sign(payload) });
+  const validUntil = (await api.query.system.number()).toNumber() + 600;
+  const payload = signedDidPayload(api.genesisHash.toU8a(), machine.publicKey, nonce, operation, validUntil);
+  return api.tx.did.executeSigned(machine.address, operation, nonce, validUntil, null, { Sr25519: machine.sign(payload) });
 }
 
 /** Transfers `amount` from `from` to `to` (an account or an address), so that `to` can pay fees. */
@@ -132,6 +137,19 @@ export function signAndWait(api, tx, signer, { finalized = false, nonce } = {}) 
 export async function signAndWaitAll(api, txs, signer) {
   const start = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
   return Promise.all(txs.map((tx, i) => signAndWait(api, tx, signer, { nonce: start + i })));
+}
+
+/**
+ * Dispatches `call` as root through sudo (dev chain) signed by `key`; rejects when the inner
+ * call failed (`sudo.Sudid` carries its result: sudo itself succeeds either way).
+ */
+export async function sudoExec(api, call, key) {
+  const r = await signAndWait(api, api.tx.sudo.sudo(call), key);
+  const sudid = r.events.find(({ event }) => api.events.sudo.Sudid.is(event));
+  if (!sudid) throw new Error('no sudo.Sudid event');
+  const result = sudid.event.data.sudoResult ?? sudid.event.data[0];
+  if (result.isErr) throw new Error(`the sudo call failed: ${describeError(api, result.asErr)}`);
+  return r;
 }
 
 /**

@@ -21,14 +21,29 @@ async function listening(port) {
   });
 }
 
-/** A mosquitto broker on 127.0.0.1, restartable on the same port. */
+/**
+ * A mosquitto broker on 127.0.0.1, restartable on the same port. With `users` (name → password)
+ * and `acl` (the text of a mosquitto `acl_file`) it authenticates every client and applies the
+ * ACLs; without them anyone may publish anything.
+ */
 export class Broker {
-  constructor() { this.dir = tempDir('twinchain-mosquitto-'); }
+  constructor({ users, acl } = {}) { this.dir = tempDir('twinchain-mosquitto-'); this.users = users; this.acl = acl; }
   async start() {
     this.port ??= await freePort();
     const conf = path.join(this.dir, 'mosquitto.conf');
+    let auth = 'allow_anonymous true\n';
+    if (this.users) {
+      const passwords = path.join(this.dir, 'passwords');
+      fs.writeFileSync(passwords, '');
+      for (const [user, password] of Object.entries(this.users)) {
+        const r = spawnSync('mosquitto_passwd', ['-b', passwords, user, password], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`mosquitto_passwd: ${r.stderr}`);
+      }
+      fs.writeFileSync(path.join(this.dir, 'acl'), this.acl ?? '');
+      auth = `allow_anonymous false\npassword_file ${passwords}\nacl_file ${path.join(this.dir, 'acl')}\n`;
+    }
     // Persistent sessions survive a restart (saved on shutdown, and every second).
-    fs.writeFileSync(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${this.dir}/\nautosave_interval 1\nmax_packet_size 1048576\nuser ${os.userInfo().username}\n`);
+    fs.writeFileSync(conf, `listener ${this.port} 127.0.0.1\n${auth}persistence true\npersistence_location ${this.dir}/\nautosave_interval 1\nmax_packet_size 1048576\nuser ${os.userInfo().username}\n`);
     this.log = fs.openSync(path.join(this.dir, 'mosquitto.log'), 'a');
     this.proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', this.log, this.log], detached: true });
     this.exited = new Promise((r) => this.proc.on('exit', r));
@@ -48,9 +63,10 @@ export class Broker {
   async dispose() { await this.stop(); keepLog(path.join(this.dir, 'mosquitto.log'), `mosquitto-${this.port}.log`); removeDir(this.dir); }
 }
 
-/** Publishes one message (QoS 1). */
-export function publish(port, topic, message) {
-  const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-t', topic, '-m', typeof message === 'string' ? message : JSON.stringify(message)], { encoding: 'utf8', timeout: 10_000 });
+/** Publishes one message (QoS 1), as `auth.user` with `auth.password` if given. */
+export function publish(port, topic, message, auth) {
+  const login = auth ? ['-u', auth.user, '-P', auth.password] : [];
+  const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', ...login, '-t', topic, '-m', typeof message === 'string' ? message : JSON.stringify(message)], { encoding: 'utf8', timeout: 10_000 });
   if (r.status !== 0) throw new Error(`mosquitto_pub ${topic}: ${r.stderr}`);
 }
 

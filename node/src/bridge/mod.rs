@@ -57,6 +57,9 @@ pub enum Error {
 	FactoryFile { path: PathBuf, error: std::io::Error },
 	/// `--mqtt-broker` without `--factory-config` (on a node other than `--dev`).
 	NoFactoryConfig,
+	/// `--factory-config` without `--mqtt-broker` on a node other than `--dev`: the embedded
+	/// broker authenticates nobody, so it runs there only when asked for by name.
+	NoBroker,
 	/// The factory configuration is refused.
 	Factory(mqtt_offchain_worker::Error),
 	/// The dev gateway key could not be put in the keystore.
@@ -77,6 +80,11 @@ impl fmt::Display for Error {
 				write!(f, "--factory-config {}: {error}", path.display())
 			},
 			Self::NoFactoryConfig => f.write_str("--mqtt-broker needs --factory-config"),
+			Self::NoBroker => f.write_str(
+				"--factory-config needs --mqtt-broker: the factory's broker, with a login and ACLs \
+				 per machine (docs/factory-bridge.md, \"Threat model\"); the embedded broker \
+				 authenticates nobody and runs outside --dev only with --mqtt-embedded-broker",
+			),
 			Self::Factory(e) => write!(f, "factory configuration: {e}"),
 			Self::Keystore(e) => write!(f, "cannot put the dev gateway key in the keystore: {e}"),
 			Self::TlsFile { path, error } => write!(f, "{}: {error}", path.display()),
@@ -92,7 +100,7 @@ impl std::error::Error for Error {
 			Self::FactoryFile { error, .. } | Self::TlsFile { error, .. } => Some(error),
 			Self::Factory(e) | Self::Mqtt(e) => Some(e),
 			Self::Metrics(e) => Some(e),
-			Self::NoOffchainDb | Self::NoFactoryConfig | Self::Keystore(_) => None,
+			Self::NoOffchainDb | Self::NoFactoryConfig | Self::NoBroker | Self::Keystore(_) => None,
 		}
 	}
 }
@@ -189,6 +197,9 @@ where
 	if params.no_mqtt || (!dev && params.mqtt_broker.is_none() && params.factory_config.is_none()) {
 		return Ok(None);
 	}
+	if !dev && params.mqtt_broker.is_none() && !params.mqtt_embedded_broker {
+		return Err(Error::NoBroker);
+	}
 	let offchain = offchain.ok_or(Error::NoOffchainDb)?;
 	let factory = factory::load(params, dev)?;
 	if dev {
@@ -205,6 +216,13 @@ where
 	let url = match &params.mqtt_broker {
 		Some(url) => url.clone(),
 		None => {
+			if !dev {
+				log::warn!(
+					target: "mqtt",
+					"--mqtt-embedded-broker: the embedded broker on {} authenticates nobody; any client that reaches it can forge any machine's telemetry and acknowledgements",
+					params.mqtt_listen
+				);
+			}
 			if let Err(e) = mqtt_offchain_worker::broker::start(params.mqtt_listen, MAX_PACKET) {
 				log::error!(target: "mqtt", "embedded MQTT broker: {e}; the factory bridge is off");
 				return Ok(None);

@@ -7,22 +7,34 @@
 //!
 //! - **Registrars** are set in the genesis config and added or removed by the privileged origin
 //!   (sudo on the dev chain, 2/3 of the council on a consortium network).
-//! - Only a registrar registers an actor with a [`Role`] (manufacturer, supplier, customer,
-//!   certifier, auditor), adds or revokes a role, suspends an actor or re-activates it.
+//! - A registrar registers an actor with a [`Role`] (manufacturer, supplier, customer,
+//!   auditor), adds or revokes a role, suspends an actor or re-activates it — only for the actors
+//!   it registered itself (`NotTheirRegistrar`), never for a registrar (itself included) and
+//!   never the certifier role or a certifier (`PrivilegedOnly`): those, and every actor, are the
+//!   privileged origin's to manage; what it registers has the [`consortium_account`] as its
+//!   registrar of record. So a registrar who is also a member cannot certify itself, nor
+//!   suspend or strip a competitor.
 //! - Other pallets ask through [`RoleProvider`] or gate calls with [`EnsureActorWithRole`]; a
 //!   suspended actor holds its roles but passes neither.
 //!
 //! ## Calls
 //! - [`Pallet::add_registrar`], [`Pallet::remove_registrar`] (privileged origin)
 //! - [`Pallet::register_actor`], [`Pallet::revoke_role`], [`Pallet::suspend_actor`],
-//!   [`Pallet::reactivate_actor`] (registrars)
+//!   [`Pallet::reactivate_actor`] (a registrar within its scope, or the privileged origin)
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
+use sp_runtime::traits::AccountIdConversion;
 use twinchain_primitives::{Role, RoleProvider};
+
+/// The registrar of record of the actors the privileged origin registers: an account nobody
+/// holds a key for, derived from `twn/cons`.
+pub fn consortium_account<AccountId: codec::Encode + codec::Decode>() -> AccountId {
+	frame_support::PalletId(*b"twn/cons").into_account_truncating()
+}
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -63,7 +75,7 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
-		/// Who adds and removes registrars.
+		/// Who adds and removes registrars, and manages any actor (the privileged origin).
 		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// The most registrars.
 		#[pallet::constant]
@@ -158,6 +170,11 @@ pub mod pallet {
 		NotSuspended,
 		/// The actor does not hold this role.
 		RoleNotHeld,
+		/// Another registrar (or the privileged origin) registered this actor: only it may.
+		NotTheirRegistrar,
+		/// Registrars, certifiers and the certifier role are managed by the privileged origin
+		/// only.
+		PrivilegedOnly,
 	}
 
 	#[pallet::hooks]
@@ -207,7 +224,7 @@ pub mod pallet {
 
 		/// Registers `actor` in `role`. A new actor is active and gets `name` as its display
 		/// name; for a registered actor the role is added (and a non-empty `name` replaces the
-		/// old one). Registrars only. A name over 64 bytes does not decode: the transaction pool
+		/// old one). Its registrar or the privileged origin (see the crate docs). A name over 64 bytes does not decode: the transaction pool
 		/// refuses it before anyone pays.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_actor())]
@@ -217,7 +234,7 @@ pub mod pallet {
 			role: Role,
 			name: ActorName,
 		) -> DispatchResult {
-			let registrar = Self::ensure_registrar(origin)?;
+			let registrar = Self::authorize(origin, &actor, Some(role))?;
 			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				match entry {
 					Some(a) => {
@@ -246,11 +263,11 @@ pub mod pallet {
 		}
 
 		/// Suspends `actor`: it keeps its roles but may not use them until re-activated.
-		/// Registrars only.
+		/// Its registrar or the privileged origin.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::suspend_actor())]
 		pub fn suspend_actor(origin: OriginFor<T>, actor: T::AccountId) -> DispatchResult {
-			let registrar = Self::ensure_registrar(origin)?;
+			let registrar = Self::authorize(origin, &actor, None)?;
 			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				let a = entry.as_mut().ok_or(Error::<T>::UnknownActor)?;
 				ensure!(a.status == ActorStatus::Active, Error::<T>::AlreadySuspended);
@@ -261,11 +278,11 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Re-activates a suspended `actor`. Registrars only.
+		/// Re-activates a suspended `actor`. Its registrar or the privileged origin.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::reactivate_actor())]
 		pub fn reactivate_actor(origin: OriginFor<T>, actor: T::AccountId) -> DispatchResult {
-			let registrar = Self::ensure_registrar(origin)?;
+			let registrar = Self::authorize(origin, &actor, None)?;
 			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				let a = entry.as_mut().ok_or(Error::<T>::UnknownActor)?;
 				ensure!(a.status == ActorStatus::Suspended, Error::<T>::NotSuspended);
@@ -277,7 +294,7 @@ pub mod pallet {
 		}
 
 		/// Takes `role` from `actor`; an actor without roles stays registered (and may get
-		/// roles again). What the actor did in the role so far stays on chain. Registrars only.
+		/// roles again). What the actor did in the role so far stays on chain. Its registrar or the privileged origin.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::revoke_role())]
 		pub fn revoke_role(
@@ -285,7 +302,7 @@ pub mod pallet {
 			actor: T::AccountId,
 			role: Role,
 		) -> DispatchResult {
-			let registrar = Self::ensure_registrar(origin)?;
+			let registrar = Self::authorize(origin, &actor, Some(role))?;
 			ActorRecords::<T>::try_mutate(&actor, |entry| -> DispatchResult {
 				let a = entry.as_mut().ok_or(Error::<T>::UnknownActor)?;
 				ensure!(a.roles.contains(role), Error::<T>::RoleNotHeld);
@@ -299,9 +316,28 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		fn ensure_registrar(origin: OriginFor<T>) -> Result<T::AccountId, DispatchError> {
+		/// Who may manage `actor` (giving or taking `role`): the privileged origin always (the
+		/// registrar of record is then the consortium's account); a registrar only for an actor
+		/// it registered, or a new one, and never a registrar, a certifier or the certifier role.
+		/// Returns the registrar to name.
+		fn authorize(
+			origin: OriginFor<T>,
+			actor: &T::AccountId,
+			role: Option<Role>,
+		) -> Result<T::AccountId, DispatchError> {
+			let origin = match T::RegistrarOrigin::try_origin(origin) {
+				Ok(_) => return Ok(consortium_account()),
+				Err(origin) => origin,
+			};
 			let who = ensure_signed(origin)?;
 			ensure!(Self::is_registrar(&who), Error::<T>::NotRegistrar);
+			let record = ActorRecords::<T>::get(actor);
+			let certifier = role == Some(Role::Certifier)
+				|| record.as_ref().is_some_and(|a| a.roles.contains(Role::Certifier));
+			ensure!(!Self::is_registrar(actor) && !certifier, Error::<T>::PrivilegedOnly);
+			if let Some(a) = record {
+				ensure!(a.registrar == who, Error::<T>::NotTheirRegistrar);
+			}
 			Ok(who)
 		}
 
@@ -316,6 +352,10 @@ impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
 	fn has_role(who: &T::AccountId, role: Role) -> bool {
 		ActorRecords::<T>::get(who)
 			.is_some_and(|a| a.status == ActorStatus::Active && a.roles.contains(role))
+	}
+
+	fn is_suspended(who: &T::AccountId) -> bool {
+		ActorRecords::<T>::get(who).is_some_and(|a| a.status == ActorStatus::Suspended)
 	}
 
 	fn is_active_actor(who: &T::AccountId) -> bool {

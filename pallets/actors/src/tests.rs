@@ -85,19 +85,47 @@ fn only_registrars_register_and_roles_accumulate() {
 		);
 		assert_noop!(
 			Actors::register_actor(
-				RuntimeOrigin::signed(2),
+				RuntimeOrigin::signed(1),
 				20,
 				Role::Supplier,
 				Default::default()
 			),
 			Error::<Test>::AlreadyHasRole
 		);
+		// Registrar 2 did not register 20; the certifier role is the privileged origin's.
+		assert_noop!(
+			Actors::register_actor(
+				RuntimeOrigin::signed(2),
+				20,
+				Role::Customer,
+				Default::default()
+			),
+			Error::<Test>::NotTheirRegistrar
+		);
+		assert_noop!(
+			Actors::register_actor(
+				RuntimeOrigin::signed(1),
+				20,
+				Role::Certifier,
+				Default::default()
+			),
+			Error::<Test>::PrivilegedOnly
+		);
 		assert_ok!(Actors::register_actor(
-			RuntimeOrigin::signed(2),
+			RuntimeOrigin::root(),
 			20,
 			Role::Certifier,
 			Default::default()
 		));
+		assert_eq!(
+			last_event(),
+			Event::ActorRegistered {
+				actor: 20,
+				role: Role::Certifier,
+				registrar: consortium_account()
+			}
+			.into()
+		);
 		let a = ActorRecords::<Test>::get(20).unwrap();
 		assert!(a.roles.contains(Role::Supplier) && a.roles.contains(Role::Certifier));
 		assert_eq!(a.name.to_vec(), b"Supplier A".to_vec(), "an empty name keeps the old one");
@@ -129,20 +157,33 @@ fn suspension_withdraws_roles_until_reactivated() {
 			Actors::reactivate_actor(RuntimeOrigin::signed(1), 10),
 			Error::<Test>::NotSuspended
 		);
+		// 10's registrar of record is 1 (the first genesis registrar): 2 may not touch it.
+		assert_noop!(
+			Actors::suspend_actor(RuntimeOrigin::signed(2), 10),
+			Error::<Test>::NotTheirRegistrar
+		);
 		assert_ok!(Actors::suspend_actor(RuntimeOrigin::signed(1), 10));
 		assert_eq!(last_event(), Event::ActorSuspended { actor: 10, registrar: 1 }.into());
 		assert!(!<Actors as RoleProvider<u64>>::has_role(&10, Role::Manufacturer));
 		assert_noop!(
-			Actors::suspend_actor(RuntimeOrigin::signed(2), 10),
+			Actors::suspend_actor(RuntimeOrigin::signed(1), 10),
 			Error::<Test>::AlreadySuspended
 		);
 		assert_noop!(
 			Actors::reactivate_actor(RuntimeOrigin::signed(2), 99),
 			Error::<Test>::UnknownActor
 		);
+		assert_noop!(
+			Actors::reactivate_actor(RuntimeOrigin::signed(2), 10),
+			Error::<Test>::NotTheirRegistrar
+		);
 		assert!(!<Actors as RoleProvider<u64>>::is_active_actor(&10), "suspended");
-		assert_ok!(Actors::reactivate_actor(RuntimeOrigin::signed(2), 10));
-		assert_eq!(last_event(), Event::ActorReactivated { actor: 10, registrar: 2 }.into());
+		// The privileged origin manages every actor.
+		assert_ok!(Actors::reactivate_actor(RuntimeOrigin::root(), 10));
+		assert_eq!(
+			last_event(),
+			Event::ActorReactivated { actor: 10, registrar: consortium_account() }.into()
+		);
 		assert!(<Actors as RoleProvider<u64>>::has_role(&10, Role::Manufacturer));
 		assert!(<Actors as RoleProvider<u64>>::is_active_actor(&10));
 		assert!(!<Actors as RoleProvider<u64>>::is_active_actor(&99), "never registered");
@@ -155,45 +196,49 @@ fn registrars_revoke_single_roles() {
 		assert_ok!(Actors::register_actor(
 			RuntimeOrigin::signed(1),
 			10,
-			Role::Certifier,
+			Role::Auditor,
 			Default::default()
 		));
 		assert_noop!(
-			Actors::revoke_role(RuntimeOrigin::signed(10), 10, Role::Certifier),
+			Actors::revoke_role(RuntimeOrigin::signed(10), 10, Role::Auditor),
 			Error::<Test>::NotRegistrar
 		);
 		assert_noop!(
-			Actors::revoke_role(RuntimeOrigin::signed(1), 99, Role::Certifier),
+			Actors::revoke_role(RuntimeOrigin::signed(1), 99, Role::Supplier),
 			Error::<Test>::UnknownActor
 		);
 		assert_noop!(
-			Actors::revoke_role(RuntimeOrigin::signed(1), 10, Role::Auditor),
+			Actors::revoke_role(RuntimeOrigin::signed(1), 10, Role::Customer),
 			Error::<Test>::RoleNotHeld
 		);
-		assert_ok!(Actors::revoke_role(RuntimeOrigin::signed(2), 10, Role::Certifier));
+		assert_noop!(
+			Actors::revoke_role(RuntimeOrigin::signed(2), 10, Role::Auditor),
+			Error::<Test>::NotTheirRegistrar
+		);
+		assert_ok!(Actors::revoke_role(RuntimeOrigin::signed(1), 10, Role::Auditor));
 		assert_eq!(
 			last_event(),
-			Event::RoleRevoked { actor: 10, role: Role::Certifier, registrar: 2 }.into()
+			Event::RoleRevoked { actor: 10, role: Role::Auditor, registrar: 1 }.into()
 		);
-		assert!(!<Actors as RoleProvider<u64>>::has_role(&10, Role::Certifier));
+		assert!(!<Actors as RoleProvider<u64>>::has_role(&10, Role::Auditor));
 		assert!(
 			<Actors as RoleProvider<u64>>::has_role(&10, Role::Manufacturer),
 			"other roles stay"
 		);
-		assert_ok!(Actors::revoke_role(RuntimeOrigin::signed(2), 10, Role::Manufacturer));
+		assert_ok!(Actors::revoke_role(RuntimeOrigin::root(), 10, Role::Manufacturer));
 		let a = ActorRecords::<Test>::get(10).unwrap();
 		assert!(a.roles.is_empty());
 		assert!(!<Actors as RoleProvider<u64>>::is_active_actor(&10), "no role left");
-		assert!(a.withdrawn.contains(Role::Certifier) && a.withdrawn.contains(Role::Manufacturer));
+		assert!(a.withdrawn.contains(Role::Auditor) && a.withdrawn.contains(Role::Manufacturer));
 		// Given back, the role is no longer withdrawn.
 		assert_ok!(Actors::register_actor(
 			RuntimeOrigin::signed(1),
 			10,
-			Role::Certifier,
+			Role::Auditor,
 			Default::default()
 		));
 		let a = ActorRecords::<Test>::get(10).unwrap();
-		assert!(!a.withdrawn.contains(Role::Certifier) && a.withdrawn.contains(Role::Manufacturer));
+		assert!(!a.withdrawn.contains(Role::Auditor) && a.withdrawn.contains(Role::Manufacturer));
 	});
 }
 
@@ -277,13 +322,15 @@ fn check_event_of(
 			Call::revoke_role { actor, role },
 			Event::RoleRevoked { actor: a, role: r, registrar },
 		) => {
-			assert!(was_registrar, "changed by {signer:?}, no registrar");
-			assert_eq!((actor, role, Some(*registrar)), (a, r, signer));
+			assert!(was_registrar || root, "changed by {signer:?}, no registrar");
+			let by = if root { consortium_account() } else { signer.unwrap() };
+			assert_eq!((actor, role, *registrar), (a, r, by));
 		},
 		(Call::suspend_actor { actor }, Event::ActorSuspended { actor: a, registrar })
 		| (Call::reactivate_actor { actor }, Event::ActorReactivated { actor: a, registrar }) => {
-			assert!(was_registrar, "changed by {signer:?}, no registrar");
-			assert_eq!((actor, Some(*registrar)), (a, signer));
+			assert!(was_registrar || root, "changed by {signer:?}, no registrar");
+			let by = if root { consortium_account() } else { signer.unwrap() };
+			assert_eq!((actor, *registrar), (a, by));
 		},
 		(call, event) => panic!("{call:?} emitted {event:?}"),
 	}
@@ -317,6 +364,10 @@ fn check_actor_invariants(
 		.iter()
 		.map(|(who, a)| (*who, (a.roles, a.withdrawn, a.status, a.registrar)))
 		.collect();
+	let consortium: u64 = consortium_account();
+	// The privileged origin's changes name the consortium's account.
+	let is_registrar =
+		|r: &u64, registrars: &BTreeSet<u64>| *r == consortium || registrars.contains(r);
 	for event in actor_events() {
 		match event {
 			Event::RegistrarAdded { registrar } => {
@@ -327,7 +378,7 @@ fn check_actor_invariants(
 				assert!(registrars.remove(&registrar), "removed but not a registrar")
 			},
 			Event::ActorRegistered { actor, role, registrar } => {
-				assert!(registrars.contains(&registrar), "registered by a non-registrar");
+				assert!(is_registrar(&registrar, &registrars), "registered by a non-registrar");
 				let a = actors.entry(actor).or_insert((
 					Roles::default(),
 					Roles::default(),
@@ -338,19 +389,19 @@ fn check_actor_invariants(
 				(a.0, a.1) = (a.0.with(role), a.1.without(role));
 			},
 			Event::RoleRevoked { actor, role, registrar } => {
-				assert!(registrars.contains(&registrar), "revoked by a non-registrar");
+				assert!(is_registrar(&registrar, &registrars), "revoked by a non-registrar");
 				let a = actors.get_mut(&actor).expect("a role of an unknown actor revoked");
 				assert!(a.0.contains(role), "a role not held revoked");
 				(a.0, a.1) = (a.0.without(role), a.1.with(role));
 			},
 			Event::ActorSuspended { actor, registrar } => {
-				assert!(registrars.contains(&registrar), "suspended by a non-registrar");
+				assert!(is_registrar(&registrar, &registrars), "suspended by a non-registrar");
 				let a = actors.get_mut(&actor).expect("an unknown actor suspended");
 				assert_eq!(a.2, ActorStatus::Active, "suspended twice");
 				a.2 = ActorStatus::Suspended;
 			},
 			Event::ActorReactivated { actor, registrar } => {
-				assert!(registrars.contains(&registrar), "re-activated by a non-registrar");
+				assert!(is_registrar(&registrar, &registrars), "re-activated by a non-registrar");
 				let a = actors.get_mut(&actor).expect("an unknown actor re-activated");
 				assert_eq!(a.2, ActorStatus::Suspended, "re-activated but not suspended");
 				a.2 = ActorStatus::Active;
@@ -371,7 +422,10 @@ fn check_actor_invariants(
 		assert_eq!(a.roles.0 & a.withdrawn.0, 0, "a role both held and withdrawn");
 		assert_eq!((a.roles.0 | a.withdrawn.0) & !0x1f, 0, "a bit of no role");
 		assert!(a.name.len() <= 64);
-		assert!(ever.contains(&a.registrar), "a registrar of record that never was one");
+		assert!(
+			a.registrar == consortium || ever.contains(&a.registrar),
+			"a registrar of record that never was one"
+		);
 		assert!(a.since <= System::block_number());
 		assert_eq!(shadow.get(who), Some(&(a.name.to_vec(), a.since)), "name, since of {who}");
 	}
@@ -527,6 +581,8 @@ fn roles_and_registrars_hold_over_random_call_sequences() {
 		"AlreadySuspended",
 		"NotSuspended",
 		"RoleNotHeld",
+		"NotTheirRegistrar",
+		"PrivilegedOnly",
 		"BadOrigin",
 	] {
 		assert!(refusals.get(e).is_some_and(|n| *n >= 3), "refused with {e} too rarely");

@@ -27,7 +27,7 @@ extern crate alloc;
 pub use pallet::*;
 use twinchain_primitives::{
 	now_ms, Capability, CapabilityCheck, CapabilityError, CapabilityKey, CapabilityValue,
-	CredentialCheck, Digest, Moment, Stamp,
+	CredentialCheck, Digest, Moment, RoleProvider, Stamp,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -100,6 +100,11 @@ pub mod pallet {
 		type Time: UnixTime;
 		/// Who may anchor credentials (active certifiers); yields the issuer.
 		type IssuerOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
+		/// Who may revoke any credential (the consortium's privileged origin), e.g. those of a
+		/// compromised certifier.
+		type ForceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The actors: a credential counts as suspended while its issuer is suspended.
+		type Issuers: RoleProvider<Self::AccountId>;
 		/// The deposit held for a registered schema.
 		#[pallet::constant]
 		type SchemaDeposit: Get<BalanceOf<Self>>;
@@ -139,6 +144,12 @@ pub mod pallet {
 		BoundedVec<u8, T::MaxStatusListBytes>,
 		ValueQuery,
 	>;
+
+	/// Tombstones: the digests of removed anchors, with their issuer and status index, so a
+	/// removed credential can never be anchored again (with a fresh, unrevoked index) and stays
+	/// revoked or expired for verifiers. 32 + 36 bytes each, kept for good.
+	#[pallet::storage]
+	pub type Removed<T: Config> = StorageMap<_, Identity, Digest, (T::AccountId, u32)>;
 
 	/// The next free status-list index of each issuer.
 	#[pallet::storage]
@@ -198,6 +209,8 @@ pub mod pallet {
 		CredentialUnsuspended { digest: Digest, issuer: T::AccountId },
 		/// The issuer removed a revoked or expired anchor and got its deposit back.
 		CredentialRemoved { digest: Digest, issuer: T::AccountId },
+		/// The privileged origin revoked a credential, for good.
+		CredentialForceRevoked { digest: Digest, issuer: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -230,6 +243,8 @@ pub mod pallet {
 		NotSuspended,
 		/// Only a revoked or expired anchor may be removed.
 		StillValid,
+		/// This digest was anchored and removed: it can never be anchored again.
+		RemovedBefore,
 	}
 
 	#[pallet::hooks]
@@ -299,6 +314,7 @@ pub mod pallet {
 			let issuer = T::IssuerOrigin::ensure_origin(origin)?;
 			ensure!(Schemas::<T>::contains_key(schema), Error::<T>::UnknownSchema);
 			ensure!(!Anchors::<T>::contains_key(digest), Error::<T>::AlreadyAnchored);
+			ensure!(!Removed::<T>::contains_key(digest), Error::<T>::RemovedBefore);
 			let now = Self::now();
 			let valid_from = valid_from.unwrap_or(now);
 			if let Some(until) = valid_until {
@@ -345,12 +361,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::revoke())]
 		pub fn revoke(origin: OriginFor<T>, digest: Digest) -> DispatchResult {
 			let (issuer, credential) = Self::ensure_issuer(origin, &digest)?;
-			let index = credential.status_index;
-			ensure!(
-				!Self::bit(&issuer, StatusPurpose::Revocation, index),
-				Error::<T>::AlreadyRevoked
-			);
-			Self::set_bit(&issuer, StatusPurpose::Revocation, index, true);
+			Self::revoke_bit(&issuer, credential.status_index)?;
 			Self::deposit_event(Event::CredentialRevoked { digest, issuer });
 			Ok(())
 		}
@@ -393,7 +404,8 @@ pub mod pallet {
 
 		/// Removes a revoked or expired anchor and releases its deposit. Its status bits stay
 		/// (and its index is never reused), so the credential stays revoked or expired for
-		/// verifiers. Its issuer only.
+		/// verifiers, and a tombstone ([`Removed`]) keeps the digest from being anchored again.
+		/// Its issuer only.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove())]
 		pub fn remove(origin: OriginFor<T>, digest: Digest) -> DispatchResult {
@@ -402,13 +414,38 @@ pub mod pallet {
 			let expired = credential.valid_until.is_some_and(|u| u <= Self::now());
 			ensure!(revoked || expired, Error::<T>::StillValid);
 			Anchors::<T>::remove(digest);
+			Removed::<T>::insert(digest, (issuer.clone(), credential.status_index));
 			Self::release(&issuer, credential.deposit);
 			Self::deposit_event(Event::CredentialRemoved { digest, issuer });
+			Ok(())
+		}
+
+		/// Revokes any credential for good, whoever issued it: the consortium's answer to a
+		/// compromised or dishonest certifier (suspending the certifier suspends its credentials
+		/// only while it is suspended). The privileged origin only.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::revoke())]
+		pub fn force_revoke(origin: OriginFor<T>, digest: Digest) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			let credential = Anchors::<T>::get(digest).ok_or(Error::<T>::UnknownCredential)?;
+			let issuer = credential.issuer;
+			Self::revoke_bit(&issuer, credential.status_index)?;
+			Self::deposit_event(Event::CredentialForceRevoked { digest, issuer });
 			Ok(())
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Sets bit `index` of `issuer`'s revocation list, unless it is set already.
+		fn revoke_bit(issuer: &T::AccountId, index: u32) -> DispatchResult {
+			ensure!(
+				!Self::bit(issuer, StatusPurpose::Revocation, index),
+				Error::<T>::AlreadyRevoked
+			);
+			Self::set_bit(issuer, StatusPurpose::Revocation, index, true);
+			Ok(())
+		}
+
 		/// The chain's time, ms since the Unix epoch.
 		pub fn now() -> Moment {
 			now_ms::<T, T::Time>()
@@ -501,7 +538,10 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Whether the anchored credential `c` is valid now and neither revoked nor suspended.
+	/// Whether the anchored credential `c` is valid now and neither revoked nor suspended (by
+	/// its issuer, or because its issuer is suspended: a certifier suspended as compromised
+	/// vouches for nothing until reactivated; one whose role was withdrawn in the ordinary
+	/// way leaves what it anchored before valid).
 	fn check_live(c: &CredentialOf<T>) -> Result<(), CapabilityError> {
 		let now = Pallet::<T>::now();
 		if now < c.valid_from || c.valid_until.is_some_and(|u| now >= u) {
@@ -510,7 +550,9 @@ impl<T: Config> Pallet<T> {
 		if Pallet::<T>::bit(&c.issuer, StatusPurpose::Revocation, c.status_index) {
 			return Err(CapabilityError::Revoked);
 		}
-		if Pallet::<T>::bit(&c.issuer, StatusPurpose::Suspension, c.status_index) {
+		if Pallet::<T>::bit(&c.issuer, StatusPurpose::Suspension, c.status_index)
+			|| T::Issuers::is_suspended(&c.issuer)
+		{
 			return Err(CapabilityError::Suspended);
 		}
 		Ok(())

@@ -101,6 +101,8 @@ impl pallet_credentials::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Time = Timestamp;
 	type IssuerOrigin = frame_system::EnsureSignedBy<ActorsWithRole<CertifierRole>, u64>;
+	type ForceOrigin = frame_system::EnsureRoot<u64>;
+	type Issuers = MockActors;
 	type SchemaDeposit = ConstU128<50>;
 	type CredentialDeposit = ConstU128<10>;
 	type MaxStatusListBytes = ConstU32<2>;

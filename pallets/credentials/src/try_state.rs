@@ -19,6 +19,7 @@ impl<T: Config> Pallet<T> {
 	///   window is not empty;
 	/// - status lists exist only for issuers that anchored, no longer than their bound and than
 	///   the indices handed out need;
+	/// - a tombstone's digest is not anchored, and its status index is its own;
 	/// - each account's credential-deposit hold is the deposits of the schemas it registered and
 	///   the credentials it anchored.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -55,6 +56,14 @@ impl<T: Config> Pallet<T> {
 				"an empty validity window"
 			);
 			add(c.issuer, c.deposit);
+		}
+		for (digest, (issuer, index)) in Removed::<T>::iter() {
+			ensure!(!Anchors::<T>::contains_key(digest), "a tombstone of an anchored digest");
+			ensure!(
+				index < NextStatusIndex::<T>::get(&issuer),
+				"a tombstone's index never handed out"
+			);
+			ensure!(indices.insert((issuer, index)), "a tombstone shares a status index");
 		}
 		for (issuer, _, list) in StatusLists::<T>::iter() {
 			let handed_out = NextStatusIndex::<T>::get(&issuer);

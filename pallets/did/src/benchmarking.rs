@@ -179,12 +179,24 @@ mod benches {
 		};
 		let signature = T::BenchmarkHelper::sign(
 			&controller,
-			&Pallet::<T>::signed_payload(&controller, 0, &op),
+			&Pallet::<T>::signed_payload(
+				&controller,
+				0,
+				sp_runtime::traits::Zero::zero(),
+				&Some(controller.clone()),
+				&op,
+			),
 		);
 		let valid;
 		#[block]
 		{
-			let message = Pallet::<T>::signed_payload(&controller, 0, &op);
+			let message = Pallet::<T>::signed_payload(
+				&controller,
+				0,
+				sp_runtime::traits::Zero::zero(),
+				&Some(controller.clone()),
+				&op,
+			);
 			valid = sp_runtime::traits::Verify::verify(&signature, &message[..], &controller);
 		}
 		assert!(valid);

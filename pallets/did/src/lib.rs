@@ -16,7 +16,8 @@
 //!   typed and validated on chain instead of free-form).
 //! - **Deactivation** ([`Pallet::deactivate`]): permanent; every deposit is released.
 //! - **Signed operations** ([`Pallet::execute_signed`]): each of the above, signed off chain by
-//!   the controller over a payload with the DID's nonce and the chain's genesis hash, submitted
+//!   the controller over a payload with the DID's nonce, the chain's genesis hash, a last block
+//!   and optionally the one account that may submit it, submitted
 //!   by any account (a machine without funds is managed by its gateway). Replays and signatures
 //!   for another chain are rejected.
 //! - **New DIDs for machines and products** ([`Pallet::create_did`]): a manufacturer creates a
@@ -241,6 +242,10 @@ pub mod pallet {
 		InvalidKeyPurposes,
 		/// The signed operation's nonce is not the DID's current nonce (a replay, or stale).
 		BadNonce,
+		/// The signed operation's `valid_until` block has passed.
+		Expired,
+		/// The controller named another account to submit the signed operation.
+		WrongSubmitter,
 		/// The signature is not the controller's over this chain's payload.
 		BadSignature,
 		/// The new controller is the current one.
@@ -359,11 +364,13 @@ pub mod pallet {
 		}
 
 		/// Executes `operation` on `did` as its controller signed it off chain. Any account may
-		/// submit it and pays the fee and any deposit. The signature must be the current
-		/// controller's over the SCALE encoding of [`SignedPayload`] (domain tag, this chain's
-		/// genesis hash, `did`, `nonce`, `operation`); `nonce` must be the DID's current nonce.
-		/// Like every change, the operation advances the nonce, so the signature cannot be
-		/// replayed, and a signature made before any other change of the DID is stale.
+		/// submit it — or only `submitter`, if the controller named one — and pays the fee and
+		/// any deposit. The signature must be the current controller's over the SCALE encoding
+		/// of [`SignedPayload`] (domain tag, this chain's genesis hash, `did`, `nonce`,
+		/// `valid_until`, `submitter`, `operation`); `nonce` must be the DID's current nonce and
+		/// the block no later than `valid_until` (`Expired`). Like every change, the operation
+		/// advances the nonce, so the signature cannot be replayed, and a signature made before
+		/// any other change of the DID is stale.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::verify_signature().saturating_add(Pallet::<T>::operation_weight(operation)))]
 		pub fn execute_signed(
@@ -371,9 +378,11 @@ pub mod pallet {
 			did: T::AccountId,
 			operation: DidOperation<T::AccountId>,
 			nonce: u64,
+			valid_until: BlockNumberFor<T>,
+			submitter: Option<T::AccountId>,
 			signature: T::OffchainSignature,
 		) -> DispatchResultWithPostInfo {
-			let submitter = ensure_signed(origin)?;
+			let who = ensure_signed(origin)?;
 			let (controller, current_nonce) = match Dids::<T>::get(&did) {
 				Some(record) => {
 					ensure!(!record.deactivated, Error::<T>::Deactivated);
@@ -382,12 +391,14 @@ pub mod pallet {
 				None => (did.clone(), 0),
 			};
 			ensure!(nonce == current_nonce, Error::<T>::BadNonce);
-			let message = Self::signed_payload(&did, nonce, &operation);
+			ensure!(frame_system::Pallet::<T>::block_number() <= valid_until, Error::<T>::Expired);
+			ensure!(submitter.as_ref().is_none_or(|s| *s == who), Error::<T>::WrongSubmitter);
+			let message = Self::signed_payload(&did, nonce, valid_until, &submitter, &operation);
 			ensure!(signature.verify(&message[..], &controller), Error::<T>::BadSignature);
 
 			// `apply` advances the nonce, also when this very operation deactivates the DID.
-			let post = Self::apply(&did, &submitter, operation)?;
-			Self::deposit_event(Event::SignedOperationExecuted { did, nonce, submitter });
+			let post = Self::apply(&did, &who, operation)?;
+			Self::deposit_event(Event::SignedOperationExecuted { did, nonce, submitter: who });
 			Ok(PostDispatchInfo {
 				actual_weight: post
 					.actual_weight
@@ -435,6 +446,8 @@ pub mod pallet {
 		pub fn signed_payload(
 			did: &T::AccountId,
 			nonce: u64,
+			valid_until: BlockNumberFor<T>,
+			submitter: &Option<T::AccountId>,
 			operation: &DidOperation<T::AccountId>,
 		) -> alloc::vec::Vec<u8> {
 			SignedPayload {
@@ -442,6 +455,8 @@ pub mod pallet {
 				genesis_hash: frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()),
 				did,
 				nonce,
+				valid_until,
+				submitter,
 				operation,
 			}
 			.encode()

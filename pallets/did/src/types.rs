@@ -225,10 +225,12 @@ pub enum DidOperation<AccountId> {
 }
 
 /// What the controller signs for [`crate::Pallet::execute_signed`]: a domain tag, the chain's
-/// genesis hash (no cross-chain replay), the DID, its nonce (no replay) and the operation. The
-/// signature covers the SCALE encoding of this struct.
+/// genesis hash (no cross-chain replay), the DID, its nonce (no replay), the last block it may
+/// run in (no signature lies around for ever), the one account that may submit it if any (no
+/// front-running by another relayer) and the operation. The signature covers the SCALE encoding
+/// of this struct.
 #[derive(Clone, Debug, Encode, Eq, PartialEq)]
-pub struct SignedPayload<'a, AccountId, Hash> {
+pub struct SignedPayload<'a, AccountId, Hash, BlockNumber> {
 	/// Always [`SIGNED_PAYLOAD_DOMAIN`].
 	pub domain: [u8; 16],
 	/// The genesis hash of the chain the operation is meant for.
@@ -237,12 +239,16 @@ pub struct SignedPayload<'a, AccountId, Hash> {
 	pub did: &'a AccountId,
 	/// The DID's current nonce.
 	pub nonce: u64,
+	/// The last block the operation may be executed in.
+	pub valid_until: BlockNumber,
+	/// The only account that may submit it, or anyone (`None`).
+	pub submitter: &'a Option<AccountId>,
 	/// The operation.
 	pub operation: &'a DidOperation<AccountId>,
 }
 
 /// The domain tag that starts every signed DID payload.
-pub const SIGNED_PAYLOAD_DOMAIN: [u8; 16] = *b"twinchain/did/v1";
+pub const SIGNED_PAYLOAD_DOMAIN: [u8; 16] = *b"twinchain/did/v2";
 
 /// How a DID document should present keys.
 #[derive(

@@ -23,6 +23,7 @@ mod try_state;
 mod types;
 pub mod weights;
 
+mod custody;
 mod impl_recorder;
 mod queries;
 mod recall;
@@ -30,10 +31,10 @@ mod steps;
 
 use frame_support::{traits::fungible, weights::Weight};
 use twinchain_primitives::{
-	stamp_now, CapabilityError, CapabilityKey, CredentialCheck, DidAuthority, DidCreator, Digest,
-	EnvironmentAnchors, EnvironmentRef, LotId, LotList, MachineRegistry, MachineStatus, Moment,
-	ProductType, ProvenanceRecorder, RoleProvider, ShortText, Stamp, StepInput, TagId, TaskId,
-	TelemetryRef,
+	stamp_now, CapabilityError, CapabilityKey, CredentialCheck, DidAuthority, DidCreator,
+	DidHandOver, Digest, EnvironmentAnchors, EnvironmentRef, LotId, LotList, MachineRegistry,
+	MachineStatus, Moment, ProductType, ProvenanceRecorder, RoleProvider, ShortText, Stamp,
+	StepInput, TagId, TaskId, TelemetryRef,
 };
 
 /// A balance of the deposit currency.
@@ -86,7 +87,9 @@ pub mod pallet {
 		/// Who may recall any lot or machine range (e.g. the consortium).
 		type RecallOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// DIDs: products get theirs here; machines' gateways are delegates there.
-		type Dids: DidAuthority<Self::AccountId> + DidCreator<Self::AccountId>;
+		type Dids: DidAuthority<Self::AccountId>
+			+ DidCreator<Self::AccountId>
+			+ DidHandOver<Self::AccountId>;
 		/// The machines and their credentialed capabilities.
 		type Machines: MachineRegistry<Self::AccountId>;
 		/// Checks the credentials attached to products.
@@ -327,6 +330,8 @@ pub mod pallet {
 		TooManyComponents,
 		/// The receiver is not a registered, active actor.
 		ReceiverNotActor,
+		/// The custodian (or receiver) is suspended: it cannot act on products until reactivated.
+		NotActiveActor,
 		/// The receiver is the custodian.
 		SelfTransfer,
 		/// A custody offer is pending already.
@@ -490,6 +495,7 @@ pub mod pallet {
 				who == p.custodian || T::Dids::acts_for(&p.custodian, &who),
 				Error::<T>::NotAuthorized
 			);
+			ensure!(Self::is_actor(&p.custodian), Error::<T>::NotActiveActor);
 			match T::Machines::owner(&step.machine) {
 				None => return Err(Error::<T>::UnknownMachine.into()),
 				Some(owner) => ensure!(owner == p.custodian, Error::<T>::MachineNotPutToWork),
@@ -520,7 +526,7 @@ pub mod pallet {
 		pub fn finish(origin: OriginFor<T>, product: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
-			ensure!(p.custodian == who, Error::<T>::NotCustodian);
+			Self::ensure_custodian(&who, &p)?;
 			Self::do_finish(&product, p)
 		}
 
@@ -537,7 +543,8 @@ pub mod pallet {
 			ensure!(parent != component, Error::<T>::SelfComponent);
 			let mut p = Products::<T>::get(&parent).ok_or(Error::<T>::UnknownProduct)?;
 			let mut c = Products::<T>::get(&component).ok_or(Error::<T>::UnknownProduct)?;
-			ensure!(p.custodian == who && c.custodian == who, Error::<T>::NotCustodian);
+			Self::ensure_custodian(&who, &p)?;
+			ensure!(c.custodian == who, Error::<T>::NotCustodian);
 			ensure!(p.lifecycle == Lifecycle::InProduction, Error::<T>::NotInProduction);
 			// Only finished products become components and only products in production take
 			// them, and neither state comes back: no cycle can form.
@@ -565,45 +572,18 @@ pub mod pallet {
 			to: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
-			ensure!(p.custodian == who, Error::<T>::NotCustodian);
-			ensure!(p.parent.is_none(), Error::<T>::PartOfAssembly);
-			ensure!(p.offer.is_none(), Error::<T>::OfferPending);
-			ensure!(to != who, Error::<T>::SelfTransfer);
-			ensure!(Self::is_actor(&to), Error::<T>::ReceiverNotActor);
-			ensure!(p.transfers < T::MaxTransfers::get(), Error::<T>::TooManyTransfers);
-			p.offer = Some((to.clone(), p.lifecycle));
-			if matches!(p.lifecycle, Lifecycle::Finished | Lifecycle::Delivered) {
-				p.lifecycle = Lifecycle::Shipped;
-			}
-			Products::<T>::insert(&product, p);
-			Self::deposit_event(Event::CustodyOffered { product, from: who, to });
-			Ok(())
+			Self::do_offer_custody(who, product, to)
 		}
 
 		/// Accepts the custody of `product` offered to the caller. A shipped product becomes
-		/// `Delivered`.
+		/// `Delivered`. The product's DID goes with it: the new custodian controls it, the old
+		/// one's delegates and attributes are removed (so a seller cannot deactivate a sold
+		/// product's DID).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::accept_custody())]
+		#[pallet::weight(T::WeightInfo::accept_custody().saturating_add(T::Dids::hand_over_weight()))]
 		pub fn accept_custody(origin: OriginFor<T>, product: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
-			let (to, _) = p.offer.clone().ok_or(Error::<T>::NoOffer)?;
-			ensure!(to == who, Error::<T>::NotReceiver);
-			let from = core::mem::replace(&mut p.custodian, who.clone());
-			p.offer = None;
-			if p.lifecycle == Lifecycle::Shipped {
-				p.lifecycle = Lifecycle::Delivered;
-			}
-			Custody::<T>::insert(
-				&product,
-				p.transfers,
-				Transfer { from: from.clone(), to: who.clone(), at: Self::stamp() },
-			);
-			p.transfers += 1;
-			Products::<T>::insert(&product, p);
-			Self::deposit_event(Event::CustodyTransferred { product, from, to: who });
-			Ok(())
+			Self::do_accept_custody(who, product)
 		}
 
 		/// Withdraws the pending custody offer of `product`; a product the offer made `Shipped`
@@ -613,21 +593,12 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_offer())]
 		pub fn withdraw_offer(origin: OriginFor<T>, product: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut p = Products::<T>::get(&product).ok_or(Error::<T>::UnknownProduct)?;
-			ensure!(p.custodian == who, Error::<T>::NotCustodian);
-			let (_, before) = p.offer.take().ok_or(Error::<T>::NoOffer)?;
-			// Undo only what the offer did: a product offered in production may have been
-			// finished since, and must not go back into production.
-			if p.lifecycle == Lifecycle::Shipped {
-				p.lifecycle = before;
-			}
-			Products::<T>::insert(&product, p);
-			Self::deposit_event(Event::CustodyOfferWithdrawn { product });
-			Ok(())
+			Self::do_withdraw_offer(who, product)
 		}
 
 		/// Attaches the anchored `credential` about `product` (e.g. a quality certificate),
-		/// which must be valid now. The custodian or the credential's issuer may.
+		/// which must be valid now. The custodian or the credential's issuer may; issuers other
+		/// than the custodian fill at most half of `MaxCredentials`.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::attach_credential())]
 		pub fn attach_credential(
@@ -653,6 +624,14 @@ pub mod pallet {
 				Error::<T>::CredentialAttached
 			);
 			ensure!(p.credentials < T::MaxCredentials::get(), Error::<T>::TooManyCredentials);
+			// Certifiers attaching on their own use at most half the slots: the custodian always
+			// has room for the certificates it chooses.
+			if who != p.custodian {
+				let by_others = ProductCredentials::<T>::iter_prefix_values(&product)
+					.filter(|a| a.by != p.custodian)
+					.count() as u32;
+				ensure!(by_others < T::MaxCredentials::get() / 2, Error::<T>::TooManyCredentials);
+			}
 			p.credentials += 1;
 			Products::<T>::insert(&product, p);
 			ProductCredentials::<T>::insert(

@@ -5,9 +5,15 @@ use crate::*;
 use alloc::vec::Vec;
 use frame_support::traits::Get;
 
+/// The most items one query returns, whatever `limit` asks: the runtime API is reachable
+/// through the safe `state_call` of any node, so no caller may make the runtime read without
+/// bound (the node's RPC refuses a larger `limit` already).
+pub const MAX_PAGE: u32 = 1_000;
+
 impl<T: Config> Pallet<T> {
-	/// `product`'s whole story with `limit` steps from step `from`.
+	/// `product`'s whole story with `limit` (at most [`MAX_PAGE`]) steps from step `from`.
 	pub fn trace(product: &T::AccountId, from: u32, limit: u32) -> Option<TraceOf<T>> {
+		let limit = limit.min(MAX_PAGE);
 		let p = Products::<T>::get(product)?;
 		let lots = p.lots.iter().filter_map(|id| Lots::<T>::get(id).map(|l| (*id, l))).collect();
 		let components = Components::<T>::iter_key_prefix(product).collect();
@@ -32,7 +38,8 @@ impl<T: Config> Pallet<T> {
 		Some(Trace { product: p, lots, components, steps, custody, credentials, recall })
 	}
 
-	/// Up to `limit` products made from `lot` after `after`, if the lot exists.
+	/// Up to `limit` (at most [`MAX_PAGE`]) products made from `lot` after `after`, if the lot
+	/// exists.
 	pub fn lot_products(
 		lot: LotId,
 		after: Option<T::AccountId>,
@@ -46,7 +53,7 @@ impl<T: Config> Pallet<T> {
 			),
 			None => LotProducts::<T>::iter_key_prefix(lot),
 		};
-		Some(keys.take(limit as usize).collect())
+		Some(keys.take(limit.min(MAX_PAGE) as usize).collect())
 	}
 
 	/// Up to `limit` steps `machine` performed overlapping `[from, to]`, in start-time
@@ -72,7 +79,7 @@ impl<T: Config> Pallet<T> {
 			.map(|(key, end)| (Moment::from_be_bytes(key.start), key, end))
 			.take_while(|(start, _, _)| *start <= to)
 			.filter(|(_, _, end)| *end >= from)
-			.take(limit as usize)
+			.take(limit.min(MAX_PAGE) as usize)
 			.map(|(start, key, end)| (key.product, key.index, start, end))
 			.collect()
 	}

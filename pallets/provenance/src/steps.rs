@@ -22,6 +22,14 @@ impl<T: Config> Pallet<T> {
 		T::Actors::is_active_actor(who)
 	}
 
+	/// `who` is `p`'s custodian and an active actor: a suspended member does nothing with the
+	/// products in its custody until reactivated.
+	pub(crate) fn ensure_custodian(who: &T::AccountId, p: &ProductOf<T>) -> DispatchResult {
+		ensure!(&p.custodian == who, Error::<T>::NotCustodian);
+		ensure!(Self::is_actor(who), Error::<T>::NotActiveActor);
+		Ok(())
+	}
+
 	/// `attach_environment` by `who`.
 	pub(crate) fn do_attach_environment(
 		who: T::AccountId,

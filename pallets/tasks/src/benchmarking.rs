@@ -8,7 +8,7 @@ use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{EnsureOrigin, Get};
 use frame_system::RawOrigin;
-use twinchain_primitives::{Colour, ResultDetail};
+use twinchain_primitives::{Colour, ResultDetail, Role};
 
 fn cap(c: u8) -> CapabilityKey {
 	let len = <twinchain_primitives::MaxCapabilityKeyLength as Get<u32>>::get() as usize;
@@ -36,6 +36,8 @@ fn maker<T: Config>() -> Result<T::AccountId, BenchmarkError> {
 fn machines<T: Config>(c: u8) -> T::AccountId {
 	let owner: T::AccountId = account("owner", c as u32, 0);
 	T::BenchmarkHelper::fund(&owner);
+	// A machine works only while its owner is an active actor.
+	T::BenchmarkHelper::actor(&owner, Role::Supplier);
 	for i in 0..T::MaxCandidates::get() {
 		let machine: T::AccountId = account("machine", c as u32, i);
 		T::BenchmarkHelper::machine(&owner, &machine, &cap(c));

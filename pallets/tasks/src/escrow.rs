@@ -209,8 +209,8 @@ impl<T: Config> Pallet<T> {
 		due.len() as u32
 	}
 
-	/// Settles the tasks whose challenge period ends at block `n`; returns how many it
-	/// looked at.
+	/// Settles the tasks whose challenge period, or dispute period, ends at block `n`; returns
+	/// how many it looked at.
 	pub(crate) fn settle_due(n: BlockNumberFor<T>) -> u32 {
 		let due = ChallengeEnds::<T>::take(n);
 		for id in due.iter() {
@@ -230,10 +230,13 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::TaskExpired { task, machine });
 	}
 
+	/// Pays a completion whose challenge period ended, or whose dispute lapsed undecided.
 	pub(crate) fn auto_settle(task: TaskId) {
 		let Some(mut t) = TaskRecords::<T>::get(task) else { return };
-		if t.state != TaskState::Completed {
-			return;
+		match t.state {
+			TaskState::Completed => {},
+			TaskState::Disputed => Self::deposit_event(Event::DisputeLapsed { task }),
+			_ => return,
 		}
 		if Self::pay(task, &mut t).is_ok() {
 			TaskRecords::<T>::insert(task, t);

@@ -10,7 +10,8 @@
 //!   provider machine's owner. `Cancelled` ([`Pallet::cancel_task`], only while open),
 //!   `Expired` (deadline passed; counted against the provider), `Failed`
 //!   ([`Pallet::fail_task`]) refund the requester; `Disputed` ([`Pallet::dispute_task`]) is
-//!   decided by an arbiter, a registrar ([`Pallet::resolve_dispute`]).
+//!   decided by an arbiter, a registrar who is no party to the task
+//!   ([`Pallet::resolve_dispute`]), within `DisputePeriod`; undecided, the completion stands.
 //! - **Providers**: a machine takes a task only while `Idle` and holding the capability backed
 //!   by a credential valid at that moment (pallet-machines); taking it makes it `Busy(task)`,
 //!   and completing, failing or expiring frees it (the work is over; settlement only moves the
@@ -48,6 +49,7 @@ mod try_state;
 mod types;
 pub mod weights;
 
+mod disputes;
 mod escrow;
 mod impl_maintenance;
 mod matching;
@@ -95,8 +97,8 @@ pub mod pallet {
 	use sp_runtime::traits::{CheckedMul, Saturating, Zero};
 
 	/// The storage layout's version: 1 since the storage `Registry` was renamed `TaskRecords`
-	/// ([`migrations::v1`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// ([`migrations::v1`]), 2 since disputes lapse ([`migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -133,6 +135,10 @@ pub mod pallet {
 		/// Blocks after completion in which the requester may dispute.
 		#[pallet::constant]
 		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+		/// Blocks an arbiter has to decide a dispute; undecided, the dispute lapses and the
+		/// provider is paid.
+		#[pallet::constant]
+		type DisputePeriod: Get<BlockNumberFor<Self>>;
 		/// The furthest a deadline may lie ahead, in blocks.
 		#[pallet::constant]
 		type MaxDeadline: Get<BlockNumberFor<Self>>;
@@ -245,8 +251,10 @@ pub mod pallet {
 		TaskExpired { task: TaskId, machine: Option<T::AccountId> },
 		/// The provider reported the work failed.
 		TaskFailed { task: TaskId, machine: T::AccountId },
-		/// The requester disputes a completion.
-		TaskDisputed { task: TaskId },
+		/// The requester disputes a completion; an arbiter decides by block `until`.
+		TaskDisputed { task: TaskId, until: BlockNumberFor<T> },
+		/// No arbiter decided the dispute in time: the completion stands.
+		DisputeLapsed { task: TaskId },
 		/// An arbiter decided a dispute.
 		DisputeResolved { task: TaskId, arbiter: T::AccountId, for_provider: bool },
 		/// A manufacturer registered a recipe.
@@ -305,6 +313,11 @@ pub mod pallet {
 		BadInput,
 		/// The machine cannot go into maintenance (unknown, offline, retired or already there).
 		MachineUnavailable,
+		/// An arbiter may not decide a dispute it is a party to (requester, or acting for the
+		/// requester or provider machine).
+		PartyToDispute,
+		/// The machine's owner is not an active actor (suspended): it takes no work.
+		OwnerSuspended,
 	}
 
 	#[pallet::hooks]
@@ -333,6 +346,7 @@ pub mod pallet {
 			);
 			assert!(T::MaxTasksPerBlock::get() >= 1, "MaxTasksPerBlock: no task could be created");
 			assert!(!T::ChallengePeriod::get().is_zero(), "ChallengePeriod: no time to dispute");
+			assert!(!T::DisputePeriod::get().is_zero(), "DisputePeriod: no time to decide");
 		}
 	}
 
@@ -511,25 +525,18 @@ pub mod pallet {
 		}
 
 		/// The requester disputes the completion of `task` within the challenge period; an
-		/// arbiter decides.
+		/// arbiter who is no party to it decides within `DisputePeriod`, else it lapses and the
+		/// completion stands.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::dispute_task())]
 		pub fn dispute_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(t.requester == who, Error::<T>::NotRequester);
-			ensure!(t.state == TaskState::Completed, Error::<T>::WrongState);
-			if let Some(c) = &t.completion {
-				Self::unschedule(Schedule::ChallengeEnd, c.challenge_end, task);
-			}
-			t.state = TaskState::Disputed;
-			TaskRecords::<T>::insert(task, t);
-			Self::deposit_event(Event::TaskDisputed { task });
-			Ok(())
+			Self::do_dispute(&who, task)
 		}
 
 		/// An arbiter decides the disputed `task`: the reward goes to the provider's owner
-		/// (`for_provider`) or back to the requester.
+		/// (`for_provider`) or back to the requester. `PartyToDispute` if the arbiter is the
+		/// requester or acts for the requester or provider machine.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::resolve_dispute())]
 		pub fn resolve_dispute(
@@ -538,17 +545,7 @@ pub mod pallet {
 			for_provider: bool,
 		) -> DispatchResult {
 			let arbiter = T::ArbiterOrigin::ensure_origin(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(t.state == TaskState::Disputed, Error::<T>::WrongState);
-			if for_provider {
-				Self::pay(task, &mut t)?;
-			} else {
-				Self::release(&t);
-				t.state = TaskState::Refunded;
-			}
-			TaskRecords::<T>::insert(task, t);
-			Self::deposit_event(Event::DisputeResolved { task, arbiter, for_provider });
-			Ok(())
+			Self::do_resolve(arbiter, task, for_provider)
 		}
 
 		/// The provider reports that `task` failed (`reason`); the failure joins the product's

@@ -8,10 +8,19 @@ use frame_support::{pallet_prelude::*, traits::Get};
 
 impl<T: Config> Pallet<T> {
 	/// Registered actors and registered machines may request; a machine only with the key
-	/// that controls its DID now (not one rotated away), and not once its DID is deactivated.
+	/// that controls its DID now (not one rotated away), not once its DID is deactivated, and
+	/// only while its owner is an active actor (not suspended).
 	pub(crate) fn is_participant(who: &T::AccountId) -> bool {
-		(T::Machines::status(who).is_some() && T::Dids::acts_for(who, who))
+		(T::Machines::status(who).is_some()
+			&& T::Dids::acts_for(who, who)
+			&& Self::owner_active(who))
 			|| T::Actors::is_active_actor(who)
+	}
+
+	/// Whether `machine`'s owner is an active actor: a suspended member's machines neither ask
+	/// for nor take work, so they earn nothing while it is suspended.
+	pub(crate) fn owner_active(machine: &T::AccountId) -> bool {
+		T::Machines::owner(machine).is_some_and(|o| T::Actors::is_active_actor(&o))
 	}
 
 	/// Whether `who` acts for `machine`: its owner, or whoever acts for its DID now (its
@@ -23,6 +32,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn check_provider(machine: &T::AccountId, capability: &[u8]) -> DispatchResult {
 		match T::Machines::status(machine) {
 			None => Err(Error::<T>::UnknownMachine.into()),
+			Some(_) if !Self::owner_active(machine) => Err(Error::<T>::OwnerSuspended.into()),
 			Some(_) if !T::Machines::can_perform(machine, capability) => {
 				Err(Error::<T>::CapabilityNotValid.into())
 			},
@@ -39,6 +49,7 @@ impl<T: Config> Pallet<T> {
 		}
 		T::Machines::idle_candidates(&t.capability, T::MaxCandidates::get())
 			.into_iter()
+			.filter(|(machine, _, _)| Self::owner_active(machine))
 			.min_by(|a, b| (a.1, a.2, a.0.encode()).cmp(&(b.1, b.2, b.0.encode())))
 			.map(|(machine, _, _)| machine)
 	}

@@ -78,3 +78,71 @@ pub mod v1 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 1 → 2: disputes have a deadline. A task disputed before the upgrade was scheduled
+/// nowhere (its escrow held until an arbiter acted); each is scheduled to lapse `DisputePeriod`
+/// blocks after the upgrade, like a dispute made that block.
+pub mod v2 {
+	use crate::{Config, Pallet, Schedule, TaskRecords, TaskState};
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	use sp_runtime::Saturating;
+
+	/// Schedules every disputed task's lapse. It reads every task once (the disputed ones are
+	/// not indexed), all in the upgrade's block: one read a task, ≈ 25 µs with ParityDB's
+	/// weights, so 40,000 tasks weigh ≈ 1 s of the 2 s block.
+	pub struct ScheduleDisputeLapses<T>(PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for ScheduleDisputeLapses<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let at =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::DisputePeriod::get());
+			let (mut read, mut scheduled, mut unschedulable) = (0u64, 0u64, 0u64);
+			let disputed: alloc::vec::Vec<_> = TaskRecords::<T>::iter()
+				.inspect(|_| read += 1)
+				.filter(|(_, t)| t.state == TaskState::Disputed)
+				.collect();
+			for (id, mut t) in disputed {
+				let Some(completion) = t.completion.as_mut() else { continue };
+				match Pallet::<T>::schedule(Schedule::ChallengeEnd, at, id) {
+					Ok(block) => {
+						completion.challenge_end = block;
+						TaskRecords::<T>::insert(id, t);
+						scheduled += 1;
+					},
+					// Every slot of 16 blocks full: left for an arbiter, as before the upgrade.
+					Err(_) => unschedulable += 1,
+				}
+			}
+			log::info!(
+				target: "runtime::tasks",
+				"v2: {scheduled} disputes scheduled to lapse, {unschedulable} left to arbiters"
+			);
+			// Per task: read; per disputed task: the schedule's list read and written (at worst
+			// 16 lists tried), the task written.
+			T::DbWeight::get().reads_writes(
+				read.saturating_add(scheduled.saturating_add(unschedulable).saturating_mul(16)),
+				scheduled.saturating_mul(2),
+			)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The migration the runtime runs: only on a chain whose `Tasks` storage is at version 1,
+	/// which it leaves at version 2.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		ScheduleDisputeLapses<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

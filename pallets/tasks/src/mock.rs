@@ -168,7 +168,8 @@ pub type Manufacturers = ActorsWithRole<ManufacturerRole>;
 pub struct Arbiters;
 impl SortedMembers<u64> for Arbiters {
 	fn sorted_members() -> Vec<u64> {
-		vec![ARBITER]
+		// OWNER_A, who owns MILL1, is an arbiter too: it may not decide MILL1's disputes.
+		vec![ARBITER, OWNER_A]
 	}
 }
 
@@ -185,6 +186,7 @@ impl pallet_tasks::Config for Test {
 	type MinReward = ConstU128<10>;
 	type RecipeDeposit = ConstU128<50>;
 	type ChallengePeriod = ConstU64<5>;
+	type DisputePeriod = ConstU64<10>;
 	type MaxDeadline = ConstU64<100>;
 	type MaxTasksPerBlock = ConstU32<3>;
 	type MaxCandidates = ConstU32<8>;
@@ -219,7 +221,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Timestamp::set_timestamp(T0);
-		MockActors::set(vec![(MAKER, Role::Manufacturer), (CUSTOMER, Role::Customer)]);
+		// The machines' owners are actors (suppliers): a machine works only while its owner
+		// is an active actor.
+		MockActors::set(vec![
+			(MAKER, Role::Manufacturer),
+			(CUSTOMER, Role::Customer),
+			(OWNER_A, Role::Supplier),
+			(OWNER_B, Role::Supplier),
+		]);
 		MockMachines::add(MILL1, OWNER_A, &["mill"]);
 		MockMachines::add(MILL2, OWNER_B, &["mill"]);
 		MockMachines::add(OVEN, OWNER_B, &["fire"]);

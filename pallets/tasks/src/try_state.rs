@@ -44,11 +44,11 @@ impl<T: Config> Pallet<T> {
 					Deadlines::<T>::get(t.deadline).contains(&id),
 					"a running task is missing from its deadline's schedule"
 				),
-				TaskState::Completed => ensure!(
+				TaskState::Completed | TaskState::Disputed => ensure!(
 					t.completion
 						.as_ref()
 						.is_some_and(|c| ChallengeEnds::<T>::get(c.challenge_end).contains(&id)),
-					"a completed task is missing from its challenge end's schedule"
+					"a completed or disputed task is missing from its challenge end's schedule"
 				),
 				_ => {},
 			}

@@ -420,7 +420,26 @@ pub mod pallet {
 				let in_service =
 					!matches!(T::Machines::status(machine), Some(MachineStatus::Maintenance));
 				if r.streak >= r.rule.windows && r.armed && in_service {
-					Self::fire(machine, r);
+					// A rule pays from its owner's funds for the owner's machine only: once the
+					// machine changed hands it is disarmed, never drawing on the former owner.
+					if T::Machines::owner(machine).as_ref() == Some(&r.owner) {
+						Self::fire(machine, r);
+					} else {
+						// An armed rule holds its next reward: give it back.
+						#[allow(clippy::let_underscore_must_use, reason = "it is held")]
+						let _ = T::Currency::release(
+							&HoldReason::Rule.into(),
+							&r.owner,
+							r.rule.reward,
+							Precision::BestEffort,
+						);
+						r.armed = false;
+						Self::deposit_event(Event::RuleDisarmed {
+							machine: machine.clone(),
+							metric: r.rule.metric.clone(),
+							comparison: r.rule.comparison,
+						});
+					}
 				}
 			}
 			let n = rules.len() as u32;

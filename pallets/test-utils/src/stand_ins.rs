@@ -135,6 +135,10 @@ impl MockActors {
 	pub fn suspend(who: u64) {
 		mock_state::with(SUSPENDED, |s: &mut Vec<u64>| s.push(who));
 	}
+	/// Whether `who` is suspended.
+	pub fn is_suspended(who: &u64) -> bool {
+		mock_state::get::<Vec<u64>>(SUSPENDED).contains(who)
+	}
 	/// Lets a suspended `who` act again.
 	pub fn reactivate(who: u64) {
 		mock_state::with(SUSPENDED, |s: &mut Vec<u64>| s.retain(|w| *w != who));
@@ -157,6 +161,9 @@ impl RoleProvider<u64> for MockActors {
 	fn has_role(who: &u64, role: Role) -> bool {
 		mock_state::get::<Vec<(u64, Role)>>(ACTORS).contains(&(*who, role))
 			&& !mock_state::get::<Vec<u64>>(SUSPENDED).contains(who)
+	}
+	fn is_suspended(who: &u64) -> bool {
+		mock_state::get::<Vec<u64>>(SUSPENDED).contains(who)
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_role(who: &u64, role: Role) {

@@ -480,6 +480,9 @@ impl pallet_credentials::Config for Runtime {
 	type Time = Timestamp;
 	/// Only active certifiers anchor credentials.
 	type IssuerOrigin = pallet_actors::EnsureActorWithRole<Runtime, CertifierRole>;
+	/// The council (or root) revokes any credential.
+	type ForceOrigin = PrivilegedOrigin;
+	type Issuers = Actors;
 	type SchemaDeposit = CredentialSchemaDeposit;
 	type CredentialDeposit = CredentialAnchorDeposit;
 	/// 16 KiB per list: 131,072 credentials per issuer, the W3C Bitstring Status List's
@@ -613,6 +616,8 @@ parameter_types! {
 	pub const RecipeDeposit: Balance = 100 * MILLI_UNIT;
 	/// A requester has 20 s (10 blocks) after completion to dispute.
 	pub const TaskChallengePeriod: BlockNumber = 10;
+	/// The registrars have a week to decide a dispute; undecided, the completion stands.
+	pub const TaskDisputePeriod: BlockNumber = 7 * DAYS;
 	/// Deadlines lie at most a day ahead (a provenance step takes at most a day).
 	pub const MaxTaskDeadline: BlockNumber = DAYS;
 }
@@ -632,6 +637,7 @@ impl pallet_tasks::Config for Runtime {
 	type MinReward = MinTaskReward;
 	type RecipeDeposit = RecipeDeposit;
 	type ChallengePeriod = TaskChallengePeriod;
+	type DisputePeriod = TaskDisputePeriod;
 	type MaxDeadline = MaxTaskDeadline;
 	type MaxTasksPerBlock = ConstU32<64>;
 	type MaxCandidates = ConstU32<32>;

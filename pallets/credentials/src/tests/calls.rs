@@ -286,6 +286,55 @@ fn revoked_or_expired_anchors_are_removed_and_stay_invalid() {
 			None
 		));
 		assert_eq!(Anchors::<Test>::get([3; 32]).unwrap().status_index, 2);
+		// A removed digest leaves a tombstone: it can never be anchored again with a fresh,
+		// unrevoked index.
+		assert_eq!(Removed::<Test>::get([1; 32]), Some((10, 0)));
+		assert_noop!(anchor_kiln(10, 1, 20), Error::<Test>::RemovedBefore);
+		assert_noop!(anchor_kiln(11, 2, 20), Error::<Test>::RemovedBefore);
+		assert_eq!(Credentials::do_try_state(), Ok(()));
+	});
+}
+
+/// Credentials outlive no compromised issuer: while certifier 10 is suspended, everything it
+/// anchored counts as suspended; reactivated, it counts again. The privileged origin revokes
+/// any credential for good, and nobody else may.
+#[test]
+fn a_suspended_issuers_credentials_do_not_count_and_the_council_revokes_any() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(anchor_kiln(10, 1, 20));
+		assert_ok!(anchor_kiln(10, 2, 20));
+		let check =
+			|digest| <Credentials as CapabilityCheck<u64>>::check_capability(&20, b"kiln", &digest);
+		assert!(check([1; 32]).is_ok());
+		MockActors::suspend(10);
+		assert_eq!(check([1; 32]), Err(CapabilityError::Suspended));
+		assert_eq!(
+			<Credentials as CredentialCheck<u64>>::check_credential(&20, &[2; 32]),
+			Err(CapabilityError::Suspended)
+		);
+		MockActors::reactivate(10);
+		assert!(check([1; 32]).is_ok());
+		for who in [10, 11, 20] {
+			assert_noop!(
+				Credentials::force_revoke(RuntimeOrigin::signed(who), [1; 32]),
+				DispatchError::BadOrigin
+			);
+		}
+		assert_ok!(Credentials::force_revoke(RuntimeOrigin::root(), [1; 32]));
+		assert_eq!(
+			last_event(),
+			Event::CredentialForceRevoked { digest: [1; 32], issuer: 10 }.into()
+		);
+		assert_eq!(check([1; 32]), Err(CapabilityError::Revoked));
+		assert_noop!(
+			Credentials::force_revoke(RuntimeOrigin::root(), [1; 32]),
+			Error::<Test>::AlreadyRevoked
+		);
+		assert_noop!(
+			Credentials::force_revoke(RuntimeOrigin::root(), [9; 32]),
+			Error::<Test>::UnknownCredential
+		);
+		assert!(check([2; 32]).is_ok(), "only the one credential");
 	});
 }
 

@@ -182,7 +182,8 @@ fn check_credential_invariants(
 				assert!(live.insert(digest), "anchored twice");
 				index_of.insert(digest, (issuer, status_index));
 			},
-			Event::CredentialRevoked { digest, issuer } => {
+			Event::CredentialRevoked { digest, issuer }
+			| Event::CredentialForceRevoked { digest, issuer } => {
 				let at = index_of[&digest];
 				assert_eq!(at.0, issuer);
 				assert!(revoked.insert(at), "revoked twice");
@@ -495,6 +496,7 @@ fn deposits_and_status_lists_hold_over_random_call_sequences() {
 		"AlreadySuspended",
 		"NotSuspended",
 		"StillValid",
+		"RemovedBefore",
 		"BadOrigin",
 		"Token(FundsUnavailable)",
 	] {

@@ -66,5 +66,8 @@ fn sign(
 	nonce: u64,
 	op: &DidOperation<AccountId>,
 ) -> MultiSignature {
-	key.sign(&Did::signed_payload(did, nonce, op)).into()
+	key.sign(&Did::signed_payload(did, nonce, UNTIL, &None, op)).into()
 }
+
+/// The last block the tests' signed operations may run in.
+const UNTIL: u64 = 1_000;

@@ -121,8 +121,16 @@ fn deposits_and_counts_hold_over_random_call_sequences() {
 							.find(|k| rng.gen_range(0..3) != 0 && k.to_account_id() == controller)
 							.unwrap_or_else(|| *keys.choose(&mut rng).unwrap());
 						let sig = sign(key, &did, nonce, &op);
-						if Did::execute_signed(o, did.clone(), op.clone(), nonce, sig.clone())
-							.is_ok()
+						if Did::execute_signed(
+							o,
+							did.clone(),
+							op.clone(),
+							nonce,
+							UNTIL,
+							None,
+							sig.clone(),
+						)
+						.is_ok()
 						{
 							executed.push((did, op, nonce, sig));
 							changes += 1;
@@ -133,7 +141,7 @@ fn deposits_and_counts_hold_over_random_call_sequences() {
 						let (did, op, nonce, sig) = executed.choose(&mut rng).unwrap().clone();
 						let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
 						assert!(
-							Did::execute_signed(o, did, op, nonce, sig).is_err(),
+							Did::execute_signed(o, did, op, nonce, UNTIL, None, sig).is_err(),
 							"a replay ran"
 						);
 						assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);

@@ -20,6 +20,8 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 			m.clone(),
 			op.clone(),
 			0,
+			UNTIL,
+			None,
 			sig.clone()
 		));
 		assert_eq!(
@@ -35,14 +37,30 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 
 		// The same signature again is a replay.
 		assert_noop!(
-			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), op.clone(), 0, sig),
+			Did::execute_signed(
+				RuntimeOrigin::signed(alice()),
+				m.clone(),
+				op.clone(),
+				0,
+				UNTIL,
+				None,
+				sig
+			),
 			Error::<Test>::BadNonce
 		);
 		// Signed by someone who does not control the DID.
 		let op2 = DidOperation::RevokeAttribute { name: name("mqtt") };
 		let bad = sign(Sr25519Keyring::Bob, &m, 1, &op2);
 		assert_noop!(
-			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), op2.clone(), 1, bad),
+			Did::execute_signed(
+				RuntimeOrigin::signed(alice()),
+				m.clone(),
+				op2.clone(),
+				1,
+				UNTIL,
+				None,
+				bad
+			),
 			Error::<Test>::BadSignature
 		);
 		// Signed for another chain (another genesis hash).
@@ -51,6 +69,8 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 			genesis_hash: sp_core::H256::repeat_byte(8),
 			did: &m,
 			nonce: 1,
+			valid_until: UNTIL,
+			submitter: &None,
 			operation: &op2,
 		};
 		let cross_chain: MultiSignature = Sr25519Keyring::Eve.sign(&foreign.encode()).into();
@@ -60,6 +80,8 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 				m.clone(),
 				op2.clone(),
 				1,
+				UNTIL,
+				None,
 				cross_chain
 			),
 			Error::<Test>::BadSignature
@@ -67,7 +89,15 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 		// A signature over a different operation does not carry over.
 		let other = sign(Sr25519Keyring::Eve, &m, 1, &DidOperation::Deactivate);
 		assert_noop!(
-			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), op2.clone(), 1, other),
+			Did::execute_signed(
+				RuntimeOrigin::signed(alice()),
+				m.clone(),
+				op2.clone(),
+				1,
+				UNTIL,
+				None,
+				other
+			),
 			Error::<Test>::BadSignature
 		);
 		// Rotation through a signed operation: afterwards only the new controller signs.
@@ -78,15 +108,33 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 			m.clone(),
 			rotate,
 			1,
+			UNTIL,
+			None,
 			sig
 		));
 		let stale = sign(Sr25519Keyring::Eve, &m, 2, &op2);
 		assert_noop!(
-			Did::execute_signed(RuntimeOrigin::signed(charlie()), m.clone(), op2.clone(), 2, stale),
+			Did::execute_signed(
+				RuntimeOrigin::signed(charlie()),
+				m.clone(),
+				op2.clone(),
+				2,
+				UNTIL,
+				None,
+				stale
+			),
 			Error::<Test>::BadSignature
 		);
 		let fresh = sign(Sr25519Keyring::Bob, &m, 2, &op2);
-		assert_ok!(Did::execute_signed(RuntimeOrigin::signed(charlie()), m.clone(), op2, 2, fresh));
+		assert_ok!(Did::execute_signed(
+			RuntimeOrigin::signed(charlie()),
+			m.clone(),
+			op2,
+			2,
+			UNTIL,
+			None,
+			fresh
+		));
 		assert_eq!(Dids::<Test>::get(&m).unwrap().nonce, 3);
 		assert!(resolve(&m)["didDocument"].get("service").is_none());
 
@@ -97,6 +145,8 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 			m.clone(),
 			DidOperation::Deactivate,
 			3,
+			UNTIL,
+			None,
 			sig
 		));
 		assert_eq!(held(&alice()), 0, "deposits go back to whoever paid them");
@@ -107,6 +157,8 @@ fn signed_operations_let_a_gateway_manage_a_machine() {
 				m.clone(),
 				DidOperation::Deactivate,
 				4,
+				UNTIL,
+				None,
 				sig
 			),
 			Error::<Test>::Deactivated
@@ -128,13 +180,23 @@ fn every_change_makes_pending_signatures_stale() {
 			m.clone(),
 			rotate.clone(),
 			0,
+			UNTIL,
+			None,
 			sig
 		));
 		assert_ok!(Did::change_controller(RuntimeOrigin::signed(bob()), m.clone(), m.clone()));
 		assert_eq!(Dids::<Test>::get(&m).unwrap().nonce, 2, "direct calls advance the nonce too");
 		// A signature the machine made for nonce 0 is stale now that control is back.
 		assert_noop!(
-			Did::execute_signed(RuntimeOrigin::signed(alice()), m.clone(), rotate, 0, pending),
+			Did::execute_signed(
+				RuntimeOrigin::signed(alice()),
+				m.clone(),
+				rotate,
+				0,
+				UNTIL,
+				None,
+				pending
+			),
 			Error::<Test>::BadNonce
 		);
 		assert_ok!(Did::set_attribute(
@@ -147,11 +209,27 @@ fn every_change_makes_pending_signatures_stale() {
 		));
 		let sig = sign(Sr25519Keyring::Alice, &alice(), 0, &op);
 		assert_noop!(
-			Did::execute_signed(RuntimeOrigin::signed(bob()), alice(), op.clone(), 0, sig),
+			Did::execute_signed(
+				RuntimeOrigin::signed(bob()),
+				alice(),
+				op.clone(),
+				0,
+				UNTIL,
+				None,
+				sig
+			),
 			Error::<Test>::BadNonce
 		);
 		let sig = sign(Sr25519Keyring::Alice, &alice(), 1, &op);
-		assert_ok!(Did::execute_signed(RuntimeOrigin::signed(bob()), alice(), op, 1, sig));
+		assert_ok!(Did::execute_signed(
+			RuntimeOrigin::signed(bob()),
+			alice(),
+			op,
+			1,
+			UNTIL,
+			None,
+			sig
+		));
 	});
 }
 
@@ -282,5 +360,53 @@ fn other_pallets_ask_who_acts_for_a_did() {
 		assert!(!<Authority as DidAuthority<AccountId>>::is_deactivated(&b));
 		assert_ok!(Did::deactivate(RuntimeOrigin::signed(alice()), b.clone()));
 		assert!(<Authority as DidAuthority<AccountId>>::is_deactivated(&b));
+	});
+}
+
+/// A signed operation names its last block and may name its submitter: after that block it is
+/// `Expired`, and a relayer other than the named one gets `WrongSubmitter` (so it cannot
+/// front-run the intended submitter and make its transaction fail); changing either is a
+/// signature over something else.
+#[test]
+fn signed_operations_expire_and_bind_their_submitter() {
+	new_test_ext().execute_with(|| {
+		let m = machine();
+		let op = DidOperation::SetAttribute {
+			name: name("k"),
+			value: ed_key(1, 2),
+			valid_from: None,
+			valid_until: None,
+		};
+		let bound: MultiSignature = Sr25519Keyring::Eve
+			.sign(&Did::signed_payload(&m, 0, 5, &Some(charlie()), &op))
+			.into();
+		let submit = |who: AccountId, until: u64, submitter: Option<AccountId>, sig| {
+			Did::execute_signed(
+				RuntimeOrigin::signed(who),
+				m.clone(),
+				op.clone(),
+				0,
+				until,
+				submitter,
+				sig,
+			)
+		};
+		// Front-running by another relayer, with or without the named submitter.
+		assert_noop!(
+			submit(alice(), 5, Some(charlie()), bound.clone()),
+			Error::<Test>::WrongSubmitter
+		);
+		assert_noop!(submit(alice(), 5, None, bound.clone()), Error::<Test>::BadSignature);
+		assert_noop!(submit(alice(), 5, Some(alice()), bound.clone()), Error::<Test>::BadSignature);
+		// Stretching the deadline breaks the signature; after it, the operation is expired.
+		assert_noop!(
+			submit(charlie(), 6, Some(charlie()), bound.clone()),
+			Error::<Test>::BadSignature
+		);
+		System::set_block_number(6);
+		assert_noop!(submit(charlie(), 5, Some(charlie()), bound.clone()), Error::<Test>::Expired);
+		System::set_block_number(5);
+		assert_ok!(submit(charlie(), 5, Some(charlie()), bound));
+		assert_eq!(Dids::<Test>::get(&m).unwrap().nonce, 1);
 	});
 }

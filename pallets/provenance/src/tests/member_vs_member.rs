@@ -184,3 +184,67 @@ fn b_cannot_block_the_consortiums_recalls() {
 		assert_eq!(ranges, vec![(0, 100)]);
 	});
 }
+
+/// A suspended manufacturer acts on no product in its custody — no step, no finish, no offer —
+/// nor takes custody; reactivated, it may again.
+#[test]
+fn a_suspended_custodian_does_nothing_with_its_products() {
+	new_test_ext().execute_with(|| {
+		let product = new_product(&[]);
+		let finished = finished_product();
+		next_block(10_000);
+		MockActors::suspend(MANUFACTURER);
+		assert_noop!(
+			Provenance::record_step(
+				RuntimeOrigin::signed(MANUFACTURER),
+				product,
+				step(MILL, "mill", 1_000, 2_000)
+			),
+			Error::<Test>::NotActiveActor
+		);
+		assert_noop!(
+			Provenance::finish(RuntimeOrigin::signed(MANUFACTURER), product),
+			Error::<Test>::NotActiveActor
+		);
+		assert_noop!(
+			Provenance::offer_custody(RuntimeOrigin::signed(MANUFACTURER), finished, CUSTOMER),
+			Error::<Test>::NotActiveActor
+		);
+		MockActors::reactivate(MANUFACTURER);
+		assert_ok!(Provenance::offer_custody(
+			RuntimeOrigin::signed(MANUFACTURER),
+			finished,
+			CUSTOMER
+		));
+		// The receiver, suspended meanwhile, cannot take it.
+		MockActors::suspend(CUSTOMER);
+		assert_noop!(
+			Provenance::accept_custody(RuntimeOrigin::signed(CUSTOMER), finished),
+			Error::<Test>::NotActiveActor
+		);
+		MockActors::reactivate(CUSTOMER);
+		assert_ok!(Provenance::accept_custody(RuntimeOrigin::signed(CUSTOMER), finished));
+		record(product, step(MILL, "mill", 1_000, 2_000));
+	});
+}
+
+/// A sold product's DID goes to its buyer when the buyer accepts custody: the seller can no
+/// longer change or deactivate it.
+#[test]
+fn a_sold_products_did_goes_to_its_buyer() {
+	new_test_ext().execute_with(|| {
+		use twinchain_primitives::DidAuthority;
+		let product = finished_product();
+		assert_eq!(MockDid::controller(&product), MANUFACTURER);
+		assert_ok!(Provenance::offer_custody(
+			RuntimeOrigin::signed(MANUFACTURER),
+			product,
+			CUSTOMER
+		));
+		assert_eq!(MockDid::controller(&product), MANUFACTURER, "not before the buyer accepts");
+		assert_ok!(Provenance::accept_custody(RuntimeOrigin::signed(CUSTOMER), product));
+		assert_eq!(MockDid::controller(&product), CUSTOMER);
+		assert!(!<MockDid as DidAuthority<u64>>::acts_for(&product, &MANUFACTURER));
+		assert!(<MockDid as DidAuthority<u64>>::acts_for(&product, &CUSTOMER));
+	});
+}

@@ -230,6 +230,7 @@ fn twins_stay_consistent_over_random_call_sequences() {
 				windows.push((sensor, start, start + 1_800_000, root));
 			}
 			check_provenance_invariants(&ANYONE, issuance, &mut history);
+			let mut suspended: Vec<u64> = Vec::new();
 			for _ in 0..CALLS {
 				let now = Timestamp::get();
 				let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
@@ -537,7 +538,19 @@ fn twins_stay_consistent_over_random_call_sequences() {
 					},
 					_ => {
 						// The world changes.
-						match rng.gen_range(0..5) {
+						match rng.gen_range(0..6) {
+							5 => {
+								// A registrar suspends an actor, or reactivates a suspended one.
+								let who =
+									*[MANUFACTURER, CUSTOMER, SUPPLIER].choose(&mut rng).unwrap();
+								if let Some(i) = suspended.iter().position(|s| *s == who) {
+									suspended.remove(i);
+									MockActors::reactivate(who);
+								} else {
+									suspended.push(who);
+									MockActors::suspend(who);
+								}
+							},
 							0 | 1 => {
 								let sensor = *[ENV, ENV, MILL, OVEN].choose(&mut rng).unwrap();
 								let start = now - rng.gen_range(0..7_200_000);

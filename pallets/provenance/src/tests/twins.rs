@@ -438,6 +438,12 @@ fn quality_credentials_are_attached_and_traced_with_their_live_state() {
 			Error::<Test>::CredentialAttached
 		);
 		let second = MockCredentials::anchor(6, p, CERTIFIER);
+		// Certifiers on their own fill at most half the slots (1 of 2 here): the rest is the
+		// custodian's.
+		assert_noop!(
+			Provenance::attach_credential(RuntimeOrigin::signed(CERTIFIER), p, second),
+			Error::<Test>::TooManyCredentials
+		);
 		assert_ok!(Provenance::attach_credential(RuntimeOrigin::signed(MANUFACTURER), p, second));
 		let third = MockCredentials::anchor(7, p, CERTIFIER);
 		assert_noop!(

@@ -69,3 +69,41 @@ fn a_deactivated_machine_did_takes_no_task() {
 		}
 	});
 }
+
+/// A suspended member's machines neither take nor ask for work: MILL1's owner suspended, MILL1
+/// cannot accept, is not chosen by matching (MILL2 is), and cannot request; reactivated, it
+/// can.
+#[test]
+fn a_suspended_owners_machines_take_no_work() {
+	new_test_ext().execute_with(|| {
+		MockActors::suspend(OWNER_A);
+		let task = mill_task(false);
+		assert_noop!(
+			Tasks::accept_task(RuntimeOrigin::signed(GATEWAY), task, MILL1),
+			Error::<Test>::OwnerSuspended
+		);
+		for _ in 0..3 {
+			let auto = mill_task(true);
+			let provider = TaskRecords::<Test>::get(auto).unwrap().provider;
+			assert_ne!(provider, Some(MILL1), "a suspended owner's machine was matched");
+			if provider.is_some() {
+				assert_ok!(Tasks::fail_task(RuntimeOrigin::signed(OWNER_B), auto, detail("x")));
+			}
+		}
+		assert_noop!(
+			Tasks::create_task(
+				RuntimeOrigin::signed(MILL1),
+				cap("fire"),
+				params(""),
+				None,
+				None,
+				10,
+				System::block_number() + 10,
+				false,
+			),
+			Error::<Test>::NotParticipant
+		);
+		MockActors::reactivate(OWNER_A);
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(GATEWAY), task, MILL1));
+	});
+}

@@ -13,6 +13,7 @@ use sp_runtime::{traits::Dispatchable, DispatchError};
 use std::collections::BTreeMap;
 use twinchain_primitives::MachineStatus;
 
+mod disputes;
 mod lifecycle;
 mod maintenance;
 mod member_vs_member;

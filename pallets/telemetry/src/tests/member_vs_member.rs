@@ -25,3 +25,26 @@ fn nobody_anchors_for_a_deactivated_machine_did() {
 		}
 	});
 }
+
+/// A rule keeps no claim on its owner's money once the machine changed hands: the new owner's
+/// machine breaching it opens no maintenance paid by the former owner; the rule is disarmed.
+#[test]
+fn a_sold_machines_rule_does_not_draw_on_its_former_owner() {
+	new_test_ext().execute_with(|| {
+		Timestamp::set_timestamp(T0 + 600_000);
+		assert_ok!(Telemetry::set_rule(RuntimeOrigin::signed(OWNER), KILN, hot_rule(1, 100)));
+		let held_before = held(OWNER);
+		MockMachines::set(KILN, |m| m.owner = 777);
+		assert_ok!(anchor(GATEWAY, KILN, window(0, &[95_000])));
+		assert!(MockMaintenance::opened().is_empty(), "the former owner paid for maintenance");
+		assert!(!Rules::<Test>::get(KILN)[0].armed);
+		assert!(events().contains(&Event::RuleDisarmed {
+			machine: KILN,
+			metric: key("t"),
+			comparison: Comparison::Above
+		}));
+		assert_eq!(MockMachines::status(&KILN), Some(MachineStatus::Idle));
+		assert_eq!(held(OWNER), held_before - 100, "the held reward went back to the owner");
+		assert_eq!(Telemetry::do_try_state(), Ok(()));
+	});
+}

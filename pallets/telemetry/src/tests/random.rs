@@ -401,9 +401,11 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 								// The rules, in order: a breach grows the streak, anything else
 								// in the window of the metric ends it; at the streak an armed
 								// rule of a machine in service opens a paid maintenance task if
-								// the machine can go into maintenance, and holds the reward
-								// again if its owner can pay it, else it is disarmed.
+								// the machine can go into maintenance (and is still its
+								// owner's), and holds the reward again if its owner can pay
+								// it, else it is disarmed.
 								let rules = model.rules.entry(machine).or_default();
+								let machine_owner = model.machines[&machine].0;
 								let state = &mut model.machines.get_mut(&machine).unwrap().1;
 								for r in rules.iter_mut() {
 									let Some(m) =
@@ -424,6 +426,13 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 									if r.streak < r.rule.windows
 										|| !r.armed || *state == MachineStatus::Maintenance
 									{
+										continue;
+									}
+									// A rule of a machine that changed hands since it was set
+									// is disarmed rather than paid by its former owner.
+									if r.owner != machine_owner {
+										r.armed = false;
+										model.disarmed += 1;
 										continue;
 									}
 									if !matches!(
