@@ -45,6 +45,7 @@ impl<T: Config> Pallet<T> {
 			Self::pay(task, &mut t)?;
 		} else {
 			Self::release(&t);
+			Self::over(&t);
 			t.state = TaskState::Refunded;
 		}
 		TaskRecords::<T>::insert(task, t);

@@ -52,6 +52,9 @@ impl<T: Config> Pallet<T> {
 			order,
 		} = new;
 		ensure!(reward >= T::MinReward::get(), Error::<T>::RewardTooLow);
+		let live = LiveTasks::<T>::get(&requester);
+		ensure!(live < T::MaxLiveTasksPerRequester::get(), Error::<T>::TooManyLiveTasks);
+		LiveTasks::<T>::insert(&requester, live.saturating_add(1));
 		let id = NextTaskId::<T>::get();
 		let deadline = if order.is_some() {
 			Self::schedule(Schedule::Deadline, deadline, id)?
@@ -147,6 +150,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// `t` is over (settled or refunded): one live task fewer for its requester.
+	pub(crate) fn over(t: &TaskOf<T>) {
+		LiveTasks::<T>::mutate_exists(&t.requester, |n| {
+			*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+		});
+	}
+
 	/// Gives the reward back to the requester.
 	pub(crate) fn release(t: &TaskOf<T>) {
 		#[allow(
@@ -165,6 +175,7 @@ impl<T: Config> Pallet<T> {
 	/// failure and is idle again; its order stops.
 	pub(crate) fn refund(task: TaskId, t: &mut TaskOf<T>, state: TaskState) {
 		Self::release(t);
+		Self::over(t);
 		if let Some(machine) = &t.provider {
 			// A machine that went offline or was retired meanwhile is no longer busy with the
 			// task: there is nothing to count, and the refund must happen all the same.
@@ -191,6 +202,7 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Polite,
 		)?;
 		t.state = TaskState::Settled;
+		Self::over(t);
 		Self::deposit_event(Event::TaskSettled {
 			task,
 			from: t.requester.clone(),

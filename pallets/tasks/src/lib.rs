@@ -94,7 +94,7 @@ pub mod pallet {
 		traits::{fungible::MutateHold, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{CheckedMul, Saturating, Zero};
+	use sp_runtime::traits::{Saturating, Zero};
 
 	/// The storage layout's version: 1 since the storage `Registry` was renamed `TaskRecords`
 	/// ([`migrations::v1`]), 2 since disputes lapse ([`migrations::v2`]).
@@ -151,6 +151,11 @@ pub mod pallet {
 		/// The most tasks waiting for a machine.
 		#[pallet::constant]
 		type MaxWaiting: Get<u32>;
+		/// The most tasks one requester may have that are not over (open, running, completed
+		/// or disputed), its orders' steps and its maintenance rules' tasks included: so no
+		/// member fills the shared schedules and queue that others' tasks need.
+		#[pallet::constant]
+		type MaxLiveTasksPerRequester: Get<u32>;
 		/// The most waiting tasks retried per block.
 		#[pallet::constant]
 		type MaxRetriesPerBlock: Get<u32>;
@@ -197,6 +202,10 @@ pub mod pallet {
 		BoundedVec<TaskId, T::MaxTasksPerBlock>,
 		ValueQuery,
 	>;
+
+	/// How many tasks of each requester are not over (see `MaxLiveTasksPerRequester`).
+	#[pallet::storage]
+	pub type LiveTasks<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Open tasks that asked to be assigned and found no machine yet, oldest first.
 	#[pallet::storage]
@@ -318,6 +327,8 @@ pub mod pallet {
 		PartyToDispute,
 		/// The machine's owner is not an active actor (suspended): it takes no work.
 		OwnerSuspended,
+		/// The requester has `MaxLiveTasksPerRequester` tasks that are not over.
+		TooManyLiveTasks,
 	}
 
 	#[pallet::hooks]
@@ -347,6 +358,7 @@ pub mod pallet {
 			assert!(T::MaxTasksPerBlock::get() >= 1, "MaxTasksPerBlock: no task could be created");
 			assert!(!T::ChallengePeriod::get().is_zero(), "ChallengePeriod: no time to dispute");
 			assert!(!T::DisputePeriod::get().is_zero(), "DisputePeriod: no time to decide");
+			assert!(T::MaxLiveTasksPerRequester::get() >= 1, "MaxLiveTasksPerRequester: no task");
 		}
 	}
 
@@ -487,7 +499,7 @@ pub mod pallet {
 			TaskRecords::<T>::insert(task, t);
 			Self::deposit_event(Event::TaskCompleted { task, machine, evidence });
 			if let Some((order, step)) = order {
-				Self::advance_order(order, step)?;
+				Self::advance_order_or_stop(order, step);
 			}
 			Ok(if had_product { None } else { Some(T::WeightInfo::complete_task_plain()) }.into())
 		}
@@ -634,35 +646,14 @@ pub mod pallet {
 			step_blocks: BlockNumberFor<T>,
 		) -> DispatchResult {
 			let requester = T::RecipeOrigin::ensure_origin(origin)?;
-			let r = Recipes::<T>::get(recipe).ok_or(Error::<T>::UnknownRecipe)?;
-			ensure!(reward_per_step >= T::MinReward::get(), Error::<T>::RewardTooLow);
-			ensure!(
-				!step_blocks.is_zero() && step_blocks <= T::MaxDeadline::get(),
-				Error::<T>::InvalidDeadline
-			);
-			let total = reward_per_step
-				.checked_mul(&(r.steps.len() as u32).into())
-				.ok_or(Error::<T>::Overflow)?;
-			T::Currency::hold(&HoldReason::Escrow.into(), &requester, total)?;
-			let product = T::Provenance::create_product(&requester, product_type, lots)?;
-			let order = NextOrderId::<T>::get();
-			NextOrderId::<T>::put(order.saturating_add(1));
-			Orders::<T>::insert(
-				order,
-				Order {
-					requester,
-					recipe,
-					product: product.clone(),
-					reward_per_step,
-					step_blocks,
-					step: 0,
-					task: None,
-					state: OrderState::Running,
-					remaining: total,
-				},
-			);
-			Self::deposit_event(Event::OrderPlaced { order, recipe, product });
-			Self::start_step(order, 0)
+			Self::do_place_order(
+				requester,
+				recipe,
+				product_type,
+				lots,
+				reward_per_step,
+				step_blocks,
+			)
 		}
 	}
 

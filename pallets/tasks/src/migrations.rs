@@ -79,11 +79,14 @@ pub mod v1 {
 	>;
 }
 
-/// Version 1 → 2: disputes have a deadline. A task disputed before the upgrade was scheduled
-/// nowhere (its escrow held until an arbiter acted); each is scheduled to lapse `DisputePeriod`
-/// blocks after the upgrade, like a dispute made that block.
+/// Version 1 → 2: disputes have a deadline, and requesters a live-task limit. A task disputed
+/// before the upgrade was scheduled nowhere (its escrow held until an arbiter acted); each is
+/// scheduled to lapse `DisputePeriod` blocks after the upgrade, like a dispute made that block.
+/// `LiveTasks` is counted from the tasks not yet over (a requester above the new limit keeps
+/// its tasks and creates no more until it is below).
 pub mod v2 {
-	use crate::{Config, Pallet, Schedule, TaskRecords, TaskState};
+	use crate::{Config, LiveTasks, Pallet, Schedule, TaskRecords, TaskState};
+	use alloc::collections::BTreeMap;
 	use core::marker::PhantomData;
 	use frame_support::{
 		migrations::VersionedMigration,
@@ -102,10 +105,20 @@ pub mod v2 {
 			let at =
 				frame_system::Pallet::<T>::block_number().saturating_add(T::DisputePeriod::get());
 			let (mut read, mut scheduled, mut unschedulable) = (0u64, 0u64, 0u64);
+			let mut live: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 			let disputed: alloc::vec::Vec<_> = TaskRecords::<T>::iter()
-				.inspect(|_| read += 1)
+				.inspect(|(_, t)| {
+					read += 1;
+					if t.state.holds_reward() {
+						*live.entry(t.requester.clone()).or_default() += 1;
+					}
+				})
 				.filter(|(_, t)| t.state == TaskState::Disputed)
 				.collect();
+			let requesters = live.len() as u64;
+			for (who, n) in live {
+				LiveTasks::<T>::insert(who, n);
+			}
 			for (id, mut t) in disputed {
 				let Some(completion) = t.completion.as_mut() else { continue };
 				match Pallet::<T>::schedule(Schedule::ChallengeEnd, at, id) {
@@ -123,10 +136,10 @@ pub mod v2 {
 				"v2: {scheduled} disputes scheduled to lapse, {unschedulable} left to arbiters"
 			);
 			// Per task: read; per disputed task: the schedule's list read and written (at worst
-			// 16 lists tried), the task written.
+			// 16 lists tried), the task written; per requester with live tasks: its count.
 			T::DbWeight::get().reads_writes(
 				read.saturating_add(scheduled.saturating_add(unschedulable).saturating_mul(16)),
-				scheduled.saturating_mul(2),
+				scheduled.saturating_mul(2).saturating_add(requesters),
 			)
 		}
 

@@ -191,6 +191,7 @@ impl pallet_tasks::Config for Test {
 	type MaxTasksPerBlock = ConstU32<3>;
 	type MaxCandidates = ConstU32<8>;
 	type MaxWaiting = ConstU32<4>;
+	type MaxLiveTasksPerRequester = ConstU32<8>;
 	type MaxRetriesPerBlock = ConstU32<2>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -6,9 +6,64 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision},
 };
-use sp_runtime::traits::{Saturating, Zero};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{CheckedMul, Saturating, Zero};
+use twinchain_primitives::{LotList, ProductType};
 
 impl<T: Config> Pallet<T> {
+	/// `place_order` by `requester`: the product, the order holding every step's reward, and
+	/// the first step's task.
+	pub(crate) fn do_place_order(
+		requester: T::AccountId,
+		recipe: RecipeId,
+		product_type: ProductType,
+		lots: LotList,
+		reward_per_step: BalanceOf<T>,
+		step_blocks: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let r = Recipes::<T>::get(recipe).ok_or(Error::<T>::UnknownRecipe)?;
+		ensure!(reward_per_step >= T::MinReward::get(), Error::<T>::RewardTooLow);
+		ensure!(
+			!step_blocks.is_zero() && step_blocks <= T::MaxDeadline::get(),
+			Error::<T>::InvalidDeadline
+		);
+		let total = reward_per_step
+			.checked_mul(&(r.steps.len() as u32).into())
+			.ok_or(Error::<T>::Overflow)?;
+		T::Currency::hold(&HoldReason::Escrow.into(), &requester, total)?;
+		let product = T::Provenance::create_product(&requester, product_type, lots)?;
+		let order = NextOrderId::<T>::get();
+		NextOrderId::<T>::put(order.saturating_add(1));
+		Orders::<T>::insert(
+			order,
+			Order {
+				requester,
+				recipe,
+				product: product.clone(),
+				reward_per_step,
+				step_blocks,
+				step: 0,
+				task: None,
+				state: OrderState::Running,
+				remaining: total,
+			},
+		);
+		Self::deposit_event(Event::OrderPlaced { order, recipe, product });
+		Self::start_step(order, 0)
+	}
+
+	/// After step `step` of `order` completed: the next step, or the finished product. If the
+	/// next step cannot be created (no deadline slot, the requester's live-task limit, the
+	/// product recalled meanwhile), the order stops there and its remaining rewards go back —
+	/// the provider's completion stands either way.
+	pub(crate) fn advance_order_or_stop(order: OrderId, step: u32) {
+		let advanced =
+			frame_support::storage::with_storage_layer(|| Self::advance_order(order, step));
+		if advanced.is_err() {
+			Self::fail_order(order, step.saturating_add(1));
+		}
+	}
+
 	/// Creates the task of step `step` of `order`, with the reward the order holds.
 	pub(crate) fn start_step(order: OrderId, step: u32) -> DispatchResult {
 		let mut o = Orders::<T>::get(order).ok_or(Error::<T>::UnknownRecipe)?;

@@ -3,7 +3,10 @@
 
 use crate::*;
 use alloc::collections::BTreeMap;
-use frame_support::{ensure, traits::fungible::InspectHold};
+use frame_support::{
+	ensure,
+	traits::{fungible::InspectHold, Get},
+};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	TryRuntimeError,
@@ -13,6 +16,8 @@ impl<T: Config> Pallet<T> {
 	/// - each requester's escrow hold is the rewards of its tasks not yet over plus what its
 	///   orders still hold for steps not begun; each manufacturer's recipe hold is the deposits
 	///   of its recipes;
+	/// - each requester's live-task count is the number of its tasks not yet over, within
+	///   `MaxLiveTasksPerRequester`, and no count of zero is stored;
 	/// - ids are below the next id; an assigned, started, completed or disputed task has a
 	///   provider, an open one none; a running task is in its deadline's schedule, a completed
 	///   one in its challenge end's; an order's current task is its current step's;
@@ -25,7 +30,11 @@ impl<T: Config> Pallet<T> {
 			*due = due.saturating_add(amount);
 		};
 		let next_task = NextTaskId::<T>::get();
+		let mut live: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (id, t) in TaskRecords::<T>::iter() {
+			if t.state.holds_reward() {
+				*live.entry(t.requester.clone()).or_default() += 1;
+			}
 			ensure!(id < next_task, "a task id at or above the next id");
 			// An order's step tasks carry their reward out of the order's hold.
 			add(&t.requester, if t.state.holds_reward() { t.reward } else { Zero::zero() });
@@ -53,6 +62,12 @@ impl<T: Config> Pallet<T> {
 				_ => {},
 			}
 		}
+		let stored: BTreeMap<T::AccountId, u32> = LiveTasks::<T>::iter().collect();
+		ensure!(stored == live, "a requester's live-task count is not its tasks not yet over");
+		ensure!(
+			live.values().all(|n| *n <= T::MaxLiveTasksPerRequester::get()),
+			"a requester beyond its live-task limit"
+		);
 		let next_order = NextOrderId::<T>::get();
 		for (id, o) in Orders::<T>::iter() {
 			ensure!(id < next_order, "an order id at or above the next id");

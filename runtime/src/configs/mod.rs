@@ -642,6 +642,9 @@ impl pallet_tasks::Config for Runtime {
 	type MaxTasksPerBlock = ConstU32<64>;
 	type MaxCandidates = ConstU32<32>;
 	type MaxWaiting = ConstU32<256>;
+	/// 32 tasks not yet over per requester: filling the waiting queue takes 8 members, and the
+	/// 16 blocks of deadlines an order step may use (64 each) 32.
+	type MaxLiveTasksPerRequester = ConstU32<32>;
 	type MaxRetriesPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_tasks::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

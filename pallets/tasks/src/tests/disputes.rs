@@ -108,8 +108,9 @@ fn the_v2_migration_schedules_old_disputes() {
 	new_test_ext().execute_with(|| {
 		let task = disputed_on_mill1(MAKER);
 		let until = TaskRecords::<Test>::get(task).unwrap().completion.unwrap().challenge_end;
-		// As before version 2: a disputed task is in no schedule.
+		// As before version 2: a disputed task is in no schedule, and no live-task counts.
 		ChallengeEnds::<Test>::remove(until);
+		assert!(LiveTasks::<Test>::clear(u32::MAX, None).maybe_cursor.is_none());
 		StorageVersion::new(1).put::<Tasks>();
 		assert!(Tasks::do_try_state().is_err());
 		run_to(5);
@@ -117,6 +118,7 @@ fn the_v2_migration_schedules_old_disputes() {
 		assert_eq!(Tasks::on_chain_storage_version(), 2);
 		let at = TaskRecords::<Test>::get(task).unwrap().completion.unwrap().challenge_end;
 		assert_eq!(at, 5 + 10);
+		assert_eq!(LiveTasks::<Test>::get(MAKER), 1);
 		assert_eq!(Tasks::do_try_state(), Ok(()));
 		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(ChallengeEnds::<Test>::get(at).len(), 1, "scheduled once");

@@ -107,3 +107,81 @@ fn a_suspended_owners_machines_take_no_work() {
 		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(GATEWAY), task, MILL1));
 	});
 }
+
+/// No requester fills the shared schedules and queue: each has at most
+/// `MaxLiveTasksPerRequester` (8 here) tasks not yet over; others still ask for work; a task
+/// that ends frees a place.
+#[test]
+fn a_requester_cannot_fill_the_shared_schedules() {
+	new_test_ext().execute_with(|| {
+		let ask = |who: u64, deadline: u64| {
+			Tasks::create_task(
+				RuntimeOrigin::signed(who),
+				cap("mill"),
+				params(""),
+				None,
+				None,
+				10,
+				deadline,
+				true,
+			)
+		};
+		for i in 0..8 {
+			assert_ok!(ask(MAKER, System::block_number() + 2 + i / 3));
+		}
+		assert_noop!(ask(MAKER, System::block_number() + 9), Error::<Test>::TooManyLiveTasks);
+		assert_ok!(ask(CUSTOMER, System::block_number() + 9));
+		// Open tasks, waiting or not, count; one cancelled frees a place.
+		let open = (0..8).find(|t| state(*t) == TaskState::Open).expect("an open task");
+		assert_ok!(Tasks::cancel_task(RuntimeOrigin::signed(MAKER), open));
+		assert_ok!(ask(MAKER, System::block_number() + 9));
+		assert_eq!(LiveTasks::<Test>::get(MAKER), 8);
+		assert_eq!(Tasks::do_try_state(), Ok(()));
+	});
+}
+
+/// A provider's completion is never reverted because the order's next step cannot be
+/// created: the order stops there and refunds the steps not begun; the completion stands.
+#[test]
+fn a_completion_stands_when_the_next_step_cannot_be_created() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"r".to_vec().try_into().unwrap(),
+			recipe(&[("fire", ""), ("mill", "")])
+		));
+		assert_ok!(Tasks::place_order(
+			RuntimeOrigin::signed(MAKER),
+			0,
+			workpiece(),
+			Default::default(),
+			10,
+			20
+		));
+		let step0 = 0;
+		assert_eq!(TaskRecords::<Test>::get(step0).unwrap().provider, Some(OVEN));
+		// The requester's other tasks take every live place but the step's own.
+		for i in 0..7 {
+			assert_ok!(Tasks::create_task(
+				RuntimeOrigin::signed(MAKER),
+				cap("mill"),
+				params(""),
+				None,
+				None,
+				10,
+				System::block_number() + 2 + i / 3,
+				false,
+			));
+		}
+		assert_ok!(Tasks::complete_task(
+			RuntimeOrigin::signed(OWNER_B),
+			step0,
+			detail(""),
+			[4; 32]
+		));
+		assert_eq!(state(step0), TaskState::Completed);
+		assert!(events().contains(&Event::OrderFailed { order: 0, step: 1 }));
+		assert_eq!(Orders::<Test>::get(0).unwrap().state, OrderState::Failed);
+		assert_eq!(Tasks::do_try_state(), Ok(()));
+	});
+}
