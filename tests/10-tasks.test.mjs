@@ -1,8 +1,10 @@
 // M2M tasks on a running node: a manufacturer registers a five-step recipe (the fischertechnik
 // line: retrieve → transport → fire → mill → sort) over five machines and places one production
-// order. From then on only the machines act — each takes what the chain assigns it, starts and
-// completes it — until the product is finished; its provenance lists the five steps in order,
-// and every reward settles to the machines' operator after the challenge period.
+// order. From then on only the machines and Alice's gateway act — each machine takes what the
+// chain assigns it, starts and completes it; the gateway, an authentication delegate of Alice's
+// DID, confirms each completion for her — until the product is finished; its provenance lists
+// the five steps in order, every reward settles to the machines' operator on the gateway's
+// confirmation (the default challenge period is minutes), and the operator's stakes come back.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +29,8 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
     ['sld', 'sort', '{"colour":"WHITE"}'],
   ].map(([name, capability, params]) => ({ key: keyring.addFromUri(`//Line/${name}`), capability, params }));
   const byAddress = new Map(line.map((m) => [m.key.address, m]));
+  // Alice's factory gateway: it confirms the completions of her order's steps for her.
+  const gateway = keyring.addFromUri('//Line/gateway');
 
   // Set-up (people): machines with credentialed capabilities, operated by Dave; a recipe.
   const schema = await schemaId(api, 'MachineCapability');
@@ -46,15 +50,26 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
     ...line.map((m, i) => api.tx.machines.addCapability(m.key.address, m.capability, digests[i])),
     ...line.map((m) => api.tx.machines.transferOwnership(m.key.address, dave.address)),
     api.tx.tasks.registerRecipe('white workpiece: retrieve, transport, fire, mill, sort', steps),
+    api.tx.did.addDelegate(alice.address, 'Authentication', gateway.address, null, null),
+    api.tx.balances.transferKeepAlive(gateway.address, UNIT),
   ], alice);
   const recipe = (await api.query.tasks.nextRecipeId()).toNumber() - 1;
 
   // The machines: each does what the chain assigns it, signing as itself.
   const assignments = [];
   const seen = new Set();
+  const confirmed = new Set();
   let work = Promise.resolve();
+  let confirming = Promise.resolve();
   unsubscribe = await api.query.system.events((records) => {
     for (const { event } of records) {
+      if (api.events.tasks.TaskCompleted.is(event) && byAddress.has(event.data.machine.toString())) {
+        const task = event.data.task.toNumber();
+        if (confirmed.has(task)) continue;
+        confirmed.add(task);
+        confirming = confirming.then(() => signAndWait(api, api.tx.tasks.confirmTask(task), gateway));
+        continue;
+      }
       if (!api.events.tasks.TaskAssigned.is(event)) continue;
       const machine = byAddress.get(event.data.machine.toString());
       if (!machine) continue;
@@ -77,6 +92,8 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
   const product = placed.product.toString();
   await waitFor('the order finishes', async () => (await api.query.tasks.orders(order)).unwrap().state.isFinished, 120_000, 500);
   await work;
+  await waitFor('every completion confirmed', async () => confirmed.size === line.length, 60_000, 500);
+  await confirming;
 
   await t.test('the chain assigned each step to the machine with the capability, in recipe order', async () => {
     // The chain assigned each step to the machine with the capability, in recipe order, and
@@ -96,25 +113,31 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
     for (const s of trace.steps.items) assert.ok(s.start.ms <= s.end.ms);
   });
 
-  await t.test('after the order, only machines signed extrinsics', async () => {
+  await t.test('after the order, only machines and the custodian\'s gateway signed extrinsics', async () => {
     const first = (await api.rpc.chain.getHeader(orderBlock)).number.toNumber() + 1;
     const last = await node.bestNumber();
     for (let n = first; n <= last; n++) {
       const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
       for (const xt of block.block.extrinsics) {
-        if (xt.isSigned) assert.ok(byAddress.has(xt.signer.toString()), `block ${n}: ${xt.method.section}.${xt.method.method} signed by ${xt.signer}`);
+        if (!xt.isSigned) continue;
+        const signer = xt.signer.toString();
+        const call = `${xt.method.section}.${xt.method.method}`;
+        assert.ok(byAddress.has(signer) || (signer === gateway.address && call === 'tasks.confirmTask'), `block ${n}: ${call} signed by ${signer}`);
       }
     }
   });
 
-  await t.test('every reward settles to the machines\' operator once the challenge period is over', async () => {
-    // Every reward settles to Dave, the machines' operator, once the challenge period is over.
+  await t.test('every reward settles to the machines\' operator on the gateway\'s confirmation', async () => {
+    // Every reward settles to Dave, the machines' operator, as soon as Alice's gateway confirmed
+    // it — long before the default challenge period (5 minutes) is over — and Dave's stakes
+    // (a fifth of each reward while the task ran) are released.
     await waitFor('all five rewards settle', async () => {
       const tasks = await Promise.all(assignments.map((a) => api.query.tasks.taskRecords(a.task)));
       return tasks.every((x) => x.unwrap().state.isSettled);
     }, 60_000, 1000);
     const daveAfter = (await api.query.system.account(dave.address)).data.free.toBigInt();
     assert.equal(daveAfter - daveBefore, 5n * REWARD);
+    assert.equal((await api.query.balances.holds(dave.address)).filter((h) => h.id.isTasks && h.id.asTasks.isProviderStake).length, 0, 'no stake left held');
     assert.equal((await api.query.balances.holds(alice.address)).filter((h) => h.id.isTasks && h.id.asTasks.isEscrow).length, 0, 'nothing left in escrow');
   });
 });

@@ -254,7 +254,7 @@ test('web app: a product found by its NFC tag, its lot, a credential revoked and
     const sld = (await node.rpc('machines_byCapability', ['sorting']))[0].machine.slice('did:twin:'.length);
     const hire = async () => {
       const now = (await api.rpc.chain.getHeader()).number.toNumber();
-      const task = data((await signAndWait(api, api.tx.tasks.createTask('sorting', '', null, sld, 10n ** 10n, now + 100, true), alice)).events, 'tasks', 'TaskCreated').task.toNumber();
+      const task = data((await signAndWait(api, api.tx.tasks.createTask('sorting', '', null, sld, 10n ** 10n, now + 100, true, null), alice)).events, 'tasks', 'TaskCreated').task.toNumber();
       await signAndWait(api, api.tx.tasks.startTask(task), gateway);
       await signAndWait(api, api.tx.tasks.completeTask(task, 'ok', u8aToHex(randomAsU8a(32))), gateway);
       return task;

@@ -205,8 +205,8 @@ test('hostile input at every boundary: refused with a clear error, nothing chang
     { name: 'provenance.recall_lot reason', bound: 128, build: (n) => api.tx.provenance.recallLot(0, text(n)) },
     { name: 'provenance.recall_machine_range reason', bound: 128, build: (n) => api.tx.provenance.recallMachineRange(machine.address, 0, 1, text(n)) },
     // tasks
-    { name: 'tasks.create_task capability', bound: 32, build: (n) => api.tx.tasks.createTask(text(n), '{}', null, null, 10n ** 10n, 100, false) },
-    { name: 'tasks.create_task params', bound: 256, build: (n) => api.tx.tasks.createTask('mill', text(n), null, null, 10n ** 10n, 100, false) },
+    { name: 'tasks.create_task capability', bound: 32, build: (n) => api.tx.tasks.createTask(text(n), '{}', null, null, 10n ** 10n, 100, false, null) },
+    { name: 'tasks.create_task params', bound: 256, build: (n) => api.tx.tasks.createTask('mill', text(n), null, null, 10n ** 10n, 100, false, null) },
     { name: 'tasks.complete_task result', bound: 64, build: (n) => api.tx.tasks.completeTask(0, text(n), new Uint8Array(32)) },
     { name: 'tasks.fail_task reason', bound: 64, build: (n) => api.tx.tasks.failTask(0, text(n)) },
     { name: 'tasks.register_recipe name', bound: 64, build: (n) => api.tx.tasks.registerRecipe(text(n), [recipeStep()]) },

@@ -478,6 +478,7 @@ pub async fn tasks(ctx: &mut Ctx, pipelines: usize, seconds: f64) -> Result<Run,
 					reward: LOAD_REWARD,
 					deadline: 1000,
 					auto_assign: false,
+					challenge: None,
 				}),
 			),
 			(
@@ -529,6 +530,7 @@ pub async fn tasks(ctx: &mut Ctx, pipelines: usize, seconds: f64) -> Result<Run,
 			// At most `MaxTasksPerBlock` (64) deadlines share a block: spread them.
 			deadline: best + 200 + (i % 256) as u32,
 			auto_assign: false,
+			challenge: None,
 		})
 	};
 	let mut first: Vec<Bytes> = Vec::new();

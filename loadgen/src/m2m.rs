@@ -14,8 +14,8 @@
 //!   `TaskCompleted` (the provider's work recorded for good: the step is in the product's twin,
 //!   the next task created);
 //! - **settled**: from the done acknowledgement to a finalized block holding `TaskSettled` (the
-//!   escrowed reward paid; this includes the runtime's challenge period, in which the requester
-//!   may dispute the work).
+//!   escrowed reward paid: the bridge's gateway, which placed the order, confirms each completion
+//!   it relayed once that is final; without it the reward would wait for the challenge period).
 //!
 //! For each command it also notes whether the block assigning the task was already finalized
 //! when the command arrived — with `--commands-on finalized` it always must be.

@@ -49,11 +49,17 @@ pub enum Action {
 	Start { task: u64 },
 	/// The machine finished `task`; `evidence` is the BLAKE2b-256 of its acknowledgement.
 	Complete { task: u64, evidence: [u8; 32] },
+	/// Confirm, as the requester's gateway, `task` that one of this factory's machines
+	/// acknowledged as done and whose completion the gateway itself relayed: the reward settles
+	/// now rather than after the challenge period.
+	Confirm { task: u64 },
 	/// Attach `sensor`'s anchored window starting at `start` as the environment of step
 	/// `index` of `product`.
 	AttachEnvironment { product: AccountId32, index: u32, sensor: AccountId32, start: u64 },
-	/// Place a production order.
+	/// Place a production order, for `owner` if set (within the budget it gave the gateway),
+	/// else as the gateway.
 	Order {
+		owner: Option<AccountId32>,
 		recipe: u32,
 		colour: String,
 		tag: Option<String>,
@@ -271,6 +277,7 @@ impl<S: Store + Clone> Bridge<S> {
 						continue;
 					}
 					actions.push(Action::Order {
+						owner: self.factory.order_owner.clone(),
 						recipe,
 						tag: self.take_tag(&colour),
 						colour,
@@ -577,6 +584,7 @@ ack = {{ topic = "fl/mpo/ack", field = "code", started = "1", done = "2", task_f
 			b.on_message("f/o/order", msg.as_bytes(), NOW)
 		};
 		let red = |tag: Option<&str>| Action::Order {
+			owner: None,
 			recipe: 1,
 			colour: "RED".into(),
 			tag: tag.map(String::from),

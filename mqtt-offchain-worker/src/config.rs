@@ -15,6 +15,9 @@
 //!
 //! [orders]                    # optional
 //! topic = "f/o/order"         # {ts, type: WHITE|RED|BLUE}
+//! owner = "5Grw…"             # the manufacturer the orders are for, which gave the gateway
+//!                             # an order budget (tasks.setOrderBudget); without it the
+//!                             # gateway orders as itself (it must then be a manufacturer)
 //! recipes = { WHITE = 0, RED = 1, BLUE = 2 }
 //! reward_per_step = 10000000000
 //! step_blocks = 60
@@ -148,6 +151,11 @@ pub struct OrderSpec {
 	pub reward_per_step: u64,
 	/// Blocks each step may take.
 	pub step_blocks: u32,
+	/// The manufacturer (SS58 or 0x-hex) the orders are placed for (`tasks.placeOrderFor`):
+	/// it holds the rewards and the products, within the order budget it gave the gateway.
+	/// Without it the gateway places orders as itself (`tasks.placeOrder`).
+	#[serde(default)]
+	pub owner: Option<String>,
 	/// The stock topic, whose workpiece ids become the products' NFC tags.
 	#[serde(default)]
 	pub stock_topic: Option<String>,
@@ -257,6 +265,8 @@ pub struct Factory {
 	pub accounts: Vec<AccountId32>,
 	/// The environment sensor's account, if configured.
 	pub environment: Option<AccountId32>,
+	/// The manufacturer orders are placed for, if configured.
+	pub order_owner: Option<AccountId32>,
 	routes: BTreeMap<String, Vec<Route>>,
 }
 
@@ -290,6 +300,10 @@ impl Factory {
 			return Err(Error::ZeroLimit);
 		}
 		let gateway = parse_account(&config.gateway).map_err(Error::Gateway)?;
+		let order_owner = match config.orders.as_ref().and_then(|o| o.owner.as_deref()) {
+			Some(owner) => Some(parse_account(owner).map_err(Error::OrderOwner)?),
+			None => None,
+		};
 		let mut accounts = Vec::new();
 		let mut routes: BTreeMap<String, Vec<Route>> = BTreeMap::new();
 		let mut names = std::collections::BTreeSet::new();
@@ -386,7 +400,7 @@ impl Factory {
 				Some(accounts[i].clone())
 			},
 		};
-		Ok(Self { config, gateway, accounts, environment, routes })
+		Ok(Self { config, gateway, accounts, environment, order_owner, routes })
 	}
 
 	/// The topics read.

@@ -42,6 +42,8 @@ pub enum Error {
 	ZeroLimit,
 	/// The gateway's account.
 	Gateway(AccountError),
+	/// The account of the manufacturer orders are placed for (`[orders] owner`).
+	OrderOwner(AccountError),
 	/// A machine's account.
 	MachineAccount { machine: String, error: AccountError },
 	/// Two machines with one name.
@@ -97,6 +99,7 @@ impl fmt::Display for Error {
 				f.write_str("max_payload_bytes and buffer_capacity must be positive")
 			},
 			Self::Gateway(e) => write!(f, "gateway: {e}"),
+			Self::OrderOwner(e) => write!(f, "orders.owner: {e}"),
 			Self::MachineAccount { machine, error } => write!(f, "machine {machine}: {error}"),
 			Self::NameTwice(name) => write!(f, "machine name {name:?} used twice"),
 			Self::AccountTwice { machine } => write!(f, "machine {machine}: account used twice"),

@@ -116,10 +116,17 @@ pub trait MachineRegistry<AccountId> {
 	fn status(machine: &AccountId) -> Option<MachineStatus>;
 	/// The machine's owner, if registered.
 	fn owner(machine: &AccountId) -> Option<AccountId>;
-	/// Idle machines that can perform `capability` now, from at most `max` entries of the
-	/// capability index: each with its load (tasks completed and failed) and since when it is
-	/// idle (ms since the epoch).
-	fn idle_candidates(capability: &[u8], max: u32) -> Vec<(AccountId, u32, Moment)>;
+	/// Idle machines that can perform `capability` now and that `usable` accepts, from at most
+	/// `max` entries of the index of idle machines by capability: each with its load (tasks
+	/// completed and failed) and since when it is idle (ms since the epoch). An entry whose
+	/// credential is no longer valid, or that `usable` refuses (e.g. its owner is suspended),
+	/// leaves the index, so that no set of unusable machines hides the usable ones for long; it
+	/// returns when the machine is set idle again or its capability is backed again.
+	fn idle_candidates(
+		capability: &[u8],
+		max: u32,
+		usable: &dyn Fn(&AccountId) -> bool,
+	) -> Vec<(AccountId, u32, Moment)>;
 	/// Marks `machine` busy with `task` (from `Idle`).
 	fn start_task(machine: &AccountId, task: TaskId) -> DispatchResult;
 	/// Marks `machine` idle again and counts the task as completed or failed. A machine put

@@ -12,7 +12,7 @@
 //! (200), `oven` (500), `milling` (600), `sorting` (700), `shipping` (800); `maintenance` is
 //! what the kiln rule asks for.
 
-use crate::{AccountId, Balance, RuntimeCall, MILLI_UNIT};
+use crate::{AccountId, Balance, RuntimeCall, MILLI_UNIT, UNIT};
 use alloc::vec::Vec;
 use codec::Encode;
 use sp_core::crypto::AccountId32;
@@ -66,8 +66,12 @@ pub fn capabilities(station: &str) -> &'static [&'static str] {
 	}
 }
 
-/// The reward each step of a dev order pays (held from the gateway when ordering).
+/// The reward each step of a dev order pays (held from Alice, the owner, when the gateway
+/// orders for her).
 pub const STEP_REWARD: Balance = 10 * MILLI_UNIT;
+
+/// What the gateway may commit in orders for Alice (2,000 five-step orders).
+pub const ORDER_BUDGET: Balance = 100 * UNIT;
 
 /// The gateway account.
 pub fn gateway() -> AccountId {
@@ -176,6 +180,15 @@ pub fn genesis_calls() -> Vec<(AccountId, Vec<u8>)> {
 			}),
 		));
 	}
+	// The gateway places the orders it receives for Alice, within a budget; it is no
+	// manufacturer itself.
+	calls.push((
+		alice.clone(),
+		RuntimeCall::Tasks(pallet_tasks::Call::set_order_budget {
+			gateway: gateway(),
+			budget: Some(ORDER_BUDGET),
+		}),
+	));
 	// The kiln is overheating when it reads above 80 °C in 3 consecutive windows.
 	calls.push((
 		alice,

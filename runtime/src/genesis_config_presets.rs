@@ -140,7 +140,8 @@ fn actor(key: Sr25519Keyring, role: Role, name: &str) -> (AccountId, Role, Vec<u
 /// `dev`: Alice validates alone, holds the sudo key and is the registrar; the dev accounts are
 /// funded and hold one role each (Alice manufacturer, Bob supplier, Charlie certifier, Dave
 /// customer, Eve auditor). Alice owns the demo factory ([`dev_factory`]), whose gateway
-/// (`//Gateway`, funded) is a manufacturer so that it can place the orders it receives.
+/// (`//Gateway`, funded, no actor) places the orders it receives for her, within the order
+/// budget she gives it.
 pub fn development_config_genesis() -> Value {
 	genesis(Network {
 		validators: vec![dev_validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
@@ -158,7 +159,6 @@ pub fn development_config_genesis() -> Value {
 			actor(Sr25519Keyring::Charlie, Role::Certifier, "Certifier C"),
 			actor(Sr25519Keyring::Dave, Role::Customer, "Customer D"),
 			actor(Sr25519Keyring::Eve, Role::Auditor, "Auditor E"),
-			(dev_factory::gateway(), Role::Manufacturer, b"Learning Factory gateway".to_vec()),
 		],
 		setup_calls: dev_factory::genesis_calls(),
 	})

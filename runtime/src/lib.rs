@@ -61,10 +61,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 110,
+	spec_version: 111,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -199,7 +199,11 @@ type Migrations = (
 	pallet_actors::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_machines::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_tasks::migrations::v1::MigrateV0ToV1<Runtime>,
+	// spec 110: disputes lapse, live-task counts.
 	pallet_tasks::migrations::v2::MigrateV1ToV2<Runtime>,
+	// spec 111: the idle index that matching reads; requesters' shares of the waiting queue.
+	pallet_machines::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_tasks::migrations::v3::MigrateV2ToV3<Runtime>,
 );
 
 pub type Executive = frame_executive::Executive<

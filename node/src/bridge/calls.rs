@@ -25,6 +25,7 @@ pub fn call_of(action: Action) -> Option<RuntimeCall> {
 			RuntimeCall::Telemetry(pallet_telemetry::Call::anchor_window { machine, window })
 		},
 		Action::Start { task } => RuntimeCall::Tasks(pallet_tasks::Call::start_task { task }),
+		Action::Confirm { task } => RuntimeCall::Tasks(pallet_tasks::Call::confirm_task { task }),
 		Action::Complete { task, evidence } => {
 			RuntimeCall::Tasks(pallet_tasks::Call::complete_task {
 				task,
@@ -40,19 +41,31 @@ pub fn call_of(action: Action) -> Option<RuntimeCall> {
 				start,
 			})
 		},
-		Action::Order { recipe, colour, tag, reward_per_step, step_blocks } => {
+		Action::Order { owner, recipe, colour, tag, reward_per_step, step_blocks } => {
 			let colour: twinchain_primitives::Colour = colour.parse().ok()?;
-			RuntimeCall::Tasks(pallet_tasks::Call::place_order {
-				recipe,
-				product_type: twinchain_primitives::ProductType {
-					kind: key("workpiece").into_inner().try_into().ok()?,
-					colour: Some(colour),
-					tag: tag.and_then(|t| t.into_bytes().try_into().ok()),
-				},
-				lots: Default::default(),
-				reward_per_step,
-				step_blocks,
-			})
+			let product_type = twinchain_primitives::ProductType {
+				kind: key("workpiece").into_inner().try_into().ok()?,
+				colour: Some(colour),
+				tag: tag.and_then(|t| t.into_bytes().try_into().ok()),
+			};
+			let lots = Default::default();
+			match owner {
+				Some(owner) => RuntimeCall::Tasks(pallet_tasks::Call::place_order_for {
+					owner,
+					recipe,
+					product_type,
+					lots,
+					reward_per_step,
+					step_blocks,
+				}),
+				None => RuntimeCall::Tasks(pallet_tasks::Call::place_order {
+					recipe,
+					product_type,
+					lots,
+					reward_per_step,
+					step_blocks,
+				}),
+			}
 		},
 	})
 }
@@ -102,7 +115,12 @@ mod tests {
 			call_of(Action::Start { task: 3 }),
 			Some(RuntimeCall::Tasks(pallet_tasks::Call::start_task { task: 3 }))
 		);
+		assert_eq!(
+			call_of(Action::Confirm { task: 4 }),
+			Some(RuntimeCall::Tasks(pallet_tasks::Call::confirm_task { task: 4 }))
+		);
 		let order = |colour: &str| Action::Order {
+			owner: None,
 			recipe: 1,
 			colour: colour.into(),
 			tag: Some("04aa".into()),

@@ -57,6 +57,7 @@ mod tests {
 		}
 		let orders = factory.config.orders.as_ref().expect("the dev factory takes orders");
 		assert_eq!(u128::from(orders.reward_per_step), dev_factory::STEP_REWARD);
+		assert_eq!(factory.order_owner, Some(dev_factory::owner()), "orders are Alice's");
 		// Every capability the dev genesis credits a station with that the factory commands.
 		for machine in &factory.config.machines {
 			for command in &machine.commands {

@@ -47,7 +47,7 @@ pub async fn follow_finalized<C, S>(
 		};
 		while next <= finalized {
 			if let Ok(Some(hash)) = client.hash(next) {
-				handle_finalized(&*client, &bridge, &queue, gateway, hash);
+				handle_finalized(&*client, &bridge, &queue, gateway, hash, &*sink);
 				attach_environments(&*client, &bridge, hash, &*sink);
 			}
 			store.save(LAST_BLOCK, &next);
@@ -142,13 +142,15 @@ fn command_assignments<C, S>(
 }
 
 /// A finalized block: its assignments become commands, the steps done on the factory's
-/// machines wait for their environment, and the gateway calls in it leave the queue.
+/// machines wait for their environment, the gateway calls in it leave the queue, and the
+/// completions the gateway relayed for its own orders' tasks are confirmed.
 fn handle_finalized<C, S>(
 	client: &C,
 	bridge: &Bridge<OffchainStore<S>>,
 	queue: &GatewayQueue<OffchainStore<S>>,
 	gateway: [u8; 32],
 	hash: Hash,
+	sink: &(dyn Fn(Vec<Action>) + Send + Sync),
 ) where
 	C: ChainClient,
 	S: OffchainStorage + 'static,
@@ -192,23 +194,52 @@ fn handle_finalized<C, S>(
 			continue;
 		}
 		let call = xt.function.encode();
+		let failed = events.iter().find_map(|r| match (&r.phase, &r.event) {
+			(
+				frame_system::Phase::ApplyExtrinsic(i),
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+					dispatch_error, ..
+				}),
+			) if *i as usize == index => Some(*dispatch_error),
+			_ => None,
+		});
+		// A completion the gateway relayed from its machine's own done acknowledgement, of a
+		// task the bridge's orders asked for (placed as the gateway, or for the factory's owner
+		// within the budget it gave the gateway): the gateway confirms it for the requester,
+		// and the reward settles now. Others' tasks wait for their requesters.
+		if let twinchain_runtime::RuntimeCall::Tasks(pallet_tasks::Call::complete_task {
+			task,
+			..
+		}) = &xt.function
+		{
+			let owner = bridge.factory().order_owner.clone().map(<[u8; 32]>::from);
+			let ours = |r: [u8; 32]| r == gateway || Some(r) == owner;
+			if failed.is_none() && requester_of(client, hash, *task).is_some_and(ours) {
+				sink(vec![Action::Confirm { task: *task }]);
+			}
+		}
 		if let Some(id) = queue.confirm(&signer, &call) {
-			let failed = events.iter().find_map(|r| match (&r.phase, &r.event) {
-				(
-					frame_system::Phase::ApplyExtrinsic(i),
-					RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
-						dispatch_error,
-						..
-					}),
-				) if *i as usize == index => Some(*dispatch_error),
-				_ => None,
-			});
 			match failed {
 				None => log::debug!(target: "mqtt", "gateway call {id} is on chain"),
 				Some(e) => log::warn!(target: "mqtt", "gateway call {id} failed on chain: {e:?}"),
 			}
 		}
 	}
+}
+
+/// The requester of `task` at block `hash`, read from the tasks pallet's storage.
+fn requester_of<C: ChainClient>(client: &C, hash: Hash, task: u64) -> Option<[u8; 32]> {
+	let id = task.encode();
+	let key = [
+		&sp_crypto_hashing::twox_128(b"Tasks")[..],
+		&sp_crypto_hashing::twox_128(b"TaskRecords")[..],
+		&sp_crypto_hashing::twox_64(&id)[..],
+		&id[..],
+	]
+	.concat();
+	let raw = client.storage(hash, &StorageKey(key)).ok().flatten()?;
+	let t = pallet_tasks::TaskOf::<twinchain_runtime::Runtime>::decode(&mut &raw.0[..]).ok()?;
+	Some(t.requester.into())
 }
 
 /// Attaches to each waiting step the first anchored window of the environment sensor that

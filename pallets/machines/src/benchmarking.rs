@@ -97,10 +97,21 @@ mod benches {
 	}
 
 	/// The worst case: the machine's gateway sets it (the owner and machine checks fail, the
-	/// DID delegate lookup runs), entering maintenance, with a full history.
+	/// DID delegate lookup runs), from idle into maintenance, with a full history and
+	/// `MaxCapabilities` capabilities leaving the idle index.
 	#[benchmark]
 	fn set_status() -> Result<(), BenchmarkError> {
-		let (_, machine) = machine::<T>()?;
+		let (owner, machine) = machine::<T>()?;
+		for i in 0..T::MaxCapabilities::get() {
+			let digest = T::BenchmarkHelper::anchor_capability(&machine, &cap(i));
+			Pallet::<T>::add_capability(
+				RawOrigin::Signed(owner.clone()).into(),
+				machine.clone(),
+				cap(i),
+				digest,
+			)
+			.map_err(|_| BenchmarkError::Stop("add failed"))?;
+		}
 		let gateway: T::AccountId = account("gateway", 0, 0);
 		T::BenchmarkHelper::make_gateway(&machine, &gateway);
 		#[extrinsic_call]
@@ -109,6 +120,7 @@ mod benches {
 			MachineRecords::<T>::get(&machine).map(|m| m.status),
 			Some(MachineStatus::Maintenance)
 		);
+		assert!(!IdleByCapability::<T>::contains_key(cap(0), &machine));
 		Ok(())
 	}
 

@@ -37,6 +37,7 @@ mod benchmarking;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod registry;
 #[allow(
 	clippy::multiple_bound_locations,
 	reason = "decl_runtime_apis! repeats the API's generic bounds in what it generates"
@@ -80,8 +81,8 @@ pub mod pallet {
 	use sp_runtime::traits::Zero;
 
 	/// The storage layout's version: 1 since the storage `Registry` was renamed `MachineRecords`
-	/// ([`migrations::v1`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// ([`migrations::v1`]), 2 since matching reads the idle index ([`migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -149,6 +150,14 @@ pub mod pallet {
 	pub type ByCapability<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, CapabilityKey, Blake2_128Concat, T::AccountId, ()>;
 
+	/// The index from capability to the idle machines that hold it, which automatic matching
+	/// reads: a machine enters when it becomes idle or gains (or re-backs) a capability while
+	/// idle, and leaves when it stops being idle, loses the capability, or matching finds it
+	/// cannot work (see [`MachineRegistry::idle_candidates`]).
+	#[pallet::storage]
+	pub type IdleByCapability<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, CapabilityKey, Blake2_128Concat, T::AccountId, ()>;
+
 	/// Each machine's most recent status changes, oldest first.
 	#[pallet::storage]
 	pub type StatusHistory<T: Config> = StorageMap<
@@ -176,6 +185,10 @@ pub mod pallet {
 		MachineRetired { machine: T::AccountId },
 		/// A task on the machine finished.
 		TaskFinished { machine: T::AccountId, task: TaskId, success: bool },
+		/// Matching found the idle machine unable to work (its credential is no longer valid,
+		/// or its owner is suspended or cannot stake): it left the idle index under
+		/// `capability` until it is set idle again or the capability is backed again.
+		LeftIdleIndex { machine: T::AccountId, capability: CapabilityKey },
 	}
 
 	#[pallet::error]
@@ -312,9 +325,12 @@ pub mod pallet {
 				);
 				m.capabilities += 1;
 				ByCapability::<T>::insert(&capability, &machine, ());
-				MachineRecords::<T>::insert(&machine, m);
+				MachineRecords::<T>::insert(&machine, m.clone());
 			}
 			Capabilities::<T>::insert(&machine, &capability, credential);
+			if m.status == MachineStatus::Idle {
+				IdleByCapability::<T>::insert(&capability, &machine, ());
+			}
 			Self::deposit_event(Event::CapabilityAdded { machine, capability, credential });
 			Ok(())
 		}
@@ -333,6 +349,7 @@ pub mod pallet {
 				Error::<T>::UnknownCapability
 			);
 			ByCapability::<T>::remove(&capability, &machine);
+			IdleByCapability::<T>::remove(&capability, &machine);
 			m.capabilities = m.capabilities.saturating_sub(1);
 			MachineRecords::<T>::insert(&machine, m);
 			Self::deposit_event(Event::CapabilityRemoved { machine, capability });
@@ -435,6 +452,7 @@ pub mod pallet {
 			ensure!(m.status != MachineStatus::Retired, Error::<T>::Retired);
 			for (capability, _) in Capabilities::<T>::drain_prefix(&machine) {
 				ByCapability::<T>::remove(&capability, &machine);
+				IdleByCapability::<T>::remove(&capability, &machine);
 			}
 			m.capabilities = 0;
 			if !m.deposit.is_zero() {
@@ -504,6 +522,12 @@ pub mod pallet {
 				m.maintenance_events = m.maintenance_events.saturating_add(1);
 			}
 			let now = Self::stamp();
+			if status == MachineStatus::Idle {
+				// Also when it was idle already: a machine matching dropped comes back.
+				Self::list_idle(machine);
+			} else if m.status == MachineStatus::Idle {
+				Self::unlist_idle(machine);
+			}
 			m.status = status;
 			m.status_since = now;
 			MachineRecords::<T>::insert(machine, m);
@@ -534,88 +558,5 @@ pub mod pallet {
 			let history = StatusHistory::<T>::get(machine);
 			history.iter().rev().find(|(at, _)| at.time <= time).map(|(_, s)| *s)
 		}
-	}
-}
-
-impl<T: Config> MachineRegistry<T::AccountId> for Pallet<T> {
-	fn can_perform(machine: &T::AccountId, capability: &[u8]) -> bool {
-		let Some(m) = MachineRecords::<T>::get(machine) else { return false };
-		if m.status == MachineStatus::Retired {
-			return false;
-		}
-		let Ok(key) = CapabilityKey::try_from(capability.to_vec()) else { return false };
-		Capabilities::<T>::get(machine, &key).is_some_and(|digest| {
-			T::Credentials::check_capability(machine, capability, &digest).is_ok()
-		})
-	}
-
-	fn status(machine: &T::AccountId) -> Option<MachineStatus> {
-		MachineRecords::<T>::get(machine).map(|m| m.status)
-	}
-
-	fn owner(machine: &T::AccountId) -> Option<T::AccountId> {
-		MachineRecords::<T>::get(machine).map(|m| m.owner)
-	}
-
-	fn idle_candidates(
-		capability: &[u8],
-		max: u32,
-	) -> alloc::vec::Vec<(T::AccountId, u32, Moment)> {
-		let Ok(key) = CapabilityKey::try_from(capability.to_vec()) else {
-			return Default::default();
-		};
-		ByCapability::<T>::iter_key_prefix(&key)
-			.take(max as usize)
-			.filter_map(|machine| {
-				let m = MachineRecords::<T>::get(&machine)?;
-				if m.status != MachineStatus::Idle {
-					return None;
-				}
-				let digest = Capabilities::<T>::get(&machine, &key)?;
-				T::Credentials::check_capability(&machine, capability, &digest).ok()?;
-				let load = m.tasks_completed.saturating_add(m.tasks_failed);
-				Some((machine, load, m.status_since.time))
-			})
-			.collect()
-	}
-
-	fn start_task(machine: &T::AccountId, task: TaskId) -> sp_runtime::DispatchResult {
-		let m = MachineRecords::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
-		ensure!(m.status == MachineStatus::Idle, Error::<T>::NotIdle);
-		let owner = m.owner.clone();
-		Pallet::<T>::change_status(machine, m, MachineStatus::Busy(task), owner)
-	}
-
-	fn finish_task(
-		machine: &T::AccountId,
-		task: TaskId,
-		success: bool,
-	) -> sp_runtime::DispatchResult {
-		let mut m = MachineRecords::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
-		let busy = m.status == MachineStatus::Busy(task);
-		ensure!(busy || m.status == MachineStatus::Maintenance, Error::<T>::NotBusyWithTask);
-		if success {
-			m.tasks_completed = m.tasks_completed.saturating_add(1);
-		} else {
-			m.tasks_failed = m.tasks_failed.saturating_add(1);
-		}
-		if busy {
-			let owner = m.owner.clone();
-			Pallet::<T>::change_status(machine, m, MachineStatus::Idle, owner)?;
-		} else {
-			MachineRecords::<T>::insert(machine, m);
-		}
-		Pallet::<T>::deposit_event(Event::TaskFinished { machine: machine.clone(), task, success });
-		Ok(())
-	}
-
-	fn enter_maintenance(machine: &T::AccountId) -> sp_runtime::DispatchResult {
-		let m = MachineRecords::<T>::get(machine).ok_or(Error::<T>::UnknownMachine)?;
-		ensure!(
-			matches!(m.status, MachineStatus::Idle | MachineStatus::Busy(_)),
-			Error::<T>::CannotEnterMaintenance
-		);
-		let owner = m.owner.clone();
-		Pallet::<T>::change_status(machine, m, MachineStatus::Maintenance, owner)
 	}
 }

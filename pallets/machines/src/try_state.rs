@@ -13,7 +13,7 @@ impl<T: Config> Pallet<T> {
 	/// - each machine's capability count is what `Capabilities` stores, at most
 	///   `MaxCapabilities`; a retired machine holds no capability and no deposit;
 	/// - the capability index and the capabilities agree both ways, and name only registered
-	///   machines; status histories exist only for registered machines;
+	///   machines; the idle index names only idle machines under capabilities they hold; status histories exist only for registered machines;
 	/// - each history holds 1 ..= `MaxStatusHistory` entries in time order, the last being the
 	///   machine's status and since when;
 	/// - each manufacturer's `MachineDeposit` hold is the sum of its machines' deposits.
@@ -44,6 +44,14 @@ impl<T: Config> Pallet<T> {
 			);
 			let due = owed.entry(m.manufacturer.clone()).or_insert_with(Zero::zero);
 			*due = due.saturating_add(m.deposit);
+		}
+		for (cap, id) in IdleByCapability::<T>::iter_keys() {
+			let m = MachineRecords::<T>::get(&id).ok_or("an idle index entry of no machine")?;
+			ensure!(m.status == MachineStatus::Idle, "a machine in the idle index is not idle");
+			ensure!(
+				Capabilities::<T>::contains_key(&id, &cap),
+				"an idle index entry for a capability the machine does not hold"
+			);
 		}
 		for (cap, id) in ByCapability::<T>::iter_keys() {
 			ensure!(

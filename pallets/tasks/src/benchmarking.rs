@@ -76,6 +76,7 @@ fn auto_task<T: Config>(maker: &T::AccountId, c: u8) -> Result<TaskId, Benchmark
 		T::MinReward::get(),
 		deadline::<T>(),
 		true,
+		None,
 	)
 	.map_err(|_| BenchmarkError::Stop("create failed"))?;
 	Ok(id)
@@ -96,6 +97,7 @@ fn plain_task<T: Config>(
 		T::MinReward::get(),
 		deadline::<T>(),
 		auto_assign,
+		None,
 	)
 	.map_err(|_| BenchmarkError::Stop("create failed"))?;
 	Ok(id)
@@ -138,6 +140,23 @@ fn order<T: Config>(maker: &T::AccountId) -> Result<TaskId, BenchmarkError> {
 	Ok(id)
 }
 
+/// Idle machines for capability 1 and a one-step recipe of `maker` using it; returns the recipe.
+fn recipe_for_order<T: Config>(maker: &T::AccountId) -> Result<RecipeId, BenchmarkError> {
+	machines::<T>(1);
+	let steps: RecipeSteps = vec![RecipeStep { capability: cap(1), params: params() }]
+		.try_into()
+		.map_err(|_| BenchmarkError::Stop("steps"))?;
+	// The chain's genesis may hold recipes already (the dev factory's): take the new one.
+	let recipe = NextRecipeId::<T>::get();
+	Pallet::<T>::register_recipe(
+		RawOrigin::Signed(maker.clone()).into(),
+		vec![b'n'; 64].try_into().expect("fits"),
+		steps,
+	)
+	.map_err(|_| BenchmarkError::Stop("recipe failed"))?;
+	Ok(recipe)
+}
+
 /// A completed task of `maker`; returns it.
 fn completed<T: Config>(maker: &T::AccountId) -> Result<TaskId, BenchmarkError> {
 	let task = auto_task::<T>(maker, 1)?;
@@ -172,6 +191,8 @@ mod benches {
 			T::MinReward::get(),
 			deadline::<T>(),
 			true,
+			// Its own period (not the default) is stored.
+			Some(T::MaxChallengePeriod::get()),
 		);
 		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Assigned));
 		Ok(())
@@ -195,6 +216,7 @@ mod benches {
 			T::MinReward::get(),
 			deadline::<T>(),
 			false,
+			None,
 		);
 		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Open));
 		Ok(())
@@ -255,6 +277,63 @@ mod benches {
 		let task = completed::<T>(&m)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(m), task);
+		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Settled));
+		Ok(())
+	}
+
+	/// A first budget: the deposit is held.
+	#[benchmark]
+	fn set_order_budget() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		let gateway: T::AccountId = account("gateway", 0, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(m.clone()), gateway.clone(), Some(T::MinReward::get()));
+		assert!(OrderBudgets::<T>::contains_key(&m, &gateway));
+		Ok(())
+	}
+
+	/// `place_order` by a gateway for the manufacturer that gave it a budget.
+	#[benchmark]
+	fn place_order_for() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		let recipe = recipe_for_order::<T>(&m)?;
+		let gateway: T::AccountId = account("gateway", 0, 0);
+		Pallet::<T>::set_order_budget(
+			RawOrigin::Signed(m.clone()).into(),
+			gateway.clone(),
+			Some(T::MinReward::get() * 100u32.into()),
+		)
+		.map_err(|_| BenchmarkError::Stop("budget failed"))?;
+		let id = NextTaskId::<T>::get();
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(gateway),
+			m,
+			recipe,
+			product_type(),
+			Default::default(),
+			T::MinReward::get(),
+			T::MaxDeadline::get(),
+		);
+		assert_eq!(TaskRecords::<T>::get(id).map(|t| t.state), Some(TaskState::Assigned));
+		Ok(())
+	}
+
+	/// A completion whose challenge end found no room in the schedule, settled by anyone once
+	/// its period is over.
+	#[benchmark]
+	fn settle_task() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		machines::<T>(1);
+		let task = completed::<T>(&m)?;
+		let end = TaskRecords::<T>::get(task)
+			.and_then(|t| t.completion)
+			.map(|c| c.challenge_end)
+			.ok_or(BenchmarkError::Stop("not completed"))?;
+		frame_system::Pallet::<T>::set_block_number(end);
+		let caller: T::AccountId = account("anyone", 0, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), task);
 		assert_eq!(TaskRecords::<T>::get(task).map(|t| t.state), Some(TaskState::Settled));
 		Ok(())
 	}
@@ -338,18 +417,7 @@ mod benches {
 	#[benchmark]
 	fn place_order() -> Result<(), BenchmarkError> {
 		let m = maker::<T>()?;
-		machines::<T>(1);
-		let steps: RecipeSteps = vec![RecipeStep { capability: cap(1), params: params() }]
-			.try_into()
-			.map_err(|_| BenchmarkError::Stop("steps"))?;
-		// The chain's genesis may hold recipes already (the dev factory's): take the new one.
-		let recipe = NextRecipeId::<T>::get();
-		Pallet::<T>::register_recipe(
-			RawOrigin::Signed(m.clone()).into(),
-			vec![b'n'; 64].try_into().expect("fits"),
-			steps,
-		)
-		.map_err(|_| BenchmarkError::Stop("recipe failed"))?;
+		let recipe = recipe_for_order::<T>(&m)?;
 		let task = NextTaskId::<T>::get();
 		#[extrinsic_call]
 		_(

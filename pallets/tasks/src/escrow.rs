@@ -34,6 +34,8 @@ pub(crate) struct NewTask<T: Config> {
 	pub auto_assign: bool,
 	/// The production order and step it belongs to, if any (the order holds its reward).
 	pub order: Option<(OrderId, u32)>,
+	/// The challenge period the requester set, if not the default.
+	pub challenge: Option<BlockNumberFor<T>>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -50,6 +52,7 @@ impl<T: Config> Pallet<T> {
 			deadline,
 			auto_assign,
 			order,
+			challenge,
 		} = new;
 		ensure!(reward >= T::MinReward::get(), Error::<T>::RewardTooLow);
 		let live = LiveTasks::<T>::get(&requester);
@@ -88,15 +91,13 @@ impl<T: Config> Pallet<T> {
 			reward,
 			deadline,
 		});
-		if auto_assign {
-			match Self::pick(&t) {
-				Some(machine) => Self::assign(id, &mut t, machine)?,
-				None => {
-					// A full queue leaves the task open for `accept_task`/`assign_task`.
-					#[allow(clippy::let_underscore_must_use, reason = "a full queue is fine")]
-					let _ = Waiting::<T>::try_append(id);
-				},
-			}
+		if let Some(c) = challenge.filter(|c| *c != T::ChallengePeriod::get()) {
+			ChallengePeriods::<T>::insert(id, c);
+		}
+		if auto_assign && !Self::match_and_assign(id, &mut t) {
+			// A full queue, or the requester's share of it used up, leaves the task open for
+			// `accept_task`/`assign_task`.
+			Self::enqueue(id, &t.requester);
 		}
 		TaskRecords::<T>::insert(id, t);
 		Ok(id)
@@ -150,8 +151,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// `t` is over (settled or refunded): one live task fewer for its requester.
-	pub(crate) fn over(t: &TaskOf<T>) {
+	/// `t` (`task`) is over (settled or refunded): one live task fewer for its requester; its
+	/// provider's stake and its own challenge period go.
+	pub(crate) fn over(task: TaskId, t: &TaskOf<T>) {
+		Self::release_stake(task);
+		ChallengePeriods::<T>::remove(task);
 		LiveTasks::<T>::mutate_exists(&t.requester, |n| {
 			*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
 		});
@@ -175,7 +179,7 @@ impl<T: Config> Pallet<T> {
 	/// failure and is idle again; its order stops.
 	pub(crate) fn refund(task: TaskId, t: &mut TaskOf<T>, state: TaskState) {
 		Self::release(t);
-		Self::over(t);
+		Self::over(task, t);
 		if let Some(machine) = &t.provider {
 			// A machine that went offline or was retired meanwhile is no longer busy with the
 			// task: there is nothing to count, and the refund must happen all the same.
@@ -202,7 +206,7 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Polite,
 		)?;
 		t.state = TaskState::Settled;
-		Self::over(t);
+		Self::over(task, t);
 		Self::deposit_event(Event::TaskSettled {
 			task,
 			from: t.requester.clone(),

@@ -34,6 +34,7 @@ impl<T: Config> MaintenanceRequest<T::AccountId, BalanceOf<T>, BlockNumberOf<T>>
 				deadline,
 				auto_assign: true,
 				order: None,
+				challenge: None,
 			})
 		})
 	}

@@ -52,6 +52,7 @@ pub mod weights;
 mod disputes;
 mod escrow;
 mod impl_maintenance;
+mod lifecycle;
 mod matching;
 mod orders;
 
@@ -87,6 +88,7 @@ enum Schedule {
 const SCHEDULE_TRIES: u32 = 16;
 
 #[frame_support::pallet]
+#[allow(clippy::too_many_arguments, reason = "an extrinsic's arguments are its API")]
 pub mod pallet {
 	use super::*;
 	use frame_support::{
@@ -94,11 +96,12 @@ pub mod pallet {
 		traits::{fungible::MutateHold, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{Saturating, Zero};
+	use sp_runtime::traits::Zero;
 
 	/// The storage layout's version: 1 since the storage `Registry` was renamed `TaskRecords`
-	/// ([`migrations::v1`]), 2 since disputes lapse ([`migrations::v2`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// ([`migrations::v1`]), 2 since disputes lapse ([`migrations::v2`]), 3 since requesters
+	/// have a share of the waiting queue ([`migrations::v3`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -132,9 +135,25 @@ pub mod pallet {
 		/// The deposit held for a recipe.
 		#[pallet::constant]
 		type RecipeDeposit: Get<BalanceOf<Self>>;
-		/// Blocks after completion in which the requester may dispute.
+		/// The deposit held for an order budget a manufacturer gives a gateway.
+		#[pallet::constant]
+		type BudgetDeposit: Get<BalanceOf<Self>>;
+		/// Blocks after completion in which the requester may dispute, unless it set its own
+		/// period for the task (`create_task`'s `challenge`); order steps and maintenance
+		/// tasks always have this one.
 		#[pallet::constant]
 		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+		/// The shortest challenge period a requester may set for its task.
+		#[pallet::constant]
+		type MinChallengePeriod: Get<BlockNumberFor<Self>>;
+		/// The longest challenge period a requester may set for its task.
+		#[pallet::constant]
+		type MaxChallengePeriod: Get<BlockNumberFor<Self>>;
+		/// The share of a task's reward its provider's owner stakes when the machine takes
+		/// it: held until the task is over, and paid to the requester if an arbiter decides a
+		/// dispute against the provider.
+		#[pallet::constant]
+		type ProviderStake: Get<sp_runtime::Perbill>;
 		/// Blocks an arbiter has to decide a dispute; undecided, the dispute lapses and the
 		/// provider is paid.
 		#[pallet::constant]
@@ -151,6 +170,10 @@ pub mod pallet {
 		/// The most tasks waiting for a machine.
 		#[pallet::constant]
 		type MaxWaiting: Get<u32>;
+		/// The most places in the waiting queue one requester's tasks take; its other tasks
+		/// stay open for `accept_task`/`assign_task`.
+		#[pallet::constant]
+		type MaxWaitingPerRequester: Get<u32>;
 		/// The most tasks one requester may have that are not over (open, running, completed
 		/// or disputed), its orders' steps and its maintenance rules' tasks included: so no
 		/// member fills the shared schedules and queue that others' tasks need.
@@ -173,6 +196,10 @@ pub mod pallet {
 		Escrow,
 		/// The deposit for a recipe.
 		RecipeDeposit,
+		/// A provider's stake on a task its machine took.
+		ProviderStake,
+		/// The deposit for an order budget.
+		OrderBudget,
 	}
 
 	/// Tasks.
@@ -210,6 +237,32 @@ pub mod pallet {
 	/// Open tasks that asked to be assigned and found no machine yet, oldest first.
 	#[pallet::storage]
 	pub type Waiting<T: Config> = StorageValue<_, BoundedVec<TaskId, T::MaxWaiting>, ValueQuery>;
+
+	/// How many places of `Waiting` each requester's tasks take (see `MaxWaitingPerRequester`).
+	#[pallet::storage]
+	pub type WaitingPlaces<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The stake held for each task a machine took and that is not over: who staked (the
+	/// machine's owner then) and how much.
+	#[pallet::storage]
+	pub type Stakes<T: Config> = StorageMap<_, Twox64Concat, TaskId, (T::AccountId, BalanceOf<T>)>;
+
+	/// What each manufacturer's gateways may still commit in orders placed for it
+	/// (`place_order_for`), with the deposit held for the entry.
+	#[pallet::storage]
+	pub type OrderBudgets<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		OrderBudget<BalanceOf<T>>,
+	>;
+
+	/// The challenge period of each task not yet completed whose requester set its own.
+	#[pallet::storage]
+	pub type ChallengePeriods<T: Config> = StorageMap<_, Twox64Concat, TaskId, BlockNumberFor<T>>;
 
 	/// Recipes.
 	#[pallet::storage]
@@ -266,8 +319,15 @@ pub mod pallet {
 		DisputeLapsed { task: TaskId },
 		/// An arbiter decided a dispute.
 		DisputeResolved { task: TaskId, arbiter: T::AccountId, for_provider: bool },
+		/// A machine's owner staked on the task its machine took.
+		StakeHeld { task: TaskId, owner: T::AccountId, stake: BalanceOf<T> },
+		/// A dispute was decided against the provider: its owner's stake went to the requester.
+		StakeSlashed { task: TaskId, owner: T::AccountId, to: T::AccountId, stake: BalanceOf<T> },
 		/// A manufacturer registered a recipe.
 		RecipeRegistered { recipe: RecipeId, manufacturer: T::AccountId },
+		/// A manufacturer set (`Some`) or withdrew (`None`) what a gateway may commit in orders
+		/// for it.
+		OrderBudgetSet { owner: T::AccountId, gateway: T::AccountId, budget: Option<BalanceOf<T>> },
 		/// A production order was placed; its product exists.
 		OrderPlaced { order: OrderId, recipe: RecipeId, product: T::AccountId },
 		/// An order's step got its task.
@@ -329,6 +389,18 @@ pub mod pallet {
 		OwnerSuspended,
 		/// The requester has `MaxLiveTasksPerRequester` tasks that are not over.
 		TooManyLiveTasks,
+		/// The challenge period is outside `MinChallengePeriod ..= MaxChallengePeriod`.
+		InvalidChallengePeriod,
+		/// The machine's owner cannot hold the provider stake the task needs.
+		StakeUnavailable,
+		/// The task's challenge (or dispute) period is not over yet.
+		ChallengeNotOver,
+		/// The manufacturer gave the caller no order budget.
+		NoOrderBudget,
+		/// The order costs more than what is left of the caller's order budget.
+		OverBudget,
+		/// Orders are placed for active manufacturers only.
+		NotManufacturer,
 	}
 
 	#[pallet::hooks]
@@ -350,15 +422,7 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
-			use frame_support::traits::fungible::Inspect;
-			assert!(
-				T::MinReward::get() >= T::Currency::minimum_balance(),
-				"MinReward below the existential deposit: a settlement could fail"
-			);
-			assert!(T::MaxTasksPerBlock::get() >= 1, "MaxTasksPerBlock: no task could be created");
-			assert!(!T::ChallengePeriod::get().is_zero(), "ChallengePeriod: no time to dispute");
-			assert!(!T::DisputePeriod::get().is_zero(), "DisputePeriod: no time to decide");
-			assert!(T::MaxLiveTasksPerRequester::get() >= 1, "MaxLiveTasksPerRequester: no task");
+			Self::check_constants()
 		}
 	}
 
@@ -367,15 +431,17 @@ pub mod pallet {
 		/// Asks for `capability` with `params`, optionally on `product` (the caller must be its
 		/// custodian) and by the `designated` machine only, paying `reward` (held now) if it is
 		/// completed by block `deadline`. With `auto_assign` the chain assigns it to a capable
-		/// idle machine, now or as soon as one is free. The caller must be a registered actor
-		/// or machine. Without `auto_assign` nothing is matched, and the call weighs less.
+		/// idle machine, now or as soon as one is free. `challenge` sets the blocks after
+		/// completion in which the requester may dispute (`MinChallengePeriod ..=
+		/// MaxChallengePeriod`; `None`: `ChallengePeriod`). The caller must be a registered
+		/// actor or machine. Without `auto_assign` nothing is matched, and the call weighs
+		/// less.
 		#[pallet::call_index(0)]
 		#[pallet::weight(if *auto_assign {
 			T::WeightInfo::create_task()
 		} else {
 			T::WeightInfo::create_task_unmatched()
 		})]
-		#[allow(clippy::too_many_arguments, reason = "an extrinsic's arguments are its API")]
 		pub fn create_task(
 			origin: OriginFor<T>,
 			capability: CapabilityKey,
@@ -385,22 +451,10 @@ pub mod pallet {
 			reward: BalanceOf<T>,
 			deadline: BlockNumberFor<T>,
 			auto_assign: bool,
+			challenge: Option<BlockNumberFor<T>>,
 		) -> DispatchResult {
 			let requester = ensure_signed(origin)?;
-			ensure!(Self::is_participant(&requester), Error::<T>::NotParticipant);
-			if let Some(p) = &product {
-				ensure!(T::Provenance::in_production(p), Error::<T>::ProductNotInProduction);
-				ensure!(
-					T::Provenance::custodian(p).as_ref() == Some(&requester),
-					Error::<T>::NotCustodian
-				);
-			}
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(
-				deadline > now && deadline <= now.saturating_add(T::MaxDeadline::get()),
-				Error::<T>::InvalidDeadline
-			);
-			Self::new_task(NewTask {
+			Self::do_create(NewTask {
 				requester,
 				capability,
 				params,
@@ -410,13 +464,14 @@ pub mod pallet {
 				deadline,
 				auto_assign,
 				order: None,
+				challenge,
 			})
-			.map(|_| ())
 		}
 
 		/// `machine` takes the open `task`: it must be idle and hold the task's capability with
-		/// a credential valid now (and be the designated machine, if one is named). The
-		/// machine, its gateway or its owner may.
+		/// a credential valid now (and be the designated machine, if one is named), and its
+		/// owner stakes `ProviderStake` of the reward. The machine, its gateway or its owner
+		/// may.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::accept_task())]
 		pub fn accept_task(
@@ -425,16 +480,7 @@ pub mod pallet {
 			machine: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
-			ensure!(Self::acts_for(&who, &machine), Error::<T>::NotProvider);
-			if let Some(d) = &t.designated {
-				ensure!(d == &machine, Error::<T>::NotDesignated);
-			}
-			Self::check_provider(&machine, &t.capability)?;
-			Self::assign(task, &mut t, machine)?;
-			TaskRecords::<T>::insert(task, t);
-			Ok(())
+			Self::do_accept(who, task, machine)
 		}
 
 		/// The provider reports that it started `task`.
@@ -442,22 +488,14 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::start_task())]
 		pub fn start_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(t.state == TaskState::Assigned, Error::<T>::WrongState);
-			let machine = t.provider.clone().ok_or(Error::<T>::WrongState)?;
-			ensure!(Self::acts_for(&who, &machine), Error::<T>::NotProvider);
-			t.state = TaskState::InProgress;
-			t.started = Some(Self::now());
-			TaskRecords::<T>::insert(task, t);
-			Self::deposit_event(Event::TaskStarted { task, machine });
-			Ok(())
+			Self::do_start(who, task)
 		}
 
 		/// The provider reports `task` done with `result` and the hash of its `evidence`. The
 		/// step joins the product's provenance; the machine is idle again; the reward settles
-		/// when the requester confirms or after the challenge period. The next step of a
-		/// production order is created. A task without a product is charged less (no step, no
-		/// next task).
+		/// when the requester (or its gateway) confirms or after the challenge period. The
+		/// next step of a production order is created. A task without a product is charged
+		/// less (no step, no next task).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::complete_task())]
 		pub fn complete_task(
@@ -467,51 +505,19 @@ pub mod pallet {
 			evidence: Evidence,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(
-				matches!(t.state, TaskState::Assigned | TaskState::InProgress),
-				Error::<T>::WrongState
-			);
-			let machine = t.provider.clone().ok_or(Error::<T>::WrongState)?;
-			ensure!(Self::acts_for(&who, &machine), Error::<T>::NotProvider);
-			let now = Self::stamp();
-			let had_product = t.product.is_some();
-			if let Some(product) = &t.product {
-				T::Provenance::record_step(
-					&machine,
-					product,
-					Self::step_of(task, &t, &machine, StepResult::Ok(result.clone()), now.time),
-				)?;
-			}
-			// A machine its owner set offline (or retired) while working is no longer busy with
-			// the task: the completion stands, only its counters stay as they were.
-			#[allow(clippy::let_underscore_must_use, reason = "see the comment above")]
-			let _ = T::Machines::finish_task(&machine, task, true);
-			Self::unschedule(Schedule::Deadline, t.deadline, task);
-			let challenge_end = Self::schedule(
-				Schedule::ChallengeEnd,
-				now.block.saturating_add(T::ChallengePeriod::get()),
-				task,
-			)?;
-			t.state = TaskState::Completed;
-			t.completion = Some(Completion { result, evidence, at: now, challenge_end });
-			let order = t.order;
-			TaskRecords::<T>::insert(task, t);
-			Self::deposit_event(Event::TaskCompleted { task, machine, evidence });
-			if let Some((order, step)) = order {
-				Self::advance_order_or_stop(order, step);
-			}
+			let had_product = Self::do_complete(who, task, result, evidence)?;
 			Ok(if had_product { None } else { Some(T::WeightInfo::complete_task_plain()) }.into())
 		}
 
-		/// The requester confirms the completion of `task`: the reward goes to the provider's
-		/// owner now.
+		/// The requester, or whoever acts for its DID (e.g. the custodian's gateway, an
+		/// authentication delegate), confirms the completion of `task`: the reward goes to the
+		/// provider's owner now and its stake is released.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::confirm_task())]
 		pub fn confirm_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(t.requester == who, Error::<T>::NotRequester);
+			ensure!(Self::for_requester(&who, &t), Error::<T>::NotRequester);
 			ensure!(t.state == TaskState::Completed, Error::<T>::WrongState);
 			if let Some(c) = &t.completion {
 				Self::unschedule(Schedule::ChallengeEnd, c.challenge_end, task);
@@ -536,9 +542,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The requester disputes the completion of `task` within the challenge period; an
-		/// arbiter who is no party to it decides within `DisputePeriod`, else it lapses and the
-		/// completion stands.
+		/// The requester, or whoever acts for its DID, disputes the completion of `task` within
+		/// the challenge period; an arbiter who is no party to it decides within
+		/// `DisputePeriod`, else it lapses and the completion stands.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::dispute_task())]
 		pub fn dispute_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
@@ -547,8 +553,8 @@ pub mod pallet {
 		}
 
 		/// An arbiter decides the disputed `task`: the reward goes to the provider's owner
-		/// (`for_provider`) or back to the requester. `PartyToDispute` if the arbiter is the
-		/// requester or acts for the requester or provider machine.
+		/// (`for_provider`) or back to the requester, with the provider's stake. `PartyToDispute`
+		/// if the arbiter is the requester or acts for the requester or provider machine.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::resolve_dispute())]
 		pub fn resolve_dispute(
@@ -570,26 +576,7 @@ pub mod pallet {
 			reason: ResultDetail,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(
-				matches!(t.state, TaskState::Assigned | TaskState::InProgress),
-				Error::<T>::WrongState
-			);
-			let machine = t.provider.clone().ok_or(Error::<T>::WrongState)?;
-			ensure!(Self::acts_for(&who, &machine), Error::<T>::NotProvider);
-			if let Some(product) = &t.product {
-				// The failure is part of the product's story; a product that cannot take it
-				// (e.g. recalled meanwhile) must not keep the task from failing.
-				let step =
-					Self::step_of(task, &t, &machine, StepResult::Failed(reason), Self::now());
-				#[allow(clippy::let_underscore_must_use, reason = "see the comment above")]
-				let _ = T::Provenance::record_step(&machine, product, step);
-			}
-			Self::unschedule(Schedule::Deadline, t.deadline, task);
-			Self::refund(task, &mut t, TaskState::Failed);
-			TaskRecords::<T>::insert(task, t);
-			Self::deposit_event(Event::TaskFailed { task, machine });
-			Ok(())
+			Self::do_fail(who, task, reason)
 		}
 
 		/// Asks the chain to assign the open `task` to a capable idle machine now. Anyone may
@@ -600,8 +587,7 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
 			ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
-			let machine = Self::pick(&t).ok_or(Error::<T>::NoProviderAvailable)?;
-			Self::assign(task, &mut t, machine)?;
+			ensure!(Self::match_and_assign(task, &mut t), Error::<T>::NoProviderAvailable);
 			TaskRecords::<T>::insert(task, t);
 			Ok(())
 		}
@@ -655,15 +641,49 @@ pub mod pallet {
 				step_blocks,
 			)
 		}
-	}
 
-	impl<T: Config> Pallet<T> {
-		pub(crate) fn now() -> Moment {
-			now_ms::<T, T::Time>()
+		/// Lets `gateway` place orders for the caller (`place_order_for`) committing at most
+		/// `budget` in rewards, all orders together; `None` withdraws it. Active manufacturers
+		/// only; the budget deposit is held while the budget is set. The gateway may also confirm
+		/// or dispute the steps of the caller's orders.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::set_order_budget())]
+		pub fn set_order_budget(
+			origin: OriginFor<T>,
+			gateway: T::AccountId,
+			budget: Option<BalanceOf<T>>,
+		) -> DispatchResult {
+			let owner = T::RecipeOrigin::ensure_origin(origin)?;
+			Self::do_set_budget(owner, gateway, budget)
 		}
 
-		pub(crate) fn stamp() -> Stamp<BlockNumberFor<T>> {
-			stamp_now::<T, T::Time>()
+		/// Places a production order for `owner` (an active manufacturer that gave the caller an
+		/// order budget), as `place_order` does: `owner` holds the rewards and the product; the
+		/// order's rewards come off the caller's budget (`OverBudget` if they exceed it). What a
+		/// factory's gateway does with the orders it receives.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::place_order_for())]
+		pub fn place_order_for(
+			origin: OriginFor<T>,
+			owner: T::AccountId,
+			recipe: RecipeId,
+			product_type: ProductType,
+			lots: LotList,
+			reward_per_step: BalanceOf<T>,
+			step_blocks: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let gateway = ensure_signed(origin)?;
+			Self::spend_budget(&owner, &gateway, recipe, reward_per_step)?;
+			Self::do_place_order(owner, recipe, product_type, lots, reward_per_step, step_blocks)
+		}
+
+		/// Settles `task` whose challenge period (or undecided dispute) is over but that the
+		/// block hook did not settle (its block's schedule was full). Anyone may.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::settle_task())]
+		pub fn settle_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_settle(task)
 		}
 	}
 }

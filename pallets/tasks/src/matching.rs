@@ -41,21 +41,36 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The designated machine if it can take the task now; otherwise the least loaded,
-	/// then longest idle, capable idle machine among `MaxCandidates` index entries.
-	pub(crate) fn pick(t: &TaskOf<T>) -> Option<T::AccountId> {
+	/// The machines that may take `t` now, best first: the designated machine if it can; else
+	/// the least loaded, then longest idle, capable idle machines among `MaxCandidates` entries
+	/// of the idle index whose owner is active and can stake. Machines that cannot work any more
+	/// leave the index (see [`MachineRegistry::idle_candidates`]).
+	pub(crate) fn candidates(t: &TaskOf<T>) -> Vec<T::AccountId> {
 		if let Some(d) = &t.designated {
-			return Self::check_provider(d, &t.capability).ok().map(|_| d.clone());
+			let ok = Self::check_provider(d, &t.capability).is_ok() && Self::can_stake(d, t);
+			return if ok { alloc::vec![d.clone()] } else { Vec::new() };
 		}
-		T::Machines::idle_candidates(&t.capability, T::MaxCandidates::get())
-			.into_iter()
-			.filter(|(machine, _, _)| Self::owner_active(machine))
-			.min_by(|a, b| (a.1, a.2, a.0.encode()).cmp(&(b.1, b.2, b.0.encode())))
-			.map(|(machine, _, _)| machine)
+		let usable = |m: &T::AccountId| Self::owner_active(m) && Self::can_stake(m, t);
+		let mut found =
+			T::Machines::idle_candidates(&t.capability, T::MaxCandidates::get(), &usable);
+		found.sort_by_key(|(machine, load, since)| (*load, *since, machine.encode()));
+		found.into_iter().map(|(machine, _, _)| machine).collect()
 	}
 
+	/// Assigns the open `t` (`task`) to the best machine that takes it; whether one did.
+	pub(crate) fn match_and_assign(task: TaskId, t: &mut TaskOf<T>) -> bool {
+		Self::candidates(t)
+			.into_iter()
+			.any(|machine| Self::assign(task, t, machine).is_ok())
+	}
+
+	/// `machine` takes `t` (`task`): it becomes busy with it and its owner's stake is held;
+	/// either both or neither.
 	pub(crate) fn assign(task: TaskId, t: &mut TaskOf<T>, machine: T::AccountId) -> DispatchResult {
-		T::Machines::start_task(&machine, task).map_err(|_| Error::<T>::ProviderBusy)?;
+		frame_support::storage::with_storage_layer(|| {
+			T::Machines::start_task(&machine, task).map_err(|_| Error::<T>::ProviderBusy)?;
+			Self::hold_stake(task, t, &machine)
+		})?;
 		t.state = TaskState::Assigned;
 		t.provider = Some(machine.clone());
 		// The assignment time stands for the start until the provider reports one.
@@ -72,6 +87,23 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Queues `task` of `requester` for a machine, if the queue and the requester's share of
+	/// it have room.
+	pub(crate) fn enqueue(task: TaskId, requester: &T::AccountId) {
+		let places = WaitingPlaces::<T>::get(requester);
+		if places >= T::MaxWaitingPerRequester::get() || Waiting::<T>::try_append(task).is_err() {
+			return;
+		}
+		WaitingPlaces::<T>::insert(requester, places.saturating_add(1));
+	}
+
+	/// `requester`'s task left the queue.
+	fn dequeued(requester: &T::AccountId) {
+		WaitingPlaces::<T>::mutate_exists(requester, |n| {
+			*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+		});
+	}
+
 	/// Tries to assign up to `MaxRetriesPerBlock` waiting tasks; returns how many it tried.
 	pub(crate) fn retry_waiting() -> u32 {
 		let mut waiting = Waiting::<T>::get();
@@ -83,13 +115,11 @@ impl<T: Config> Pallet<T> {
 		for id in waiting.iter().take(tries as usize) {
 			let Some(mut t) = TaskRecords::<T>::get(id) else { continue };
 			if t.state != TaskState::Open {
+				Self::dequeued(&t.requester);
 				continue;
 			}
-			let assigned = match Self::pick(&t) {
-				Some(machine) => Self::assign(*id, &mut t, machine).is_ok(),
-				None => false,
-			};
-			if assigned {
+			if Self::match_and_assign(*id, &mut t) {
+				Self::dequeued(&t.requester);
 				TaskRecords::<T>::insert(id, t);
 			} else {
 				still.push(*id);

@@ -159,3 +159,66 @@ pub mod v2 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 2 → 3: each requester's tasks take at most `MaxWaitingPerRequester` places of the
+/// waiting queue, counted in `WaitingPlaces`. The queue is walked once: a requester's entries
+/// beyond its share leave it (its tasks stay open for `accept_task`/`assign_task`), and the
+/// places of the rest are counted. Tasks taken before the upgrade carry no provider stake.
+pub mod v3 {
+	use crate::{Config, Pallet, TaskRecords, Waiting, WaitingPlaces};
+	use alloc::collections::BTreeMap;
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+		BoundedVec,
+	};
+
+	/// Counts (and caps) every requester's places in the waiting queue: one read a queued task
+	/// (at most `MaxWaiting`), one write a requester.
+	pub struct CountWaitingPlaces<T>(PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for CountWaitingPlaces<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let queue = Waiting::<T>::get();
+			let read = queue.len() as u64;
+			let mut places: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+			let mut kept = alloc::vec::Vec::new();
+			for id in queue {
+				let Some(t) = TaskRecords::<T>::get(id) else { continue };
+				let n = places.entry(t.requester).or_default();
+				if *n < T::MaxWaitingPerRequester::get() {
+					*n += 1;
+					kept.push(id);
+				}
+			}
+			let dropped = read.saturating_sub(kept.len() as u64);
+			Waiting::<T>::put(BoundedVec::truncate_from(kept));
+			let requesters = places.len() as u64;
+			for (who, n) in places {
+				WaitingPlaces::<T>::insert(who, n);
+			}
+			log::info!(
+				target: "runtime::tasks",
+				"v3: waiting places of {requesters} requesters counted, {dropped} entries beyond a share left the queue"
+			);
+			T::DbWeight::get().reads_writes(read.saturating_add(1), requesters.saturating_add(1))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The migration the runtime runs: only on a chain whose `Tasks` storage is at version 2,
+	/// which it leaves at version 3.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		CountWaitingPlaces<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

@@ -159,6 +159,8 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 
 parameter_types! {
 	pub const ManufacturerRole: Role = Role::Manufacturer;
+	/// A provider stakes a fifth of the reward.
+	pub const StakeShare: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(20);
 }
 
 /// Active manufacturers, as `SortedMembers` for the recipe origin.
@@ -185,12 +187,17 @@ impl pallet_tasks::Config for Test {
 	type ArbiterOrigin = frame_system::EnsureSignedBy<Arbiters, u64>;
 	type MinReward = ConstU128<10>;
 	type RecipeDeposit = ConstU128<50>;
+	type BudgetDeposit = ConstU128<5>;
 	type ChallengePeriod = ConstU64<5>;
+	type MinChallengePeriod = ConstU64<2>;
+	type MaxChallengePeriod = ConstU64<50>;
+	type ProviderStake = StakeShare;
 	type DisputePeriod = ConstU64<10>;
 	type MaxDeadline = ConstU64<100>;
 	type MaxTasksPerBlock = ConstU32<3>;
 	type MaxCandidates = ConstU32<8>;
 	type MaxWaiting = ConstU32<4>;
+	type MaxWaitingPerRequester = ConstU32<2>;
 	type MaxLiveTasksPerRequester = ConstU32<8>;
 	type MaxRetriesPerBlock = ConstU32<2>;
 	type WeightInfo = ();

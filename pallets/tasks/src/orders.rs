@@ -7,8 +7,8 @@ use frame_support::{
 	traits::{fungible::MutateHold, tokens::Precision},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{CheckedMul, Saturating, Zero};
-use twinchain_primitives::{LotList, ProductType};
+use sp_runtime::traits::{CheckedMul, CheckedSub, Saturating, Zero};
+use twinchain_primitives::{LotList, ProductType, Role};
 
 impl<T: Config> Pallet<T> {
 	/// `place_order` by `requester`: the product, the order holding every step's reward, and
@@ -52,6 +52,70 @@ impl<T: Config> Pallet<T> {
 		Self::start_step(order, 0)
 	}
 
+	/// `set_order_budget` by `owner`.
+	pub(crate) fn do_set_budget(
+		owner: T::AccountId,
+		gateway: T::AccountId,
+		budget: Option<BalanceOf<T>>,
+	) -> DispatchResult {
+		let old = OrderBudgets::<T>::take(&owner, &gateway);
+		let Some(remaining) = budget else {
+			let old = old.ok_or(Error::<T>::NoOrderBudget)?;
+			Self::release_budget_deposit(&owner, old.deposit);
+			Self::deposit_event(Event::OrderBudgetSet { owner, gateway, budget: None });
+			return Ok(());
+		};
+		let deposit = match old {
+			Some(o) => o.deposit,
+			None => {
+				let deposit = T::BudgetDeposit::get();
+				if !deposit.is_zero() {
+					T::Currency::hold(&HoldReason::OrderBudget.into(), &owner, deposit)?;
+				}
+				deposit
+			},
+		};
+		OrderBudgets::<T>::insert(&owner, &gateway, OrderBudget { remaining, deposit });
+		Self::deposit_event(Event::OrderBudgetSet { owner, gateway, budget: Some(remaining) });
+		Ok(())
+	}
+
+	fn release_budget_deposit(owner: &T::AccountId, deposit: BalanceOf<T>) {
+		#[allow(
+			clippy::let_underscore_must_use,
+			reason = "a best-effort release of what this pallet holds for the item cannot fail; the item goes either way"
+		)]
+		let _ = T::Currency::release(
+			&HoldReason::OrderBudget.into(),
+			owner,
+			deposit,
+			Precision::BestEffort,
+		);
+	}
+
+	/// `gateway` places an order of `recipe` for `owner`: `owner` must be an active
+	/// manufacturer, and the order's rewards come off the budget it gave `gateway`.
+	pub(crate) fn spend_budget(
+		owner: &T::AccountId,
+		gateway: &T::AccountId,
+		recipe: RecipeId,
+		reward_per_step: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(T::Actors::has_role(owner, Role::Manufacturer), Error::<T>::NotManufacturer);
+		let mut budget = OrderBudgets::<T>::get(owner, gateway).ok_or(Error::<T>::NoOrderBudget)?;
+		let steps = Recipes::<T>::get(recipe).ok_or(Error::<T>::UnknownRecipe)?.steps.len() as u32;
+		let total = reward_per_step.checked_mul(&steps.into()).ok_or(Error::<T>::Overflow)?;
+		budget.remaining = budget.remaining.checked_sub(&total).ok_or(Error::<T>::OverBudget)?;
+		OrderBudgets::<T>::insert(owner, gateway, budget);
+		Ok(())
+	}
+
+	/// Whether `who` is a gateway `owner` gave an order budget (it confirms or disputes the
+	/// steps of `owner`'s orders).
+	pub(crate) fn is_order_gateway(who: &T::AccountId, owner: &T::AccountId) -> bool {
+		OrderBudgets::<T>::contains_key(owner, who)
+	}
+
 	/// After step `step` of `order` completed: the next step, or the finished product. If the
 	/// next step cannot be created (no deadline slot, the requester's live-task limit, the
 	/// product recalled meanwhile), the order stops there and its remaining rewards go back —
@@ -80,6 +144,7 @@ impl<T: Config> Pallet<T> {
 			deadline,
 			auto_assign: true,
 			order: Some((order, step)),
+			challenge: None,
 		})?;
 		o.remaining = o.remaining.saturating_sub(o.reward_per_step);
 		o.step = step;

@@ -22,7 +22,12 @@ impl<T: Config> Pallet<T> {
 	///   provider, an open one none; a running task is in its deadline's schedule, a completed
 	///   one in its challenge end's; an order's current task is its current step's;
 	/// - the deadline and challenge-end schedules, the waiting queue and orders' current tasks
-	///   name only stored tasks.
+	///   name only stored tasks;
+	/// - a stake is held exactly for each task taken and not yet over, and each owner's stake
+	///   hold is the sum of its stakes; own challenge periods exist only for tasks not yet
+	///   completed;
+	/// - each requester's waiting places count its entries in the queue, within
+	///   `MaxWaitingPerRequester`; each manufacturer's budget hold is its budgets' deposits.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut escrow: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut add = |who: &T::AccountId, amount: BalanceOf<T>| {
@@ -53,14 +58,37 @@ impl<T: Config> Pallet<T> {
 					Deadlines::<T>::get(t.deadline).contains(&id),
 					"a running task is missing from its deadline's schedule"
 				),
+				// Unless every block near its end was full: then `settle_task` pays it once the
+				// end has come.
 				TaskState::Completed | TaskState::Disputed => ensure!(
-					t.completion
-						.as_ref()
-						.is_some_and(|c| ChallengeEnds::<T>::get(c.challenge_end).contains(&id)),
+					t.completion.as_ref().is_some_and(|c| {
+						let list = ChallengeEnds::<T>::get(c.challenge_end);
+						list.contains(&id)
+							|| list.len() as u32 >= T::MaxTasksPerBlock::get()
+							|| c.challenge_end <= frame_system::Pallet::<T>::block_number()
+					}),
 					"a completed or disputed task is missing from its challenge end's schedule"
 				),
 				_ => {},
 			}
+			let taken = matches!(
+				t.state,
+				TaskState::Assigned
+					| TaskState::InProgress
+					| TaskState::Completed
+					| TaskState::Disputed
+			);
+			ensure!(
+				!Stakes::<T>::contains_key(id) || taken,
+				"a stake is held for a task not taken or over"
+			);
+			ensure!(
+				!ChallengePeriods::<T>::contains_key(id)
+					|| t.state == TaskState::Open
+					|| t.state == TaskState::Assigned
+					|| t.state == TaskState::InProgress,
+				"an own challenge period outlived its use"
+			);
 		}
 		let stored: BTreeMap<T::AccountId, u32> = LiveTasks::<T>::iter().collect();
 		ensure!(stored == live, "a requester's live-task count is not its tasks not yet over");
@@ -98,8 +126,35 @@ impl<T: Config> Pallet<T> {
 				ensure!(TaskRecords::<T>::contains_key(task), "a scheduled task is not stored");
 			}
 		}
+		let mut places: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for task in Waiting::<T>::get() {
-			ensure!(TaskRecords::<T>::contains_key(task), "a waiting task is not stored");
+			let t = TaskRecords::<T>::get(task).ok_or("a waiting task is not stored")?;
+			*places.entry(t.requester).or_default() += 1;
+		}
+		let stored: BTreeMap<T::AccountId, u32> = WaitingPlaces::<T>::iter().collect();
+		ensure!(stored == places, "a requester's waiting places are not its queue entries");
+		ensure!(
+			places.values().all(|n| *n <= T::MaxWaitingPerRequester::get()),
+			"a requester beyond its share of the queue"
+		);
+		let mut budgets: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (owner, _, b) in OrderBudgets::<T>::iter() {
+			let due = budgets.entry(owner).or_insert_with(Zero::zero);
+			*due = due.saturating_add(b.deposit);
+		}
+		for (who, due) in budgets {
+			let held = T::Currency::balance_on_hold(&HoldReason::OrderBudget.into(), &who);
+			ensure!(held == due, "a manufacturer's budget hold is not its budgets' deposits");
+		}
+		let mut stakes: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (task, (owner, stake)) in Stakes::<T>::iter() {
+			ensure!(TaskRecords::<T>::contains_key(task), "a stake on a task not stored");
+			let due = stakes.entry(owner).or_insert_with(Zero::zero);
+			*due = due.saturating_add(stake);
+		}
+		for (who, due) in stakes {
+			let held = T::Currency::balance_on_hold(&HoldReason::ProviderStake.into(), &who);
+			ensure!(held == due, "an owner's stake hold is not its stakes");
 		}
 		Ok(())
 	}

@@ -193,6 +193,17 @@ pub struct Order<AccountId, Balance, BlockNumber> {
 	pub remaining: Balance,
 }
 
+/// What a manufacturer's gateway may still commit in orders for it.
+#[derive(
+	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
+)]
+pub struct OrderBudget<Balance> {
+	/// The rewards it may still commit, all orders together.
+	pub remaining: Balance,
+	/// The deposit held from the manufacturer for the entry.
+	pub deposit: Balance,
+}
+
 /// Sets up what benchmarks need from other pallets.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {

@@ -102,6 +102,11 @@ pub mod pallet {
 		/// How many blocks a maintenance task may take.
 		#[pallet::constant]
 		type MaintenanceBlocks: Get<BlockNumberFor<Self>>;
+		/// Blocks after a rule opened a maintenance task in which no rule of the machine opens
+		/// another: a gateway that reports breaches over and over cannot loop the machine
+		/// through maintenance, drawing a reward from its owner each time.
+		#[pallet::constant]
+		type MaintenanceCooldown: Get<BlockNumberFor<Self>>;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 		/// Sets up machines, gateways and funds in benchmarks.
@@ -137,6 +142,12 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The block until which each machine's rules open no maintenance task (see
+	/// `MaintenanceCooldown`); the entry goes with the first window anchored after it.
+	#[pallet::storage]
+	pub type CoolingDown<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -165,6 +176,9 @@ pub mod pallet {
 		MaintenanceOpened { machine: T::AccountId, metric: MetricKey, task: TaskId },
 		/// A rule's streak was reached but no maintenance task could be opened.
 		MaintenanceNotOpened { machine: T::AccountId, metric: MetricKey, error: DispatchError },
+		/// A rule's streak was reached while the machine's rules cool down after the last
+		/// maintenance task they opened: none is opened before block `until`.
+		MaintenanceDeferred { machine: T::AccountId, metric: MetricKey, until: BlockNumberFor<T> },
 		/// A rule fired and its owner could not hold the next reward: it stays, disarmed.
 		RuleDisarmed { machine: T::AccountId, metric: MetricKey, comparison: Comparison },
 	}
@@ -397,6 +411,12 @@ pub mod pallet {
 			if rules.is_empty() {
 				return 0;
 			}
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut cooling = CoolingDown::<T>::get(machine);
+			if cooling.is_some_and(|until| now >= until) {
+				CoolingDown::<T>::remove(machine);
+				cooling = None;
+			}
 			for r in rules.iter_mut() {
 				let Some(m) = metrics.iter().find(|m| m.metric == r.rule.metric) else {
 					continue; // no readings of it: the streak neither grows nor breaks
@@ -422,23 +442,18 @@ pub mod pallet {
 				if r.streak >= r.rule.windows && r.armed && in_service {
 					// A rule pays from its owner's funds for the owner's machine only: once the
 					// machine changed hands it is disarmed, never drawing on the former owner.
-					if T::Machines::owner(machine).as_ref() == Some(&r.owner) {
-						Self::fire(machine, r);
-					} else {
-						// An armed rule holds its next reward: give it back.
-						#[allow(clippy::let_underscore_must_use, reason = "it is held")]
-						let _ = T::Currency::release(
-							&HoldReason::Rule.into(),
-							&r.owner,
-							r.rule.reward,
-							Precision::BestEffort,
-						);
-						r.armed = false;
-						Self::deposit_event(Event::RuleDisarmed {
+					if T::Machines::owner(machine).as_ref() != Some(&r.owner) {
+						Self::disarm_for_new_owner(machine, r);
+					} else if let Some(until) = cooling {
+						Self::deposit_event(Event::MaintenanceDeferred {
 							machine: machine.clone(),
 							metric: r.rule.metric.clone(),
-							comparison: r.rule.comparison,
+							until,
 						});
+					} else if Self::fire(machine, r) {
+						let until = now.saturating_add(T::MaintenanceCooldown::get());
+						CoolingDown::<T>::insert(machine, until);
+						cooling = Some(until);
 					}
 				}
 			}
@@ -447,8 +462,28 @@ pub mod pallet {
 			n
 		}
 
-		/// Moves the rule's held reward into a maintenance task's escrow and holds the next.
-		fn fire(machine: &T::AccountId, r: &mut RuleOf<T>) {
+		/// A rule whose owner no longer owns the machine: its held reward goes back and it is
+		/// disarmed.
+		fn disarm_for_new_owner(machine: &T::AccountId, r: &mut RuleOf<T>) {
+			// An armed rule holds its next reward: give it back.
+			#[allow(clippy::let_underscore_must_use, reason = "it is held")]
+			let _ = T::Currency::release(
+				&HoldReason::Rule.into(),
+				&r.owner,
+				r.rule.reward,
+				Precision::BestEffort,
+			);
+			r.armed = false;
+			Self::deposit_event(Event::RuleDisarmed {
+				machine: machine.clone(),
+				metric: r.rule.metric.clone(),
+				comparison: r.rule.comparison,
+			});
+		}
+
+		/// Moves the rule's held reward into a maintenance task's escrow and holds the next;
+		/// whether a maintenance task was opened.
+		fn fire(machine: &T::AccountId, r: &mut RuleOf<T>) -> bool {
 			let reward = r.rule.reward;
 			let opened = frame_support::storage::with_storage_layer(|| {
 				T::Currency::release(&HoldReason::Rule.into(), &r.owner, reward, Precision::Exact)?;
@@ -478,6 +513,7 @@ pub mod pallet {
 							comparison: r.rule.comparison,
 						});
 					}
+					true
 				},
 				Err(error) => {
 					Self::deposit_event(Event::MaintenanceNotOpened {
@@ -485,6 +521,7 @@ pub mod pallet {
 						metric,
 						error,
 					});
+					false
 				},
 			}
 		}

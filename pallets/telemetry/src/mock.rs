@@ -121,6 +121,7 @@ impl pallet_telemetry::Config for Test {
 	type MaxWindowLength = ConstU64<60_000>;
 	type MaxClockSkew = ConstU64<5_000>;
 	type MaintenanceBlocks = ConstU64<50>;
+	type MaintenanceCooldown = ConstU64<5>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;

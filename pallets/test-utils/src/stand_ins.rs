@@ -200,6 +200,8 @@ pub struct MockMachine {
 	pub failed: u32,
 	/// Since when it is idle (ms since the epoch).
 	pub idle_since: Moment,
+	/// Whether matching dropped it from the idle index (until it is set idle again).
+	pub unlisted: bool,
 }
 
 /// pallet-machines stand-in, reading the time from `Time` (the mock's `Timestamp`).
@@ -226,6 +228,7 @@ impl<Time: UnixTime> MockMachines<Time> {
 			completed: 0,
 			failed: 0,
 			idle_since: Self::now(),
+			unlisted: false,
 		};
 		with_machines(|ms| ms.insert(machine, m));
 	}
@@ -239,7 +242,10 @@ impl<Time: UnixTime> MockMachines<Time> {
 	}
 	/// Sets the machine's status.
 	pub fn set_status(machine: u64, status: MachineStatus) {
-		Self::set(machine, |m| m.status = status);
+		Self::set(machine, |m| {
+			m.status = status;
+			m.unlisted = false;
+		});
 	}
 	/// The credential behind `capability` stops being valid.
 	pub fn invalidate(machine: u64, capability: &str) {
@@ -259,14 +265,28 @@ impl<Time: UnixTime> MachineRegistry<u64> for MockMachines<Time> {
 	fn owner(machine: &u64) -> Option<u64> {
 		machines().get(machine).map(|m| m.owner)
 	}
-	fn idle_candidates(capability: &[u8], max: u32) -> Vec<(u64, u32, Moment)> {
-		machines()
-			.iter()
-			.filter(|(_, m)| m.caps.iter().any(|c| c == capability))
+	fn idle_candidates(
+		capability: &[u8],
+		max: u32,
+		usable: &dyn Fn(&u64) -> bool,
+	) -> Vec<(u64, u32, Moment)> {
+		let listed: Vec<(u64, MockMachine)> = machines()
+			.into_iter()
+			.filter(|(_, m)| {
+				m.status == MachineStatus::Idle
+					&& !m.unlisted && m.caps.iter().any(|c| c == capability)
+			})
 			.take(max as usize)
-			.filter(|(_, m)| m.status == MachineStatus::Idle)
-			.map(|(id, m)| (*id, m.completed + m.failed, m.idle_since))
-			.collect()
+			.collect();
+		let mut found = Vec::new();
+		for (id, m) in listed {
+			if usable(&id) {
+				found.push((id, m.completed + m.failed, m.idle_since));
+			} else {
+				Self::set(id, |m| m.unlisted = true);
+			}
+		}
+		found
 	}
 	fn start_task(machine: &u64, task: TaskId) -> DispatchResult {
 		with_machines(|ms| {
@@ -285,6 +305,7 @@ impl<Time: UnixTime> MachineRegistry<u64> for MockMachines<Time> {
 			if m.status == MachineStatus::Busy(task) {
 				m.status = MachineStatus::Idle;
 				m.idle_since = now;
+				m.unlisted = false;
 			} else if m.status != MachineStatus::Maintenance {
 				return Err(DispatchError::Other("not busy with the task"));
 			}

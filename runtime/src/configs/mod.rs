@@ -567,6 +567,7 @@ impl pallet_provenance::BenchmarkHelper<AccountId> for ProvenanceBenchmarkHelper
 			capability.to_vec().try_into().expect("benchmark capability ids fit");
 		pallet_machines::Capabilities::<Runtime>::insert(machine, &key, digest);
 		pallet_machines::ByCapability::<Runtime>::insert(&key, machine, ());
+		pallet_machines::IdleByCapability::<Runtime>::insert(&key, machine, ());
 	}
 
 	fn make_gateway(machine: &AccountId, gateway: &AccountId) {
@@ -614,8 +615,14 @@ parameter_types! {
 	pub const MinTaskReward: Balance = 10 * MILLI_UNIT;
 	/// Held for a recipe.
 	pub const RecipeDeposit: Balance = 100 * MILLI_UNIT;
-	/// A requester has 20 s (10 blocks) after completion to dispute.
-	pub const TaskChallengePeriod: BlockNumber = 10;
+	/// A requester has 5 minutes (150 blocks) after completion to dispute, unless it set its
+	/// own period for the task (from 10 s up to a day); its gateway's confirmation settles at
+	/// once.
+	pub const TaskChallengePeriod: BlockNumber = 5 * MINUTES;
+	/// The shortest challenge period a requester may set: 10 s.
+	pub const MinTaskChallengePeriod: BlockNumber = 5;
+	/// A provider's owner stakes a fifth of the reward on each task its machine takes.
+	pub const TaskProviderStake: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(20);
 	/// The registrars have a week to decide a dispute; undecided, the completion stands.
 	pub const TaskDisputePeriod: BlockNumber = 7 * DAYS;
 	/// Deadlines lie at most a day ahead (a provenance step takes at most a day).
@@ -636,14 +643,22 @@ impl pallet_tasks::Config for Runtime {
 	type ArbiterOrigin = pallet_actors::EnsureRegistrar<Runtime>;
 	type MinReward = MinTaskReward;
 	type RecipeDeposit = RecipeDeposit;
+	/// An order budget costs what a recipe does.
+	type BudgetDeposit = RecipeDeposit;
 	type ChallengePeriod = TaskChallengePeriod;
+	type MinChallengePeriod = MinTaskChallengePeriod;
+	type MaxChallengePeriod = MaxTaskDeadline;
+	type ProviderStake = TaskProviderStake;
 	type DisputePeriod = TaskDisputePeriod;
 	type MaxDeadline = MaxTaskDeadline;
 	type MaxTasksPerBlock = ConstU32<64>;
 	type MaxCandidates = ConstU32<32>;
 	type MaxWaiting = ConstU32<256>;
-	/// 32 tasks not yet over per requester: filling the waiting queue takes 8 members, and the
-	/// 16 blocks of deadlines an order step may use (64 each) 32.
+	/// A requester's tasks take at most 16 of the 256 places: filling the queue takes 16
+	/// requesters.
+	type MaxWaitingPerRequester = ConstU32<16>;
+	/// 32 tasks not yet over per requester: filling the 16 blocks of deadlines an order step
+	/// may use (64 each) takes 32 requesters.
 	type MaxLiveTasksPerRequester = ConstU32<32>;
 	type MaxRetriesPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_tasks::weights::SubstrateWeight<Runtime>;
@@ -682,6 +697,8 @@ parameter_types! {
 	pub const MaxClockSkew: u64 = 30_000;
 	/// A maintenance task may take an hour.
 	pub const MaintenanceBlocks: BlockNumber = HOURS;
+	/// After a rule opened a maintenance task, the machine's rules open none for 30 minutes.
+	pub const MaintenanceCooldown: BlockNumber = 30 * MINUTES;
 }
 
 impl pallet_telemetry::Config for Runtime {
@@ -698,6 +715,7 @@ impl pallet_telemetry::Config for Runtime {
 	type MaxWindowLength = MaxWindowLength;
 	type MaxClockSkew = MaxClockSkew;
 	type MaintenanceBlocks = MaintenanceBlocks;
+	type MaintenanceCooldown = MaintenanceCooldown;
 	type WeightInfo = pallet_telemetry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TelemetryBenchmarkHelper;
@@ -726,7 +744,8 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for TelemetryBenchmarkHelper {
 }
 
 /// The calls a factory gateway may have its offchain worker sign: anchoring telemetry,
-/// reporting on its machines' tasks and status, linking steps to telemetry, placing orders.
+/// reporting on its machines' tasks and status, linking steps to telemetry, placing orders
+/// (for its owner, within the order budget), confirming its orders' steps.
 pub struct GatewayCalls;
 impl frame_support::traits::Contains<RuntimeCall> for GatewayCalls {
 	fn contains(call: &RuntimeCall) -> bool {
@@ -738,6 +757,8 @@ impl frame_support::traits::Contains<RuntimeCall> for GatewayCalls {
 						| pallet_tasks::Call::complete_task { .. }
 						| pallet_tasks::Call::fail_task { .. }
 						| pallet_tasks::Call::place_order { .. }
+						| pallet_tasks::Call::place_order_for { .. }
+						| pallet_tasks::Call::confirm_task { .. }
 				) | RuntimeCall::Provenance(pallet_provenance::Call::attach_environment { .. })
 				| RuntimeCall::Machines(pallet_machines::Call::set_status { .. })
 		)

@@ -361,9 +361,14 @@ fn idle_candidates_are_capable_idle_machines_with_load_and_idle_time() {
 		assert_ok!(<Machines as MachineRegistry<u64>>::finish_task(&101, 5, true));
 		assert_ok!(<Machines as MachineRegistry<u64>>::start_task(&MILL, 6));
 		MockCredentials::fail(3, CapabilityError::Suspended);
-		let found = <Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 10);
+		let all = |_: &u64| true;
+		let found = <Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 10, &all);
 		assert_eq!(found, vec![(101, 1, T0 + 1_000)]);
-		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 0).is_empty());
-		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"kiln", 10).is_empty());
+		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 0, &all).is_empty());
+		assert!(<Machines as MachineRegistry<u64>>::idle_candidates(b"kiln", 10, &all).is_empty());
+		// The busy machine is not in the idle index; the suspended credential's machine left it.
+		assert!(!IdleByCapability::<Test>::contains_key(key("mill"), MILL));
+		assert!(!IdleByCapability::<Test>::contains_key(key("mill"), 102));
+		assert!(IdleByCapability::<Test>::contains_key(key("mill"), 101));
 	});
 }

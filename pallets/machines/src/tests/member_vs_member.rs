@@ -132,3 +132,66 @@ fn the_privileged_origin_retires_or_re_owns_a_squatted_machine() {
 		);
 	});
 }
+
+/// Matching starvation: a member's idle machines whose credentials lapsed (and, for the
+/// caller, machines it finds unusable, e.g. of a suspended owner) sort first in the idle
+/// index. Matching reads at most `max` entries, but each read drops what cannot work, so the
+/// usable machine behind them is found within a few rounds, and never again hidden by them;
+/// a dropped machine comes back when it is set idle again.
+#[test]
+fn machines_that_cannot_work_do_not_hide_the_others_from_matching() {
+	new_test_ext().execute_with(|| {
+		let machines: Vec<u64> = (300..306).collect();
+		for (i, machine) in machines.iter().enumerate() {
+			consent(*machine, MANUFACTURER);
+			assert_ok!(Machines::register_machine(
+				RuntimeOrigin::signed(MANUFACTURER),
+				*machine,
+				nameplate(2024)
+			));
+			let c = MockCredentials::anchor_capability(10 + i as u8, *machine, "mill");
+			assert_ok!(Machines::add_capability(
+				RuntimeOrigin::signed(MANUFACTURER),
+				*machine,
+				key("mill"),
+				c
+			));
+		}
+		// All but one machine's credentials lapse; one more is refused by the caller.
+		let usable_one = machines[3];
+		let refused = machines[4];
+		for (i, machine) in machines.iter().enumerate() {
+			if *machine != usable_one && *machine != refused {
+				MockCredentials::fail(10 + i as u8, CapabilityError::OutsideValidity);
+			}
+		}
+		let caller = |m: &u64| *m != refused;
+		let mut rounds = 0;
+		let found = loop {
+			rounds += 1;
+			let found = <Machines as MachineRegistry<u64>>::idle_candidates(b"mill", 2, &caller);
+			if !found.is_empty() || rounds > machines.len() {
+				break found;
+			}
+		};
+		assert_eq!(found.iter().map(|c| c.0).collect::<Vec<_>>(), vec![usable_one]);
+		assert!(rounds <= 3, "{rounds} rounds");
+		let listed: Vec<u64> = IdleByCapability::<Test>::iter_key_prefix(key("mill")).collect();
+		assert_eq!(listed, vec![usable_one], "only the usable machine stays listed");
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::Machines(Event::LeftIdleIndex { machine, .. }) if *machine == refused
+		)));
+		// The refused machine's gateway sets it idle again: it is listed again.
+		assert_ok!(Machines::set_status(
+			RuntimeOrigin::signed(MANUFACTURER),
+			refused,
+			MachineStatus::Idle
+		));
+		assert!(IdleByCapability::<Test>::contains_key(key("mill"), refused));
+		// Busy machines are not listed at all.
+		assert_ok!(<Machines as MachineRegistry<u64>>::start_task(&usable_one, 1));
+		assert!(!IdleByCapability::<Test>::contains_key(key("mill"), usable_one));
+		assert_eq!(Machines::do_try_state(), Ok(()));
+	});
+}

@@ -16,7 +16,8 @@ fn disputed_on_mill1(requester: u64) -> TaskId {
 		Some(MILL1),
 		100,
 		System::block_number() + 10,
-		true
+		true,
+		None
 	));
 	assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(GATEWAY), task, detail(""), [1; 32]));
 	assert_ok!(Tasks::dispute_task(RuntimeOrigin::signed(requester), task));
@@ -44,7 +45,8 @@ fn no_arbiter_decides_a_dispute_it_is_party_to() {
 			Some(MILL2),
 			10,
 			System::block_number() + 10,
-			true
+			true,
+			None
 		));
 		assert_ok!(Tasks::complete_task(RuntimeOrigin::signed(OWNER_B), own, detail(""), [2; 32]));
 		assert_ok!(Tasks::dispute_task(RuntimeOrigin::signed(OWNER_A), own));
@@ -95,7 +97,8 @@ fn a_decided_dispute_is_unscheduled() {
 		run_to(until + 1);
 		assert_eq!(state(task), TaskState::Refunded);
 		assert!(!events().contains(&Event::DisputeLapsed { task }));
-		assert_eq!(Balances::total_balance(&MAKER), 10_000);
+		// The reward back, and the provider's stake (a fifth of it) on top.
+		assert_eq!(Balances::total_balance(&MAKER), 10_020);
 	});
 }
 

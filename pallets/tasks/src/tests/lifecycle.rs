@@ -16,6 +16,7 @@ fn tasks_hold_their_reward_and_check_requester_reward_and_deadline() {
 				reward,
 				deadline,
 				false,
+				None,
 			)
 		};
 		assert_noop!(create(STRANGER, 100, 5), Error::<Test>::NotParticipant);
@@ -59,6 +60,7 @@ fn tasks_on_a_product_need_its_custodian_and_a_product_in_production() {
 				10,
 				5,
 				false,
+				None,
 			)
 		};
 		assert_noop!(create(CUSTOMER, 7000), Error::<Test>::NotCustodian);
@@ -118,7 +120,8 @@ fn providers_must_be_idle_capable_designated_and_spoken_for() {
 			Some(MILL2),
 			10,
 			9,
-			false
+			false,
+			None
 		));
 		let d = NextTaskId::<Test>::get() - 1;
 		MockMachines::add(103, OWNER_A, &["mill"]);
@@ -143,6 +146,7 @@ fn calls_without_matching_or_a_product_are_charged_less() {
 				reward: 100,
 				deadline: 10,
 				auto_assign,
+				challenge: None,
 			}
 			.get_dispatch_info()
 			.call_weight
@@ -183,7 +187,8 @@ fn completion_records_provenance_frees_the_machine_and_settles_on_confirmation()
 			None,
 			100,
 			10,
-			false
+			false,
+			None
 		));
 		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(GATEWAY), 0, MILL1));
 		next_block();
@@ -354,7 +359,8 @@ fn disputes_are_decided_by_an_arbiter_either_way() {
 		);
 		assert_eq!(state(b), TaskState::Refunded);
 		assert_eq!(escrow(MAKER), 0);
-		assert_eq!(Balances::total_balance(&MAKER), 9_900);
+		// `a` paid 100; `b` came back with its provider's stake (20).
+		assert_eq!(Balances::total_balance(&MAKER), 9_920);
 		assert_noop!(
 			Tasks::resolve_dispute(RuntimeOrigin::signed(ARBITER), b, true),
 			Error::<Test>::WrongState
@@ -387,7 +393,8 @@ fn matching_picks_the_least_loaded_then_longest_idle_machine() {
 			Some(MILL2),
 			10,
 			12,
-			true
+			true,
+			None
 		));
 		let designated = NextTaskId::<Test>::get() - 1;
 		assert_eq!(state(designated), TaskState::Open);

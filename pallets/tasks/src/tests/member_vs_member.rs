@@ -46,6 +46,7 @@ fn an_old_machine_key_cannot_request_tasks() {
 				10,
 				System::block_number() + 10,
 				false,
+				None,
 			)
 		};
 		assert_ok!(request(MILL1));
@@ -100,6 +101,7 @@ fn a_suspended_owners_machines_take_no_work() {
 				10,
 				System::block_number() + 10,
 				false,
+				None,
 			),
 			Error::<Test>::NotParticipant
 		);
@@ -124,6 +126,7 @@ fn a_requester_cannot_fill_the_shared_schedules() {
 				10,
 				deadline,
 				true,
+				None,
 			)
 		};
 		for i in 0..8 {
@@ -171,6 +174,7 @@ fn a_completion_stands_when_the_next_step_cannot_be_created() {
 				10,
 				System::block_number() + 2 + i / 3,
 				false,
+				None,
 			));
 		}
 		assert_ok!(Tasks::complete_task(

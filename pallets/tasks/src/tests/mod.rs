@@ -19,6 +19,7 @@ mod maintenance;
 mod member_vs_member;
 mod orders;
 mod random;
+mod stakes;
 
 fn cap(s: &str) -> CapabilityKey {
 	s.as_bytes().to_vec().try_into().unwrap()
@@ -59,7 +60,8 @@ fn mill_task(auto: bool) -> TaskId {
 		None,
 		100,
 		System::block_number() + 10,
-		auto
+		auto,
+		None
 	));
 	id
 }
@@ -76,7 +78,8 @@ fn product_task(auto: bool) -> TaskId {
 		None,
 		100,
 		System::block_number() + 10,
-		auto
+		auto,
+		None
 	));
 	id
 }

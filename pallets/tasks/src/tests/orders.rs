@@ -154,3 +154,98 @@ fn an_order_stops_when_a_step_expires_and_refunds_the_rest() {
 		assert_eq!(Balances::total_balance(&MAKER), 10_000);
 	});
 }
+
+/// A factory's gateway is no manufacturer: it places orders only for the manufacturer that gave
+/// it a budget, which holds the rewards and the product; all its orders together stay within the
+/// budget; it confirms (or disputes) the steps of those orders; and the manufacturer withdraws
+/// the budget, getting its deposit back.
+#[test]
+fn a_gateway_orders_for_its_manufacturer_within_a_budget() {
+	new_test_ext().execute_with(|| {
+		const FACTORY_GATEWAY: u64 = 300;
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"mill".to_vec().try_into().unwrap(),
+			recipe(&[("mill", "")])
+		));
+		let order = |who: u64, owner: u64| {
+			Tasks::place_order_for(
+				RuntimeOrigin::signed(who),
+				owner,
+				0,
+				workpiece(),
+				Default::default(),
+				40,
+				20,
+			)
+		};
+		// No manufacturer role, no order of its own; no budget, no order for MAKER.
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(FACTORY_GATEWAY),
+				0,
+				workpiece(),
+				Default::default(),
+				40,
+				20
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(order(FACTORY_GATEWAY, MAKER), Error::<Test>::NoOrderBudget);
+		assert_noop!(
+			Tasks::set_order_budget(RuntimeOrigin::signed(CUSTOMER), FACTORY_GATEWAY, Some(100)),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Tasks::set_order_budget(
+			RuntimeOrigin::signed(MAKER),
+			FACTORY_GATEWAY,
+			Some(100)
+		));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::OrderBudget.into(), &MAKER), 5);
+		// For a customer (not a manufacturer) nothing is ordered, budget or not.
+		assert_noop!(order(FACTORY_GATEWAY, CUSTOMER), Error::<Test>::NotManufacturer);
+		let first = NextTaskId::<Test>::get();
+		assert_ok!(order(FACTORY_GATEWAY, MAKER));
+		assert_ok!(order(FACTORY_GATEWAY, MAKER));
+		assert_noop!(order(FACTORY_GATEWAY, MAKER), Error::<Test>::OverBudget);
+		assert_eq!(OrderBudgets::<Test>::get(MAKER, FACTORY_GATEWAY).unwrap().remaining, 20);
+		// MAKER holds the rewards and the products; the gateway pays nothing.
+		let o = Orders::<Test>::get(0).unwrap();
+		assert_eq!(o.requester, MAKER);
+		assert_eq!(MockProvenance::get(o.product).custodian, MAKER);
+		assert_eq!(escrow(MAKER), 80);
+		assert_eq!(escrow(FACTORY_GATEWAY), 0);
+		// The gateway confirms its orders' completed steps for MAKER, and no other task.
+		let step = TaskRecords::<Test>::get(first).unwrap();
+		let machine = step.provider.unwrap();
+		assert_ok!(Tasks::complete_task(
+			RuntimeOrigin::signed(machine),
+			first,
+			detail(""),
+			[1; 32]
+		));
+		let other = mill_task(false);
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(machine), other, machine));
+		assert_ok!(Tasks::complete_task(
+			RuntimeOrigin::signed(machine),
+			other,
+			detail(""),
+			[1; 32]
+		));
+		assert_noop!(
+			Tasks::confirm_task(RuntimeOrigin::signed(FACTORY_GATEWAY), other),
+			Error::<Test>::NotRequester
+		);
+		assert_ok!(Tasks::confirm_task(RuntimeOrigin::signed(FACTORY_GATEWAY), first));
+		assert_eq!(state(first), TaskState::Settled);
+		// Withdrawn: no more orders; the deposit comes back.
+		assert_ok!(Tasks::set_order_budget(RuntimeOrigin::signed(MAKER), FACTORY_GATEWAY, None));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::OrderBudget.into(), &MAKER), 0);
+		assert_noop!(order(FACTORY_GATEWAY, MAKER), Error::<Test>::NoOrderBudget);
+		assert_noop!(
+			Tasks::set_order_budget(RuntimeOrigin::signed(MAKER), FACTORY_GATEWAY, None),
+			Error::<Test>::NoOrderBudget
+		);
+		assert_eq!(Tasks::do_try_state(), Ok(()));
+	});
+}

@@ -3,7 +3,8 @@
 use super::*;
 
 /// What is held in escrow equals the rewards of unsettled tasks plus what running orders still
-/// hold; no account's total changes but by settlements; total issuance never changes; and the
+/// hold; no account's total changes but by settlements and slashed stakes; total issuance never
+/// changes; and the
 /// pallet's `try_state` invariants hold.
 fn check_invariants(initial: &[(u64, Balance)], issuance: Balance) {
 	assert_eq!(Tasks::do_try_state(), Ok(()), "the pallet's try_state invariants");
@@ -20,9 +21,16 @@ fn check_invariants(initial: &[(u64, Balance)], issuance: Balance) {
 	}
 	let mut settled: BTreeMap<u64, i128> = BTreeMap::new();
 	for e in events() {
-		if let Event::TaskSettled { from, to, reward, .. } = e {
-			*settled.entry(from).or_default() -= reward as i128;
-			*settled.entry(to).or_default() += reward as i128;
+		match e {
+			Event::TaskSettled { from, to, reward, .. } => {
+				*settled.entry(from).or_default() -= reward as i128;
+				*settled.entry(to).or_default() += reward as i128;
+			},
+			Event::StakeSlashed { owner, to, stake, .. } => {
+				*settled.entry(owner).or_default() -= stake as i128;
+				*settled.entry(to).or_default() += stake as i128;
+			},
+			_ => {},
 		}
 	}
 	for (who, start) in initial {
@@ -80,7 +88,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 					})
 				};
 				let machine = *machines.choose(&mut rng).unwrap();
-				let (name, origin, call) = match rng.gen_range(0..15) {
+				let (name, origin, call) = match rng.gen_range(0..18) {
 					0 | 1 => (
 						"create_task",
 						RuntimeOrigin::signed(*requesters.choose(&mut rng).unwrap()),
@@ -96,6 +104,11 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 							reward: 10 + rng.gen_range(0..200) as u128,
 							deadline: System::block_number() + 1 + rng.gen_range(0..12),
 							auto_assign: rng.gen_bool(0.5),
+							challenge: match rng.gen_range(0..4) {
+								0 => Some(rng.gen_range(0..60)),
+								1 => Some(2),
+								_ => None,
+							},
 						},
 					),
 					2 => (
@@ -117,7 +130,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 					},
 					11 => {
 						// OWNER_A is an arbiter too, but party to MILL1's tasks.
-						let arbiter = *[ARBITER, ARBITER, OWNER_A].choose(&mut rng).unwrap();
+						let arbiter = *[ARBITER, OWNER_A].choose(&mut rng).unwrap();
 						(
 							"resolve_dispute",
 							by(&mut rng, Some(arbiter)),
@@ -133,6 +146,31 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 						"place_order",
 						RuntimeOrigin::signed(*[MAKER, CUSTOMER].choose(&mut rng).unwrap()),
 						Call::place_order {
+							recipe: 0,
+							product_type: workpiece(),
+							lots: Default::default(),
+							reward_per_step: 10 + rng.gen_range(0..50) as u128,
+							step_blocks: 1 + rng.gen_range(0..8),
+						},
+					),
+					14 => ("settle_task", by(&mut rng, None), Call::settle_task { task }),
+					15 => (
+						"set_order_budget",
+						RuntimeOrigin::signed(*[MAKER, MAKER, CUSTOMER].choose(&mut rng).unwrap()),
+						Call::set_order_budget {
+							gateway: *[GATEWAY, STRANGER].choose(&mut rng).unwrap(),
+							budget: if rng.gen_bool(0.8) {
+								Some(rng.gen_range(0..300))
+							} else {
+								None
+							},
+						},
+					),
+					16 => (
+						"place_order_for",
+						by(&mut rng, Some(GATEWAY)),
+						Call::place_order_for {
+							owner: *[MAKER, MAKER, CUSTOMER].choose(&mut rng).unwrap(),
 							recipe: 0,
 							product_type: workpiece(),
 							lots: Default::default(),
@@ -173,10 +211,14 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 	// Every call both succeeded and was refused at times, and the refusals covered the
 	// pallet's errors that these callers can meet.
 	println!("{calls} calls: {outcomes:?}; refusals: {errors:?}");
+	// `settle_task` succeeds only for a completion whose challenge end found every nearby block
+	// of the schedule full, which these sequences never reach (`stakes.rs` shows it); here it
+	// must be refused, before (`ChallengeNotOver`) and after the hook settled (`WrongState`).
 	for (name, (ok, refused)) in &outcomes {
-		assert!(*ok > 0 && *refused > 0, "{name}: {ok} succeeded, {refused} refused");
+		let succeeds = *name != "settle_task";
+		assert!((*ok > 0) == succeeds && *refused > 0, "{name}: {ok} succeeded, {refused} refused");
 	}
-	assert_eq!(outcomes.len(), 11, "every call but register_recipe (made at the start)");
+	assert_eq!(outcomes.len(), 14, "every call but register_recipe (made at the start)");
 	for error in [
 		"BadOrigin",
 		"UnknownTask",
@@ -191,6 +233,11 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 		"NotDesignated",
 		"Token(FundsUnavailable)",
 		"PartyToDispute",
+		"InvalidChallengePeriod",
+		"ChallengeNotOver",
+		"NoOrderBudget",
+		"OverBudget",
+		"NotManufacturer",
 	] {
 		assert!(errors.contains_key(error), "{error} never met: {errors:?}");
 	}

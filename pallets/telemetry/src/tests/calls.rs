@@ -188,8 +188,10 @@ fn an_overheating_machine_goes_into_paid_maintenance_after_its_streak() {
 		}
 		assert_eq!(MockMaintenance::opened().len(), 1);
 		assert_eq!(Rules::<Test>::get(KILN)[0].streak, 3, "capped at the rule's windows");
-		// Back in service, a hot window fires at once: the streak is still there.
+		// Back in service, a hot window fires as soon as the rules' cool-down (mock: 5
+		// blocks) is over: the streak is still there.
 		MockMachines::set_status(KILN, MachineStatus::Idle);
+		System::set_block_number(System::block_number() + 5);
 		assert_ok!(anchor(GATEWAY, KILN, window(10, &[95_000])));
 		assert_eq!(MockMaintenance::opened().len(), 2);
 	});

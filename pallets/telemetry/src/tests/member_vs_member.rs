@@ -48,3 +48,37 @@ fn a_sold_machines_rule_does_not_draw_on_its_former_owner() {
 		assert_eq!(Telemetry::do_try_state(), Ok(()));
 	});
 }
+
+/// A rogue gateway (or broker client) reports breaches over and over to loop the machine
+/// through breach → maintenance → idle → breach, each loop drawing the rule's reward from the
+/// owner for whoever does the maintenance. After a rule opened a maintenance task, the
+/// machine's rules open none for `MaintenanceCooldown` blocks (mock: 5): breaches in between
+/// are reported as deferred, and the owner pays once per cool-down at most.
+#[test]
+fn a_gateway_cannot_loop_a_machine_through_paid_maintenance() {
+	new_test_ext().execute_with(|| {
+		Timestamp::set_timestamp(T0 + 3_600_000);
+		assert_ok!(Telemetry::set_rule(RuntimeOrigin::signed(OWNER), KILN, hot_rule(1, 100)));
+		let start = System::block_number();
+		assert_ok!(anchor(GATEWAY, KILN, window(0, &[95_000])));
+		assert_eq!(MockMaintenance::opened().len(), 1);
+		assert_eq!(CoolingDown::<Test>::get(KILN), Some(start + 5));
+		for i in 1..5u64 {
+			System::set_block_number(start + i);
+			MockMachines::set_status(KILN, MachineStatus::Idle);
+			assert_ok!(anchor(GATEWAY, KILN, window(i, &[95_000])));
+		}
+		assert_eq!(MockMaintenance::opened().len(), 1, "no second paid maintenance in the loop");
+		assert!(events().contains(&Event::MaintenanceDeferred {
+			machine: KILN,
+			metric: key("t"),
+			until: start + 5
+		}));
+		System::set_block_number(start + 5);
+		MockMachines::set_status(KILN, MachineStatus::Idle);
+		assert_ok!(anchor(GATEWAY, KILN, window(10, &[95_000])));
+		assert_eq!(MockMaintenance::opened().len(), 2, "after the cool-down it fires again");
+		assert_eq!(CoolingDown::<Test>::get(KILN), Some(start + 10));
+		assert_eq!(Telemetry::do_try_state(), Ok(()));
+	});
+}

@@ -74,6 +74,10 @@ struct Model {
 	breaches: u32,
 	not_opened: u32,
 	disarmed: u32,
+	/// Maintenance deferred while the machine's rules cooled down.
+	deferred: u32,
+	/// The block until which each machine's rules cool down.
+	cooling: BTreeMap<u64, u64>,
 }
 
 /// What must hold after every call, read from storage alone:
@@ -218,6 +222,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 	let mut refused: BTreeMap<String, u32> = BTreeMap::new();
 	let (mut sequences, mut calls, mut environment, mut replays) = (0u32, 0u32, 0u32, 0u32);
 	let (mut readings, mut breaches, mut fired, mut not_opened, mut disarmed) = (0, 0, 0, 0, 0);
+	let mut deferred = 0;
 	for seed in 0..SEQUENCES {
 		new_test_ext().execute_with(|| {
 			let mut rng = StdRng::seed_from_u64(seed);
@@ -404,7 +409,14 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 								// the machine can go into maintenance (and is still its
 								// owner's), and holds the reward again if its owner can pay
 								// it, else it is disarmed.
+								let block = System::block_number();
 								let rules = model.rules.entry(machine).or_default();
+								if !rules.is_empty()
+									&& model.cooling.get(&machine).is_some_and(|u| block >= *u)
+								{
+									model.cooling.remove(&machine);
+								}
+								let cooling = model.cooling.get(&machine).copied();
 								let machine_owner = model.machines[&machine].0;
 								let state = &mut model.machines.get_mut(&machine).unwrap().1;
 								for r in rules.iter_mut() {
@@ -435,6 +447,12 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 										model.disarmed += 1;
 										continue;
 									}
+									// After a maintenance task the rules cool down (mock: 5
+									// blocks): the breach is deferred.
+									if model.cooling.contains_key(&machine) || cooling.is_some() {
+										model.deferred += 1;
+										continue;
+									}
 									if !matches!(
 										*state,
 										MachineStatus::Idle | MachineStatus::Busy(_)
@@ -443,6 +461,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 										continue;
 									}
 									*state = MachineStatus::Maintenance;
+									model.cooling.insert(machine, block + 5);
 									r.streak = 0;
 									r.fired += 1;
 									model.opened.push((
@@ -644,6 +663,11 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 				count(&|e| matches!(e, Event::RuleDisarmed { .. })),
 				model.disarmed as usize
 			);
+			assert_eq!(
+				count(&|e| matches!(e, Event::MaintenanceDeferred { .. })),
+				model.deferred as usize
+			);
+			deferred += model.deferred;
 			assert_eq!(count(&|e| matches!(e, Event::WindowAnchored { .. })), model.windows.len());
 			readings += model.readings;
 			breaches += model.breaches;
@@ -661,7 +685,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 	);
 	println!(
 		"{readings} readings anchored, {breaches} breaches, {fired} maintenance tasks opened, \
-		 {not_opened} not opened, {disarmed} rules disarmed"
+		 {not_opened} not opened, {disarmed} rules disarmed, {deferred} deferred"
 	);
 	println!("succeeded: {succeeded:?}");
 	println!("refused: {refused:#?}");
@@ -673,6 +697,7 @@ fn holds_windows_and_rules_hold_over_random_call_sequences() {
 	}
 	assert!(readings > 5_000 && replays > 200 && breaches > 200, "{readings} {replays} {breaches}");
 	assert!(fired > 40 && not_opened > 20 && disarmed > 5, "{fired} {not_opened} {disarmed}");
+	assert!(deferred > 10, "{deferred} maintenance tasks deferred by the cool-down");
 	let errors: BTreeSet<&str> = refused.keys().map(|k| k.rsplit(": ").next().unwrap()).collect();
 	for error in [
 		"UnknownMachine",
