@@ -24,7 +24,8 @@ fn raw_entries(pallet: &[u8], item: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// Spec 109 renamed `Actors::ActorOf`, `Machines::Registry` and `Tasks::Registry`. On a chain
 /// of spec 108 (every entry under the old names, the three pallets at storage version 0), the
 /// runtime's migrations move every entry under the new name unchanged, leave nothing under the
-/// old one, set the versions to 1, charge for what they moved, and do nothing a second time.
+/// old one, set the versions to 1 (the later migrations take them on from there: machines
+/// builds its idle index), charge for what they moved, and do nothing a second time.
 #[test]
 fn spec_109_renames_move_every_entry_once() {
 	genesis_of("dev").execute_with(|| {
@@ -52,6 +53,12 @@ fn spec_109_renames_move_every_entry_once() {
 		StorageVersion::new(0).put::<Actors>();
 		StorageVersion::new(0).put::<Machines>();
 		StorageVersion::new(0).put::<Tasks>();
+		// Spec 108 had no idle index either.
+		let idle = pallet_machines::IdleByCapability::<Runtime>::iter().count();
+		assert!(idle > 0, "the dev machines are idle at genesis");
+		assert!(pallet_machines::IdleByCapability::<Runtime>::clear(u32::MAX, None)
+			.maybe_cursor
+			.is_none());
 		assert_eq!(pallet_machines::MachineRecords::<Runtime>::iter().count(), 0);
 
 		let weight = <Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
@@ -63,13 +70,17 @@ fn spec_109_renames_move_every_entry_once() {
 			assert!(raw_entries(pallet, old).is_empty(), "{}", String::from_utf8_lossy(old));
 		}
 		assert_eq!(Actors::on_chain_storage_version(), 1);
-		assert_eq!(Machines::on_chain_storage_version(), 1);
-		// …and tasks on to 2 (disputes lapse): the task record above is no task it can read.
-		assert_eq!(Tasks::on_chain_storage_version(), 2);
+		// Machines goes on to 2 (the idle index is built from the moved records)…
+		assert_eq!(Machines::on_chain_storage_version(), 2);
+		// …and tasks on to 3 (disputes lapse, waiting places counted): the task record above is
+		// no task they can read.
+		assert_eq!(Tasks::on_chain_storage_version(), 3);
 		assert_eq!(pallet_machines::MachineRecords::<Runtime>::iter().count(), machines);
 		assert_eq!(pallet_actors::ActorRecords::<Runtime>::iter().count(), actors);
+		assert_eq!(pallet_machines::IdleByCapability::<Runtime>::iter().count(), idle);
 
-		// Versioned: a second upgrade finds the pallets at 1 and moves nothing.
+		// Versioned: a second upgrade finds the pallets at their newest versions and moves
+		// nothing.
 		let old_key = storage_prefix(b"Machines", b"Registry");
 		unhashed::put_raw(&[&old_key[..], b"stray"].concat(), b"not moved again");
 		<Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();

@@ -261,14 +261,19 @@ fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
 			}
 		}
 		assert_eq!(pallet_tasks::NextRecipeId::<Runtime>::get(), 3);
-		assert!(<Actors as twinchain_primitives::RoleProvider<AccountId>>::has_role(
+		// The gateway is no actor: it orders for Alice, within the budget she set at genesis.
+		assert!(!<Actors as twinchain_primitives::RoleProvider<AccountId>>::has_role(
 			&gateway,
 			Role::Manufacturer
 		));
+		assert!(
+			pallet_tasks::OrderBudgets::<Runtime>::get(Alice.to_account_id(), &gateway).is_some()
+		);
 
-		// The gateway orders a RED workpiece: the warehouse gets the first step.
-		Tasks::place_order(
+		// The gateway orders a RED workpiece for Alice: the warehouse gets the first step.
+		Tasks::place_order_for(
 			RuntimeOrigin::signed(gateway.clone()),
+			Alice.to_account_id(),
 			1,
 			twinchain_primitives::ProductType {
 				kind: b"workpiece".to_vec().try_into().unwrap(),
