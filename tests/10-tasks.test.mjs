@@ -140,4 +140,21 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
     assert.equal((await api.query.balances.holds(dave.address)).filter((h) => h.id.isTasks && h.id.asTasks.isProviderStake).length, 0, 'no stake left held');
     assert.equal((await api.query.balances.holds(alice.address)).filter((h) => h.id.isTasks && h.id.asTasks.isEscrow).length, 0, 'nothing left in escrow');
   });
+
+  await t.test('Alice holds a deposit for each step\'s task record and the order\'s, until they are reaped', async () => {
+    // The records stay 30 days past their deadlines (docs/storage.md); until someone reaps them,
+    // their requester holds a per-byte deposit for each.
+    const deposits = await Promise.all(assignments.map((a) => api.query.tasks.taskDeposits(a.task)));
+    const orderDeposit = await api.query.tasks.orderDeposits(order);
+    assert.ok(deposits.every((d) => d.isSome && d.unwrap().toBigInt() > 0n), 'every step task holds a deposit');
+    assert.ok(orderDeposit.isSome, 'the order holds a deposit');
+    const held = (await api.query.balances.holds(alice.address))
+      .filter((h) => h.id.isTasks && h.id.asTasks.isRecordDeposit)
+      .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
+    const due = deposits.reduce((sum, d) => sum + d.unwrap().toBigInt(), orderDeposit.unwrap().toBigInt());
+    assert.ok(held >= due, `Alice holds ${held} for records, at least the ${due} of this order`);
+    // Reaping now is refused: the tasks are over but within their retention.
+    await assert.rejects(signAndWait(api, api.tx.tasks.reapTask(assignments[0].task), charlie), /RetentionNotOver/);
+    assert.ok((await api.query.tasks.taskRecords(assignments[0].task)).isSome, 'the record is kept');
+  });
 });

@@ -348,6 +348,39 @@ mod benches {
 		Ok(())
 	}
 
+	/// A cancelled task with its deposit, past its retention.
+	#[benchmark]
+	fn reap_task() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		let task = auto_task::<T>(&m, 1)?;
+		Pallet::<T>::cancel_task(RawOrigin::Signed(m.clone()).into(), task)
+			.map_err(|_| BenchmarkError::Stop("cancel failed"))?;
+		let t = TaskRecords::<T>::get(task).ok_or(BenchmarkError::Stop("no task"))?;
+		frame_system::Pallet::<T>::set_block_number(t.deadline + T::TaskRetention::get());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(m), task);
+		assert!(!TaskRecords::<T>::contains_key(task));
+		Ok(())
+	}
+
+	/// A failed order (its first step expired) whose task is reaped.
+	#[benchmark]
+	fn reap_order() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		let order_id = NextOrderId::<T>::get();
+		let task = order::<T>(&m)?;
+		let t = TaskRecords::<T>::get(task).ok_or(BenchmarkError::Stop("no task"))?;
+		Pallet::<T>::expire(task);
+		let end = t.deadline + T::TaskRetention::get();
+		frame_system::Pallet::<T>::set_block_number(end);
+		Pallet::<T>::reap_task(RawOrigin::Signed(m.clone()).into(), task)
+			.map_err(|_| BenchmarkError::Stop("reap failed"))?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(m), order_id);
+		assert!(!Orders::<T>::contains_key(order_id));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn dispute_task() -> Result<(), BenchmarkError> {
 		let m = maker::<T>()?;

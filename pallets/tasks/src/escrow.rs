@@ -14,6 +14,16 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::Saturating;
 
+/// Which per-block schedule.
+#[derive(Clone, Copy)]
+pub(crate) enum Schedule {
+	Deadline,
+	ChallengeEnd,
+}
+
+/// How many later blocks are tried when a schedule's block is full.
+const SCHEDULE_TRIES: u32 = 16;
+
 /// A task to create: what the requester (or an order, or a maintenance rule) asks for.
 pub(crate) struct NewTask<T: Config> {
 	/// Who pays the reward.
@@ -84,6 +94,15 @@ impl<T: Config> Pallet<T> {
 			started: None,
 			completion: None,
 		};
+		// The record grows by a completion later: its deposit covers that now.
+		let bytes = t
+			.encoded_size()
+			.saturating_add(Completion::<BlockNumberFor<T>>::max_encoded_len());
+		let deposit = Self::record_deposit(bytes);
+		Self::hold_record_deposit(&t.requester, deposit)?;
+		if !deposit.is_zero() {
+			TaskDeposits::<T>::insert(id, deposit);
+		}
 		Self::deposit_event(Event::TaskCreated {
 			task: id,
 			requester,

@@ -26,6 +26,8 @@
 //!   task with all step rewards held; completing step k appends it to the product's
 //!   provenance and creates step k+1, until the product is finished. No person acts after the
 //!   order.
+//! - **Retention**: records hold per-byte deposits, returned when anyone reaps an over record
+//!   ([`Pallet::reap_task`] after `TaskRetention`, [`Pallet::reap_order`]); see `retention.rs`.
 //! - **Hooks**: deadlines and challenge ends are kept per block (at most `MaxTasksPerBlock`
 //!   each), so `on_initialize` only takes the current block's lists, never scans tasks.
 
@@ -55,8 +57,9 @@ mod impl_maintenance;
 mod lifecycle;
 mod matching;
 mod orders;
+mod retention;
 
-use escrow::NewTask;
+use escrow::{NewTask, Schedule};
 
 use frame_support::{traits::fungible, weights::Weight};
 use twinchain_primitives::{
@@ -77,16 +80,6 @@ pub type RecipeOf<T> = Recipe<AccountOf<T>, BalanceOf<T>>;
 /// An order of this runtime.
 pub type OrderOf<T> = Order<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
 
-/// Which per-block schedule.
-#[derive(Clone, Copy)]
-enum Schedule {
-	Deadline,
-	ChallengeEnd,
-}
-
-/// How many later blocks are tried when a schedule's block is full.
-const SCHEDULE_TRIES: u32 = 16;
-
 #[frame_support::pallet]
 #[allow(clippy::too_many_arguments, reason = "an extrinsic's arguments are its API")]
 pub mod pallet {
@@ -96,7 +89,6 @@ pub mod pallet {
 		traits::{fungible::MutateHold, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::Zero;
 
 	/// The storage layout's version: 1 since the storage `Registry` was renamed `TaskRecords`
 	/// ([`migrations::v1`]), 2 since disputes lapse ([`migrations::v2`]), 3 since requesters
@@ -182,6 +174,17 @@ pub mod pallet {
 		/// The most waiting tasks retried per block.
 		#[pallet::constant]
 		type MaxRetriesPerBlock: Get<u32>;
+		/// Held from a task's or an order's requester for its record (plus
+		/// `RecordDepositPerByte` per byte it may take) until it is reaped.
+		#[pallet::constant]
+		type RecordDepositBase: Get<BalanceOf<Self>>;
+		/// See `RecordDepositBase`.
+		#[pallet::constant]
+		type RecordDepositPerByte: Get<BalanceOf<Self>>;
+		/// Blocks past its deadline that an over task's record stays before anyone may reap it:
+		/// at least the longest challenge and dispute periods.
+		#[pallet::constant]
+		type TaskRetention: Get<BlockNumberFor<Self>>;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 		/// Sets up machines, funds and actors in benchmarks.
@@ -200,6 +203,8 @@ pub mod pallet {
 		ProviderStake,
 		/// The deposit for an order budget.
 		OrderBudget,
+		/// The deposit for a task's or an order's record.
+		RecordDeposit,
 	}
 
 	/// Tasks.
@@ -259,6 +264,14 @@ pub mod pallet {
 		T::AccountId,
 		OrderBudget<BalanceOf<T>>,
 	>;
+
+	/// Each task record's deposit, held from its requester (none before runtime 112).
+	#[pallet::storage]
+	pub type TaskDeposits<T: Config> = StorageMap<_, Twox64Concat, TaskId, BalanceOf<T>>;
+
+	/// Each order record's deposit, held from its requester.
+	#[pallet::storage]
+	pub type OrderDeposits<T: Config> = StorageMap<_, Twox64Concat, OrderId, BalanceOf<T>>;
 
 	/// The challenge period of each task not yet completed whose requester set its own.
 	#[pallet::storage]
@@ -336,6 +349,10 @@ pub mod pallet {
 		OrderFinished { order: OrderId, product: T::AccountId },
 		/// An order stopped at a step that expired, failed or was cancelled.
 		OrderFailed { order: OrderId, step: u32 },
+		/// An over task's record was removed; its deposit went back to the requester.
+		TaskReaped { task: TaskId, requester: T::AccountId, deposit: BalanceOf<T> },
+		/// An over order's record was removed; its deposit went back to the requester.
+		OrderReaped { order: OrderId, requester: T::AccountId, deposit: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -401,6 +418,14 @@ pub mod pallet {
 		OverBudget,
 		/// Orders are placed for active manufacturers only.
 		NotManufacturer,
+		/// No order has this id.
+		UnknownOrder,
+		/// The task or order is not over: its record is still needed.
+		NotOver,
+		/// The task's record is kept until `TaskRetention` blocks past its deadline.
+		RetentionNotOver,
+		/// The task of the order's last step is still kept: reap it first.
+		StepStillKept,
 	}
 
 	#[pallet::hooks]
@@ -516,15 +541,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::confirm_task())]
 		pub fn confirm_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(Self::for_requester(&who, &t), Error::<T>::NotRequester);
-			ensure!(t.state == TaskState::Completed, Error::<T>::WrongState);
-			if let Some(c) = &t.completion {
-				Self::unschedule(Schedule::ChallengeEnd, c.challenge_end, task);
-			}
-			Self::pay(task, &mut t)?;
-			TaskRecords::<T>::insert(task, t);
-			Ok(())
+			Self::do_confirm(&who, task)
 		}
 
 		/// The requester cancels the open `task`; the reward is refunded.
@@ -532,14 +549,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_task())]
 		pub fn cancel_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(t.requester == who, Error::<T>::NotRequester);
-			ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
-			Self::unschedule(Schedule::Deadline, t.deadline, task);
-			Self::refund(task, &mut t, TaskState::Cancelled);
-			TaskRecords::<T>::insert(task, t);
-			Self::deposit_event(Event::TaskCancelled { task });
-			Ok(())
+			Self::do_cancel(&who, task)
 		}
 
 		/// The requester, or whoever acts for its DID, disputes the completion of `task` within
@@ -585,11 +595,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::assign_task())]
 		pub fn assign_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			ensure_signed(origin)?;
-			let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-			ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
-			ensure!(Self::match_and_assign(task, &mut t), Error::<T>::NoProviderAvailable);
-			TaskRecords::<T>::insert(task, t);
-			Ok(())
+			Self::do_assign(task)
 		}
 
 		/// Registers a recipe: `steps` in order, each a capability with parameters. Active
@@ -602,19 +608,7 @@ pub mod pallet {
 			steps: RecipeSteps,
 		) -> DispatchResult {
 			let manufacturer = T::RecipeOrigin::ensure_origin(origin)?;
-			ensure!(!steps.is_empty(), Error::<T>::EmptyRecipe);
-			let deposit = T::RecipeDeposit::get();
-			if !deposit.is_zero() {
-				T::Currency::hold(&HoldReason::RecipeDeposit.into(), &manufacturer, deposit)?;
-			}
-			let recipe = NextRecipeId::<T>::get();
-			NextRecipeId::<T>::put(recipe.saturating_add(1));
-			Recipes::<T>::insert(
-				recipe,
-				Recipe { manufacturer: manufacturer.clone(), name, steps, deposit },
-			);
-			Self::deposit_event(Event::RecipeRegistered { recipe, manufacturer });
-			Ok(())
+			Self::do_register_recipe(manufacturer, name, steps)
 		}
 
 		/// Places a production order: creates a product of `product_type` from `lots`, holds
@@ -684,6 +678,23 @@ pub mod pallet {
 		pub fn settle_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_settle(task)
+		}
+
+		/// Removes the record of `task`, over and `TaskRetention` blocks past its deadline; its
+		/// deposit goes back to the requester. Anyone may.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::reap_task())]
+		pub fn reap_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_reap_task(task)
+		}
+
+		/// Removes the over `order` whose last step's task is reaped; refunds its deposit.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::reap_order())]
+		pub fn reap_order(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_reap_order(order)
 		}
 	}
 }

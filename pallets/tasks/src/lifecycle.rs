@@ -136,6 +136,40 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// `confirm_task` by `who`.
+	pub(crate) fn do_confirm(who: &T::AccountId, task: TaskId) -> DispatchResult {
+		let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+		ensure!(Self::for_requester(who, &t), Error::<T>::NotRequester);
+		ensure!(t.state == TaskState::Completed, Error::<T>::WrongState);
+		if let Some(c) = &t.completion {
+			Self::unschedule(Schedule::ChallengeEnd, c.challenge_end, task);
+		}
+		Self::pay(task, &mut t)?;
+		TaskRecords::<T>::insert(task, t);
+		Ok(())
+	}
+
+	/// `cancel_task` by `who`.
+	pub(crate) fn do_cancel(who: &T::AccountId, task: TaskId) -> DispatchResult {
+		let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+		ensure!(&t.requester == who, Error::<T>::NotRequester);
+		ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
+		Self::unschedule(Schedule::Deadline, t.deadline, task);
+		Self::refund(task, &mut t, TaskState::Cancelled);
+		TaskRecords::<T>::insert(task, t);
+		Self::deposit_event(Event::TaskCancelled { task });
+		Ok(())
+	}
+
+	/// `assign_task`: matches the open `task` now.
+	pub(crate) fn do_assign(task: TaskId) -> DispatchResult {
+		let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+		ensure!(t.state == TaskState::Open, Error::<T>::WrongState);
+		ensure!(Self::match_and_assign(task, &mut t), Error::<T>::NoProviderAvailable);
+		TaskRecords::<T>::insert(task, t);
+		Ok(())
+	}
+
 	/// `settle_task`: pays a completion whose challenge period, or undecided dispute, is over.
 	pub(crate) fn do_settle(task: TaskId) -> DispatchResult {
 		let mut t = TaskRecords::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
@@ -273,5 +307,11 @@ impl<T: Config> Pallet<T> {
 		assert!(T::MaxWaitingPerRequester::get() >= 1, "MaxWaitingPerRequester: no queue");
 		assert!(!T::DisputePeriod::get().is_zero(), "DisputePeriod: no time to decide");
 		assert!(T::MaxLiveTasksPerRequester::get() >= 1, "MaxLiveTasksPerRequester: no task");
+		assert!(
+			T::TaskRetention::get()
+				>= T::MaxChallengePeriod::get().saturating_add(T::DisputePeriod::get()),
+			"TaskRetention shorter than a challenge and a dispute: an order could be reaped while \
+			 a step may still change"
+		);
 	}
 }

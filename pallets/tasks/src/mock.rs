@@ -158,6 +158,9 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 }
 
 parameter_types! {
+	/// Record deposits: none unless a test sets them (most tests count balances exactly).
+	pub static RecordBase: Balance = 0;
+	pub static RecordPerByte: Balance = 0;
 	pub const ManufacturerRole: Role = Role::Manufacturer;
 	/// A provider stakes a fifth of the reward.
 	pub const StakeShare: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(20);
@@ -200,6 +203,9 @@ impl pallet_tasks::Config for Test {
 	type MaxWaitingPerRequester = ConstU32<2>;
 	type MaxLiveTasksPerRequester = ConstU32<8>;
 	type MaxRetriesPerBlock = ConstU32<2>;
+	type RecordDepositBase = RecordBase;
+	type RecordDepositPerByte = RecordPerByte;
+	type TaskRetention = ConstU64<60>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;

@@ -8,7 +8,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{CheckedMul, CheckedSub, Saturating, Zero};
-use twinchain_primitives::{LotList, ProductType, Role};
+use twinchain_primitives::{LotList, ProductType, Role, ShortText};
 
 impl<T: Config> Pallet<T> {
 	/// `place_order` by `requester`: the product, the order holding every step's reward, and
@@ -34,6 +34,11 @@ impl<T: Config> Pallet<T> {
 		let product = T::Provenance::create_product(&requester, product_type, lots)?;
 		let order = NextOrderId::<T>::get();
 		NextOrderId::<T>::put(order.saturating_add(1));
+		let deposit = Self::record_deposit(OrderOf::<T>::max_encoded_len());
+		Self::hold_record_deposit(&requester, deposit)?;
+		if !deposit.is_zero() {
+			OrderDeposits::<T>::insert(order, deposit);
+		}
 		Orders::<T>::insert(
 			order,
 			Order {
@@ -50,6 +55,27 @@ impl<T: Config> Pallet<T> {
 		);
 		Self::deposit_event(Event::OrderPlaced { order, recipe, product });
 		Self::start_step(order, 0)
+	}
+
+	/// `register_recipe` by `manufacturer`.
+	pub(crate) fn do_register_recipe(
+		manufacturer: T::AccountId,
+		name: ShortText,
+		steps: RecipeSteps,
+	) -> DispatchResult {
+		ensure!(!steps.is_empty(), Error::<T>::EmptyRecipe);
+		let deposit = T::RecipeDeposit::get();
+		if !deposit.is_zero() {
+			T::Currency::hold(&HoldReason::RecipeDeposit.into(), &manufacturer, deposit)?;
+		}
+		let recipe = NextRecipeId::<T>::get();
+		NextRecipeId::<T>::put(recipe.saturating_add(1));
+		Recipes::<T>::insert(
+			recipe,
+			Recipe { manufacturer: manufacturer.clone(), name, steps, deposit },
+		);
+		Self::deposit_event(Event::RecipeRegistered { recipe, manufacturer });
+		Ok(())
 	}
 
 	/// `set_order_budget` by `owner`.
@@ -165,8 +191,8 @@ impl<T: Config> Pallet<T> {
 			return Self::start_step(order, step + 1);
 		}
 		T::Provenance::finish(&o.product)?;
+		// `task` stays the last step's: the order is reaped only after it (`reap_order`).
 		o.state = OrderState::Finished;
-		o.task = None;
 		let product = o.product.clone();
 		Orders::<T>::insert(order, o);
 		Self::deposit_event(Event::OrderFinished { order, product });

@@ -100,9 +100,16 @@ impl<T: Config> Pallet<T> {
 		for (id, o) in Orders::<T>::iter() {
 			ensure!(id < next_order, "an order id at or above the next id");
 			add(&o.requester, o.remaining);
-			if let Some(task) = o.task {
-				let t = TaskRecords::<T>::get(task).ok_or("an order's task is not stored")?;
-				ensure!(t.order == Some((id, o.step)), "an order's task belongs to another step");
+			// A finished or failed order's last task may be reaped before the order is.
+			match o.task.map(|task| (task, TaskRecords::<T>::get(task))) {
+				Some((_, Some(t))) => ensure!(
+					t.order == Some((id, o.step)),
+					"an order's task belongs to another step"
+				),
+				Some((_, None)) => {
+					ensure!(o.state != OrderState::Running, "a running order's task is not stored")
+				},
+				None => {},
 			}
 			ensure!(Recipes::<T>::contains_key(o.recipe), "an order of an unknown recipe");
 		}
@@ -145,6 +152,21 @@ impl<T: Config> Pallet<T> {
 		for (who, due) in budgets {
 			let held = T::Currency::balance_on_hold(&HoldReason::OrderBudget.into(), &who);
 			ensure!(held == due, "a manufacturer's budget hold is not its budgets' deposits");
+		}
+		let mut records: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (task, deposit) in TaskDeposits::<T>::iter() {
+			let t = TaskRecords::<T>::get(task).ok_or("a deposit for a task not stored")?;
+			let due = records.entry(t.requester).or_insert_with(Zero::zero);
+			*due = due.saturating_add(deposit);
+		}
+		for (order, deposit) in OrderDeposits::<T>::iter() {
+			let o = Orders::<T>::get(order).ok_or("a deposit for an order not stored")?;
+			let due = records.entry(o.requester).or_insert_with(Zero::zero);
+			*due = due.saturating_add(deposit);
+		}
+		for (who, due) in records {
+			let held = T::Currency::balance_on_hold(&HoldReason::RecordDeposit.into(), &who);
+			ensure!(held == due, "a requester's record hold is not its records' deposits");
 		}
 		let mut stakes: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (task, (owner, stake)) in Stakes::<T>::iter() {

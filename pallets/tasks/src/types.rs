@@ -185,7 +185,8 @@ pub struct Order<AccountId, Balance, BlockNumber> {
 	pub step_blocks: BlockNumber,
 	/// The index of the current step.
 	pub step: u32,
-	/// The current step's task.
+	/// The current step's task; once the order is over, its last step's (orders finished
+	/// before runtime 112 have none).
 	pub task: Option<TaskId>,
 	/// Where it is.
 	pub state: OrderState,

@@ -49,6 +49,7 @@ fn setup<T: Config>() -> (T::AccountId, T::AccountId, T::AccountId) {
 	let machine: T::AccountId = account("machine", 0, 0);
 	let gateway: T::AccountId = account("gateway", 0, 0);
 	T::BenchmarkHelper::fund(&owner);
+	T::BenchmarkHelper::fund(&gateway);
 	T::BenchmarkHelper::machine(&owner, &machine);
 	T::BenchmarkHelper::make_gateway(&machine, &gateway);
 	(owner, machine, gateway)
@@ -119,6 +120,28 @@ mod benches {
 		);
 
 		assert_eq!(Rules::<T>::get(&machine).len() as u32, T::MaxRules::get() - 1);
+	}
+
+	/// `n` expired windows of a machine, each with a deposit, pruned by a stranger.
+	#[benchmark]
+	fn prune_windows(n: Linear<1, { T::MaxPrunedPerCall::get() }>) {
+		let (_, machine, gateway) = setup::<T>();
+		let now = T::Time::now().as_millis() as Moment;
+		for i in 0..n {
+			Telemetry::<T>::anchor_window(
+				RawOrigin::Signed(gateway.clone()).into(),
+				machine.clone(),
+				window(MAX_METRICS, now.saturating_sub(T::MaxClockSkew::get()) + Moment::from(i)),
+			)
+			.expect("a window");
+		}
+		T::BenchmarkHelper::advance_time(T::WindowRetention::get() + T::MaxClockSkew::get() + 1);
+		let caller: T::AccountId = account("caller", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), machine.clone(), n);
+
+		assert_eq!(Windows::<T>::iter_prefix(&machine).count(), 0);
 	}
 
 	impl_benchmark_test_suite!(Telemetry, crate::mock::new_test_ext(), crate::mock::Test);

@@ -13,6 +13,10 @@
 //!   the rule's capability is opened with the reward in escrow and assigned by the chain
 //!   (pallet-tasks' [`MaintenanceRequest`]). The reward for the next time is held again at
 //!   once; if the owner cannot pay it the rule is disarmed until set again.
+//! - **Retention**: each window holds a per-byte deposit from whoever anchored it and is kept
+//!   `WindowRetention` after its end (the steps it covers keep its root for good); then the
+//!   machine's next anchors prune it, or anyone does ([`Pallet::prune_windows`]), and the
+//!   deposit goes back. `LastEnd` stays, so nothing is anchored in a pruned window's place.
 //! - Every change has an event; windows and rules are bounded (16 metrics per window,
 //!   `MaxRules` per machine).
 
@@ -29,6 +33,7 @@ mod benchmarking;
 pub mod merkle;
 #[cfg(test)]
 mod mock;
+mod retention;
 #[cfg(test)]
 mod tests;
 #[cfg(any(feature = "try-runtime", test))]
@@ -107,6 +112,25 @@ pub mod pallet {
 		/// through maintenance, drawing a reward from its owner each time.
 		#[pallet::constant]
 		type MaintenanceCooldown: Get<BlockNumberFor<Self>>;
+		/// Held from whoever anchors a window, for the window: this plus
+		/// `WindowDepositPerByte` for each byte of it; released when the window is pruned.
+		#[pallet::constant]
+		type WindowDepositBase: Get<BalanceOf<Self>>;
+		/// See `WindowDepositBase`.
+		#[pallet::constant]
+		type WindowDepositPerByte: Get<BalanceOf<Self>>;
+		/// How long after its end a window is kept, in ms: the time the bridge has to attach
+		/// it to the steps it covers (a step keeps the window's root for good). Then it is
+		/// pruned: by the machine's next anchors, or by anyone (`prune_windows`).
+		#[pallet::constant]
+		type WindowRetention: Get<Moment>;
+		/// The most expired windows of its machine an anchor prunes (more than one, so a
+		/// backlog drains).
+		#[pallet::constant]
+		type MaxPrunedPerAnchor: Get<u32>;
+		/// The most windows one `prune_windows` call prunes.
+		#[pallet::constant]
+		type MaxPrunedPerCall: Get<u32>;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 		/// Sets up machines, gateways and funds in benchmarks.
@@ -119,6 +143,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A rule's deposit and its maintenance reward.
 		Rule,
+		/// A window's deposit.
+		Window,
 	}
 
 	/// Anchored windows by machine and start: the start's big-endian ms under the identity
@@ -127,8 +153,14 @@ pub mod pallet {
 	pub type Windows<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, WindowKey, WindowOf<T>>;
 
+	/// The deposit held for each window from whoever anchored it (`Window::gateway`); windows
+	/// anchored before runtime 112 hold none.
+	#[pallet::storage]
+	pub type WindowDeposits<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, WindowKey, BalanceOf<T>>;
+
 	/// Where each machine's latest anchored window ends (ms): the next must start there or
-	/// later.
+	/// later. It stays when the windows are pruned, so no window is anchored in their place.
 	#[pallet::storage]
 	pub type LastEnd<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Moment, ValueQuery>;
 
@@ -181,6 +213,9 @@ pub mod pallet {
 		MaintenanceDeferred { machine: T::AccountId, metric: MetricKey, until: BlockNumberFor<T> },
 		/// A rule fired and its owner could not hold the next reward: it stays, disarmed.
 		RuleDisarmed { machine: T::AccountId, metric: MetricKey, comparison: Comparison },
+		/// `count` of the machine's windows, all ended before `before` (ms), were pruned and
+		/// their deposits released.
+		WindowsPruned { machine: T::AccountId, count: u32, before: Moment },
 	}
 
 	#[pallet::error]
@@ -208,6 +243,8 @@ pub mod pallet {
 		TooManyRules,
 		/// No such rule.
 		UnknownRule,
+		/// None of the machine's windows is past its retention.
+		NothingToPrune,
 	}
 
 	#[pallet::hooks]
@@ -234,7 +271,8 @@ pub mod pallet {
 		/// already anchored and must not end more than `MaxClockSkew` after now. The machine's
 		/// rules are then evaluated against it.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::anchor_window(window.metrics.len() as u32, T::MaxRules::get()))]
+		#[pallet::weight(T::WeightInfo::anchor_window(window.metrics.len() as u32, T::MaxRules::get())
+			.saturating_add(T::WeightInfo::prune_windows(T::MaxPrunedPerAnchor::get())))]
 		pub fn anchor_window(
 			origin: OriginFor<T>,
 			machine: T::AccountId,
@@ -269,21 +307,26 @@ pub mod pallet {
 				count,
 				gateway: who.clone(),
 			});
-			let rules = Self::evaluate(&machine, &metrics);
 			let metric_count = metrics.len() as u32;
-			Windows::<T>::insert(
-				&machine,
-				window_key(start),
-				Window {
-					end,
-					root,
-					count,
-					metrics,
-					gateway: who,
-					anchored: stamp_now::<T, T::Time>(),
-				},
-			);
-			Ok(Some(T::WeightInfo::anchor_window(metric_count, rules)).into())
+			let w = Window {
+				end,
+				root,
+				count,
+				metrics,
+				gateway: who,
+				anchored: stamp_now::<T, T::Time>(),
+			};
+			Self::hold_window_deposit(&machine, start, &w)?;
+			let rules = Self::evaluate(&machine, &w.metrics);
+			// Pruned before the new window goes in: a window anchored late (after an outage)
+			// stays readable until the machine's next anchor at least.
+			let pruned = Self::prune(&machine, T::MaxPrunedPerAnchor::get());
+			Windows::<T>::insert(&machine, window_key(start), w);
+			Ok(Some(
+				T::WeightInfo::anchor_window(metric_count, rules)
+					.saturating_add(T::WeightInfo::prune_windows(pruned)),
+			)
+			.into())
 		}
 
 		/// Sets a threshold rule on `machine` (its owner only), replacing the rule on the same
@@ -326,6 +369,22 @@ pub mod pallet {
 			})?;
 			Self::deposit_event(Event::RuleSet { machine, rule });
 			Ok(())
+		}
+
+		/// Prunes up to `max` (at most `MaxPrunedPerCall`) of `machine`'s windows that ended
+		/// `WindowRetention` ago or earlier, oldest first, releasing their deposits to whoever
+		/// anchored them. Anyone may: a machine that anchors no more leaves its windows to this.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::prune_windows((*max).min(T::MaxPrunedPerCall::get())))]
+		pub fn prune_windows(
+			origin: OriginFor<T>,
+			machine: T::AccountId,
+			max: u32,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let pruned = Self::prune(&machine, max.min(T::MaxPrunedPerCall::get()));
+			ensure!(pruned > 0, Error::<T>::NothingToPrune);
+			Ok(Some(T::WeightInfo::prune_windows(pruned)).into())
 		}
 
 		/// Removes `machine`'s rule on `metric` and `comparison` (the machine's owner or the

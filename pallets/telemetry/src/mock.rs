@@ -106,6 +106,17 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 	fn fund(who: &u64) {
 		Balances::set_balance(who, 1_000_000_000);
 	}
+	fn advance_time(ms: u64) {
+		Timestamp::set_timestamp(Timestamp::get() + ms);
+	}
+}
+
+frame_support::parameter_types! {
+	/// Window deposits: none unless a test sets them (most tests' gateways hold nothing).
+	pub static WindowBase: Balance = 0;
+	pub static WindowPerByte: Balance = 0;
+	/// Windows are kept a day after their end unless a test shortens it.
+	pub static WindowKeep: u64 = 86_400_000;
 }
 
 impl pallet_telemetry::Config for Test {
@@ -122,6 +133,11 @@ impl pallet_telemetry::Config for Test {
 	type MaxClockSkew = ConstU64<5_000>;
 	type MaintenanceBlocks = ConstU64<50>;
 	type MaintenanceCooldown = ConstU64<5>;
+	type WindowDepositBase = WindowBase;
+	type WindowDepositPerByte = WindowPerByte;
+	type WindowRetention = WindowKeep;
+	type MaxPrunedPerAnchor = ConstU32<2>;
+	type MaxPrunedPerCall = ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;

@@ -70,8 +70,16 @@ impl<T: Config> Pallet<T> {
 				previous_end = w.end;
 			}
 		}
-		for (machine, _) in LastEnd::<T>::iter() {
-			ensure!(last.contains_key(&machine), "LastEnd of a machine without windows");
+		// A machine whose windows were all pruned keeps its `LastEnd`.
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (machine, key, deposit) in WindowDeposits::<T>::iter() {
+			let w = Windows::<T>::get(&machine, key).ok_or("a deposit for a window not stored")?;
+			let due = deposits.entry(w.gateway).or_insert_with(Zero::zero);
+			*due = due.saturating_add(deposit);
+		}
+		for (who, due) in deposits {
+			let held = T::Currency::balance_on_hold(&HoldReason::Window.into(), &who);
+			ensure!(held == due, "an anchorer's window hold is not its windows' deposits");
 		}
 		Ok(())
 	}

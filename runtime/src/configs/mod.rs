@@ -627,6 +627,13 @@ parameter_types! {
 	pub const TaskDisputePeriod: BlockNumber = 7 * DAYS;
 	/// Deadlines lie at most a day ahead (a provenance step takes at most a day).
 	pub const MaxTaskDeadline: BlockNumber = DAYS;
+	/// Each task's and order's record holds 10 mTWIN plus 10 µTWIN per byte it may take (a
+	/// task with empty parameters ≈ 12 mTWIN, an order ≈ 11 mTWIN) until it is reaped.
+	pub const TaskRecordDepositBase: Balance = 10 * MILLI_UNIT;
+	pub const TaskRecordDepositPerByte: Balance = 10 * MICRO_UNIT;
+	/// An over task's record stays 30 days past its deadline (beyond a day's challenge and a
+	/// week's dispute) before anyone may reap it.
+	pub const TaskRetention: BlockNumber = 30 * DAYS;
 }
 
 impl pallet_tasks::Config for Runtime {
@@ -661,6 +668,9 @@ impl pallet_tasks::Config for Runtime {
 	/// may use (64 each) takes 32 requesters.
 	type MaxLiveTasksPerRequester = ConstU32<32>;
 	type MaxRetriesPerBlock = ConstU32<16>;
+	type RecordDepositBase = TaskRecordDepositBase;
+	type RecordDepositPerByte = TaskRecordDepositPerByte;
+	type TaskRetention = TaskRetention;
 	type WeightInfo = pallet_tasks::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TasksBenchmarkHelper;
@@ -699,6 +709,13 @@ parameter_types! {
 	pub const MaintenanceBlocks: BlockNumber = HOURS;
 	/// After a rule opened a maintenance task, the machine's rules open none for 30 minutes.
 	pub const MaintenanceCooldown: BlockNumber = 30 * MINUTES;
+	/// A window holds 0.1 mTWIN plus 1 µTWIN per byte (≈ 0.3 mTWIN with two metrics) from its
+	/// anchorer: a gateway anchoring a 10 s window per machine holds ≈ 16 TWIN per machine
+	/// over the retention week.
+	pub const WindowDepositBase: Balance = 100 * MICRO_UNIT;
+	pub const WindowDepositPerByte: Balance = MICRO_UNIT;
+	/// Windows are kept a week after their end (the steps they cover keep their roots).
+	pub const WindowRetention: u64 = 7 * 24 * 3_600_000;
 }
 
 impl pallet_telemetry::Config for Runtime {
@@ -716,6 +733,11 @@ impl pallet_telemetry::Config for Runtime {
 	type MaxClockSkew = MaxClockSkew;
 	type MaintenanceBlocks = MaintenanceBlocks;
 	type MaintenanceCooldown = MaintenanceCooldown;
+	type WindowDepositBase = WindowDepositBase;
+	type WindowDepositPerByte = WindowDepositPerByte;
+	type WindowRetention = WindowRetention;
+	type MaxPrunedPerAnchor = ConstU32<2>;
+	type MaxPrunedPerCall = ConstU32<64>;
 	type WeightInfo = pallet_telemetry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TelemetryBenchmarkHelper;
@@ -740,6 +762,10 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for TelemetryBenchmarkHelper {
 	fn fund(who: &AccountId) {
 		use pallet_provenance::BenchmarkHelper as _;
 		ProvenanceBenchmarkHelper::fund(who)
+	}
+
+	fn advance_time(ms: twinchain_primitives::Moment) {
+		pallet_timestamp::Now::<Runtime>::mutate(|now| *now = now.saturating_add(ms));
 	}
 }
 

@@ -19,6 +19,7 @@ mod maintenance;
 mod member_vs_member;
 mod orders;
 mod random;
+mod retention;
 mod stakes;
 
 fn cap(s: &str) -> CapabilityKey {

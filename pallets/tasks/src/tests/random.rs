@@ -59,6 +59,9 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 	for seed in 1..=150u64 {
 		new_test_ext().execute_with(|| {
 			let mut rng = StdRng::seed_from_u64(seed);
+			// Every record holds a deposit (per-byte sizing is `retention.rs`'s; here the
+			// machine requester's 100 must still pay for its tasks).
+			RecordBase::set(3);
 			MockProvenance::add(7000, MAKER);
 			assert_ok!(Tasks::register_recipe(
 				RuntimeOrigin::signed(MAKER),
@@ -88,7 +91,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 					})
 				};
 				let machine = *machines.choose(&mut rng).unwrap();
-				let (name, origin, call) = match rng.gen_range(0..18) {
+				let (name, origin, call) = match rng.gen_range(0..21) {
 					0 | 1 => (
 						"create_task",
 						RuntimeOrigin::signed(*requesters.choose(&mut rng).unwrap()),
@@ -128,7 +131,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 					9 | 10 => {
 						("dispute_task", by(&mut rng, requester), Call::dispute_task { task })
 					},
-					11 => {
+					11 | 19 => {
 						// OWNER_A is an arbiter too, but party to MILL1's tasks.
 						let arbiter = *[ARBITER, OWNER_A].choose(&mut rng).unwrap();
 						(
@@ -178,6 +181,11 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 							step_blocks: 1 + rng.gen_range(0..8),
 						},
 					),
+					17 => ("reap_task", by(&mut rng, None), Call::reap_task { task }),
+					18 => {
+						let order = rng.gen_range(0..=NextOrderId::<Test>::get());
+						("reap_order", by(&mut rng, None), Call::reap_order { order })
+					},
 					_ => {
 						next_block();
 						check_invariants(&initial, issuance);
@@ -204,6 +212,27 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 			for (_, t) in TaskRecords::<Test>::iter() {
 				assert!(!t.state.holds_reward(), "{:?}", t.state);
 			}
+			// …and every record's retention: everything is reaped, by anyone, and every
+			// deposit is back with its requester.
+			run_to(System::block_number() + 60);
+			let tasks: Vec<TaskId> = TaskRecords::<Test>::iter_keys().collect();
+			let orders: Vec<OrderId> = Orders::<Test>::iter_keys().collect();
+			let reaps = tasks
+				.into_iter()
+				.map(|task| ("reap_task", Call::reap_task { task }))
+				.chain(orders.into_iter().map(|order| ("reap_order", Call::reap_order { order })));
+			for (name, call) in reaps {
+				let who = *actors.choose(&mut rng).unwrap();
+				assert_ok!(RuntimeCall::Tasks(call).dispatch(RuntimeOrigin::signed(who)));
+				outcomes.entry(name).or_default().0 += 1;
+				calls += 1;
+			}
+			check_invariants(&initial, issuance);
+			for (who, _) in &initial {
+				let held = Balances::balance_on_hold(&HoldReason::RecordDeposit.into(), who);
+				assert_eq!(held, 0, "{who}'s record deposits");
+			}
+			assert_eq!(TaskRecords::<Test>::iter().count() + Orders::<Test>::iter().count(), 0);
 			sequences += 1;
 		});
 	}
@@ -218,7 +247,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 		let succeeds = *name != "settle_task";
 		assert!((*ok > 0) == succeeds && *refused > 0, "{name}: {ok} succeeded, {refused} refused");
 	}
-	assert_eq!(outcomes.len(), 14, "every call but register_recipe (made at the start)");
+	assert_eq!(outcomes.len(), 16, "every call but register_recipe (made at the start)");
 	for error in [
 		"BadOrigin",
 		"UnknownTask",
@@ -238,6 +267,10 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 		"NoOrderBudget",
 		"OverBudget",
 		"NotManufacturer",
+		"NotOver",
+		"RetentionNotOver",
+		"StepStillKept",
+		"UnknownOrder",
 	] {
 		assert!(errors.contains_key(error), "{error} never met: {errors:?}");
 	}

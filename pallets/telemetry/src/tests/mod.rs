@@ -68,3 +68,4 @@ use frame_support::dispatch::DispatchResultWithPostInfo;
 mod calls;
 mod member_vs_member;
 mod random;
+mod retention;
