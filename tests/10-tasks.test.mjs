@@ -157,4 +157,19 @@ test('tasks: a five-step recipe runs to a finished product with only the order f
     await assert.rejects(signAndWait(api, api.tx.tasks.reapTask(assignments[0].task), charlie), /RetentionNotOver/);
     assert.ok((await api.query.tasks.taskRecords(assignments[0].task)).isSome, 'the record is kept');
   });
+
+  await t.test('only Alice removes her recipe, now that no order runs on it, and gets its deposit back', async () => {
+    assert.equal((await api.query.tasks.recipeOrders(recipe)).toNumber(), 0, 'no order runs on it');
+    await assert.rejects(signAndWait(api, api.tx.tasks.removeRecipe(recipe), charlie), /NotRecipeOwner/);
+    const recipeHold = async () => (await api.query.balances.holds(alice.address))
+      .filter((h) => h.id.isTasks && h.id.asTasks.isRecipeDeposit)
+      .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
+    const before = await recipeHold();
+    const deposit = (await api.query.tasks.recipes(recipe)).unwrap().deposit.toBigInt();
+    const { events } = await signAndWait(api, api.tx.tasks.removeRecipe(recipe), alice);
+    assert.ok(events.some(({ event }) => api.events.tasks.RecipeRemoved.is(event) && event.data.recipe.toNumber() === recipe));
+    assert.ok((await api.query.tasks.recipes(recipe)).isNone, 'the recipe is gone');
+    assert.equal(await recipeHold(), before - deposit, 'its deposit is released');
+    assert.ok((await api.query.tasks.orders(order)).unwrap().recipe.toNumber() === recipe, 'the order keeps its id');
+  });
 });

@@ -61,7 +61,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("twinchain"),
 	authoring_version: 1,
-	spec_version: 112,
+	spec_version: 113,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -204,6 +204,8 @@ type Migrations = (
 	// spec 111: the idle index that matching reads; requesters' shares of the waiting queue.
 	pallet_machines::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_tasks::migrations::v3::MigrateV2ToV3<Runtime>,
+	// spec 113: running orders counted per recipe, so a recipe in use cannot be removed.
+	pallet_tasks::migrations::v4::MigrateV3ToV4<Runtime>,
 );
 
 pub type Executive = frame_executive::Executive<

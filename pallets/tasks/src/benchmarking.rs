@@ -446,6 +446,28 @@ mod benches {
 		Ok(())
 	}
 
+	/// A recipe of the most steps, none of its orders running.
+	#[benchmark]
+	fn remove_recipe() -> Result<(), BenchmarkError> {
+		let m = maker::<T>()?;
+		let steps: RecipeSteps = (0..MAX_RECIPE_STEPS)
+			.map(|i| RecipeStep { capability: cap(b'a' + i as u8), params: params() })
+			.collect::<alloc::vec::Vec<_>>()
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("steps"))?;
+		let recipe = NextRecipeId::<T>::get();
+		Pallet::<T>::register_recipe(
+			RawOrigin::Signed(m.clone()).into(),
+			vec![b'n'; 64].try_into().expect("fits"),
+			steps,
+		)
+		.map_err(|_| BenchmarkError::Stop("register failed"))?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(m), recipe);
+		assert!(!Recipes::<T>::contains_key(recipe));
+		Ok(())
+	}
+
 	/// Creates the product and the first step's task, matched.
 	#[benchmark]
 	fn place_order() -> Result<(), BenchmarkError> {

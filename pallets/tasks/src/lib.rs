@@ -61,24 +61,12 @@ mod retention;
 
 use escrow::{NewTask, Schedule};
 
-use frame_support::{traits::fungible, weights::Weight};
+use frame_support::weights::Weight;
 use twinchain_primitives::{
 	now_ms, stamp_now, CapabilityKey, DidAuthority, LotList, MachineRegistry, MachineStatus,
 	MaintenanceRequest, Moment, ProductType, ProvenanceRecorder, ResultDetail, RoleProvider,
 	ShortText, Stamp, StepInput, StepParams, StepResult, TaskId,
 };
-
-/// A balance of the escrow currency.
-pub type BalanceOf<T> =
-	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
-type AccountOf<T> = <T as frame_system::Config>::AccountId;
-/// A task of this runtime.
-pub type TaskOf<T> = TaskInfo<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
-/// A recipe of this runtime.
-pub type RecipeOf<T> = Recipe<AccountOf<T>, BalanceOf<T>>;
-/// An order of this runtime.
-pub type OrderOf<T> = Order<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
 
 #[frame_support::pallet]
 #[allow(clippy::too_many_arguments, reason = "an extrinsic's arguments are its API")]
@@ -86,14 +74,15 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{fungible::MutateHold, UnixTime},
+		traits::{fungible, fungible::MutateHold, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
 
 	/// The storage layout's version: 1 since the storage `Registry` was renamed `TaskRecords`
 	/// ([`migrations::v1`]), 2 since disputes lapse ([`migrations::v2`]), 3 since requesters
-	/// have a share of the waiting queue ([`migrations::v3`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	/// have a share of the waiting queue ([`migrations::v3`]), 4 since running orders are
+	/// counted per recipe ([`migrations::v4`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -217,23 +206,13 @@ pub mod pallet {
 
 	/// The tasks whose deadline is each block.
 	#[pallet::storage]
-	pub type Deadlines<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<TaskId, T::MaxTasksPerBlock>,
-		ValueQuery,
-	>;
+	pub type Deadlines<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BlockTasks<T>, ValueQuery>;
 
 	/// The completed tasks that settle by themselves at each block.
 	#[pallet::storage]
-	pub type ChallengeEnds<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<TaskId, T::MaxTasksPerBlock>,
-		ValueQuery,
-	>;
+	pub type ChallengeEnds<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BlockTasks<T>, ValueQuery>;
 
 	/// How many tasks of each requester are not over (see `MaxLiveTasksPerRequester`).
 	#[pallet::storage]
@@ -280,6 +259,10 @@ pub mod pallet {
 	/// Recipes.
 	#[pallet::storage]
 	pub type Recipes<T: Config> = StorageMap<_, Twox64Concat, RecipeId, RecipeOf<T>>;
+
+	/// How many running orders follow each recipe (absent: none); a recipe in use stays.
+	#[pallet::storage]
+	pub type RecipeOrders<T: Config> = StorageMap<_, Twox64Concat, RecipeId, u32, ValueQuery>;
 
 	/// The id the next recipe gets.
 	#[pallet::storage]
@@ -338,6 +321,8 @@ pub mod pallet {
 		StakeSlashed { task: TaskId, owner: T::AccountId, to: T::AccountId, stake: BalanceOf<T> },
 		/// A manufacturer registered a recipe.
 		RecipeRegistered { recipe: RecipeId, manufacturer: T::AccountId },
+		/// A manufacturer removed its recipe; its deposit went back.
+		RecipeRemoved { recipe: RecipeId, manufacturer: T::AccountId },
 		/// A manufacturer set (`Some`) or withdrew (`None`) what a gateway may commit in orders
 		/// for it.
 		OrderBudgetSet { owner: T::AccountId, gateway: T::AccountId, budget: Option<BalanceOf<T>> },
@@ -426,6 +411,10 @@ pub mod pallet {
 		RetentionNotOver,
 		/// The task of the order's last step is still kept: reap it first.
 		StepStillKept,
+		/// Only the manufacturer that registered the recipe may remove it.
+		NotRecipeOwner,
+		/// Running orders follow the recipe: it stays until they are over.
+		RecipeInUse,
 	}
 
 	#[pallet::hooks]
@@ -695,6 +684,15 @@ pub mod pallet {
 		pub fn reap_order(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_reap_order(order)
+		}
+
+		/// Removes the caller's `recipe`, which no running order follows; its deposit goes
+		/// back. Orders placed with it keep its id.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::remove_recipe())]
+		pub fn remove_recipe(origin: OriginFor<T>, recipe: RecipeId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_remove_recipe(who, recipe)
 		}
 	}
 }

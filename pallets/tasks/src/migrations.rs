@@ -222,3 +222,57 @@ pub mod v3 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 3 → 4: a recipe is removed only when no running order follows it, so the running
+/// orders of each recipe are counted in `RecipeOrders`, from the orders once.
+pub mod v4 {
+	use crate::{Config, OrderState, Orders, Pallet, RecipeId, RecipeOrders};
+	use alloc::collections::BTreeMap;
+	use core::marker::PhantomData;
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+
+	/// Counts the running orders of each recipe: one read an order, one write a recipe in use,
+	/// all in the upgrade's block (orders are reaped since runtime 112, so few are kept).
+	pub struct CountRecipeOrders<T>(PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for CountRecipeOrders<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut read = 0u64;
+			let mut running: BTreeMap<RecipeId, u32> = BTreeMap::new();
+			for (_, o) in Orders::<T>::iter() {
+				read += 1;
+				if o.state == OrderState::Running {
+					*running.entry(o.recipe).or_default() += 1;
+				}
+			}
+			let recipes = running.len() as u64;
+			for (recipe, n) in running {
+				RecipeOrders::<T>::insert(recipe, n);
+			}
+			log::info!(
+				target: "runtime::tasks",
+				"v4: {read} orders read, running orders of {recipes} recipes counted"
+			);
+			T::DbWeight::get().reads_writes(read.saturating_add(1), recipes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The migration the runtime runs: only on a chain whose `Tasks` storage is at version 3,
+	/// which it leaves at version 4.
+	pub type MigrateV3ToV4<T> = VersionedMigration<
+		3,
+		4,
+		CountRecipeOrders<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

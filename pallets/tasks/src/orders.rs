@@ -53,6 +53,7 @@ impl<T: Config> Pallet<T> {
 				remaining: total,
 			},
 		);
+		RecipeOrders::<T>::mutate(recipe, |n| *n = n.saturating_add(1));
 		Self::deposit_event(Event::OrderPlaced { order, recipe, product });
 		Self::start_step(order, 0)
 	}
@@ -76,6 +77,33 @@ impl<T: Config> Pallet<T> {
 		);
 		Self::deposit_event(Event::RecipeRegistered { recipe, manufacturer });
 		Ok(())
+	}
+
+	/// `remove_recipe` by `who`: its own recipe, which no running order follows.
+	pub(crate) fn do_remove_recipe(who: T::AccountId, recipe: RecipeId) -> DispatchResult {
+		let r = Recipes::<T>::get(recipe).ok_or(Error::<T>::UnknownRecipe)?;
+		ensure!(r.manufacturer == who, Error::<T>::NotRecipeOwner);
+		ensure!(RecipeOrders::<T>::get(recipe) == 0, Error::<T>::RecipeInUse);
+		Recipes::<T>::remove(recipe);
+		#[allow(
+			clippy::let_underscore_must_use,
+			reason = "a best-effort release of what this pallet holds for the item cannot fail; the item goes either way"
+		)]
+		let _ = T::Currency::release(
+			&HoldReason::RecipeDeposit.into(),
+			&who,
+			r.deposit,
+			Precision::BestEffort,
+		);
+		Self::deposit_event(Event::RecipeRemoved { recipe, manufacturer: who });
+		Ok(())
+	}
+
+	/// One running order of `recipe` is over (finished or failed).
+	fn order_over(recipe: RecipeId) {
+		RecipeOrders::<T>::mutate_exists(recipe, |n| {
+			*n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+		});
 	}
 
 	/// `set_order_budget` by `owner`.
@@ -193,6 +221,7 @@ impl<T: Config> Pallet<T> {
 		T::Provenance::finish(&o.product)?;
 		// `task` stays the last step's: the order is reaped only after it (`reap_order`).
 		o.state = OrderState::Finished;
+		Self::order_over(o.recipe);
 		let product = o.product.clone();
 		Orders::<T>::insert(order, o);
 		Self::deposit_event(Event::OrderFinished { order, product });
@@ -217,6 +246,7 @@ impl<T: Config> Pallet<T> {
 		);
 		o.remaining = Zero::zero();
 		o.state = OrderState::Failed;
+		Self::order_over(o.recipe);
 		Orders::<T>::insert(order, o);
 		Self::deposit_event(Event::OrderFailed { order, step });
 	}

@@ -97,6 +97,7 @@ impl<T: Config> Pallet<T> {
 			"a requester beyond its live-task limit"
 		);
 		let next_order = NextOrderId::<T>::get();
+		let mut running: BTreeMap<RecipeId, u32> = BTreeMap::new();
 		for (id, o) in Orders::<T>::iter() {
 			ensure!(id < next_order, "an order id at or above the next id");
 			add(&o.requester, o.remaining);
@@ -111,8 +112,15 @@ impl<T: Config> Pallet<T> {
 				},
 				None => {},
 			}
-			ensure!(Recipes::<T>::contains_key(o.recipe), "an order of an unknown recipe");
+			if o.state == OrderState::Running {
+				ensure!(Recipes::<T>::contains_key(o.recipe), "a running order of no recipe");
+				*running.entry(o.recipe).or_default() += 1;
+			}
 		}
+		ensure!(
+			running.into_iter().eq(RecipeOrders::<T>::iter().collect::<BTreeMap<_, _>>()),
+			"a recipe's running orders are not counted right"
+		);
 		for (who, due) in escrow {
 			let held = T::Currency::balance_on_hold(&HoldReason::Escrow.into(), &who);
 			ensure!(held == due, "a requester's escrow is not what its tasks and orders hold");

@@ -7,6 +7,23 @@ use twinchain_primitives::{
 	CapabilityKey, Moment, ResultDetail, Role, ShortText, Stamp, StepParams, TaskId,
 };
 
+/// A balance of the escrow currency.
+pub type BalanceOf<T> =
+	<<T as crate::Config>::Currency as frame_support::traits::fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
+pub(crate) type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+pub(crate) type AccountOf<T> = <T as frame_system::Config>::AccountId;
+/// A task of this runtime.
+pub type TaskOf<T> = TaskInfo<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
+/// A recipe of this runtime.
+pub type RecipeOf<T> = Recipe<AccountOf<T>, BalanceOf<T>>;
+/// An order of this runtime.
+pub type OrderOf<T> = Order<AccountOf<T>, BalanceOf<T>, BlockNumberOf<T>>;
+
+/// The tasks scheduled for one block (a deadline or a challenge end).
+pub type BlockTasks<T> = BoundedVec<TaskId, <T as crate::Config>::MaxTasksPerBlock>;
+
 /// A recipe's id, assigned in order.
 pub type RecipeId = u32;
 /// A production order's id, assigned in order.

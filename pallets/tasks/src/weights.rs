@@ -48,6 +48,7 @@ pub trait WeightInfo {
 	fn place_order_for() -> Weight;
 	fn reap_task() -> Weight;
 	fn reap_order() -> Weight;
+	fn remove_recipe() -> Weight;
 	fn cancel_task() -> Weight;
 	fn dispute_task() -> Weight;
 	fn resolve_dispute() -> Weight;
@@ -277,6 +278,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(86_311_000, 4074)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
+	}
+	/// Estimated, not yet benchmarked (issue 23 item 14): the recipe (at most 4,783 bytes) and
+	/// its running-order count read, the recipe removed, its deposit released (account and
+	/// holds read and written), priced like `reap_order` with the recipe's proof size.
+	fn remove_recipe() -> Weight {
+		Weight::from_parts(86_311_000, 7258)
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Tasks::TaskRecords` (r:1 w:1)
 	/// Proof: `Tasks::TaskRecords` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
@@ -597,6 +606,14 @@ impl WeightInfo for () {
 		Weight::from_parts(86_311_000, 4074)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(4))
+	}
+	/// Estimated, not yet benchmarked (issue 23 item 14): the recipe (at most 4,783 bytes) and
+	/// its running-order count read, the recipe removed, its deposit released (account and
+	/// holds read and written), priced like `reap_order` with the recipe's proof size.
+	fn remove_recipe() -> Weight {
+		Weight::from_parts(86_311_000, 7258)
+			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn cancel_task() -> Weight {
 		Weight::from_parts(86_311_000, 4074)

@@ -53,6 +53,26 @@ fn spec_109_renames_move_every_entry_once() {
 		StorageVersion::new(0).put::<Actors>();
 		StorageVersion::new(0).put::<Machines>();
 		StorageVersion::new(0).put::<Tasks>();
+		// …and no count of the running orders per recipe (spec 113): one order of recipe 1
+		// runs, one of recipe 2 is over.
+		for (order, recipe, state) in
+			[(0, 1, pallet_tasks::OrderState::Running), (1, 2, pallet_tasks::OrderState::Finished)]
+		{
+			pallet_tasks::Orders::<Runtime>::insert(
+				order,
+				pallet_tasks::Order {
+					requester: Alice.to_account_id(),
+					recipe,
+					product: Bob.to_account_id(),
+					reward_per_step: 0,
+					step_blocks: 1,
+					step: 0,
+					task: None,
+					state,
+					remaining: 0,
+				},
+			);
+		}
 		// Spec 108 had no idle index either.
 		let idle = pallet_machines::IdleByCapability::<Runtime>::iter().count();
 		assert!(idle > 0, "the dev machines are idle at genesis");
@@ -72,9 +92,10 @@ fn spec_109_renames_move_every_entry_once() {
 		assert_eq!(Actors::on_chain_storage_version(), 1);
 		// Machines goes on to 2 (the idle index is built from the moved records)…
 		assert_eq!(Machines::on_chain_storage_version(), 2);
-		// …and tasks on to 3 (disputes lapse, waiting places counted): the task record above is
-		// no task they can read.
-		assert_eq!(Tasks::on_chain_storage_version(), 3);
+		// …and tasks on to 4 (disputes lapse, waiting places counted, running orders counted
+		// per recipe): the task record above is no task they can read.
+		assert_eq!(Tasks::on_chain_storage_version(), 4);
+		assert_eq!(pallet_tasks::RecipeOrders::<Runtime>::iter().collect::<Vec<_>>(), [(1, 1)]);
 		assert_eq!(pallet_machines::MachineRecords::<Runtime>::iter().count(), machines);
 		assert_eq!(pallet_actors::ActorRecords::<Runtime>::iter().count(), actors);
 		assert_eq!(pallet_machines::IdleByCapability::<Runtime>::iter().count(), idle);

@@ -285,6 +285,12 @@ fn the_dev_factory_is_set_up_at_genesis_and_runs_orders_and_rules() {
 			30,
 		)
 		.unwrap();
+		// Alice's recipe stays while the order runs on it.
+		assert_eq!(pallet_tasks::RecipeOrders::<Runtime>::get(1), 1);
+		assert_eq!(
+			Tasks::remove_recipe(RuntimeOrigin::signed(Alice.to_account_id()), 1),
+			Err(pallet_tasks::Error::<Runtime>::RecipeInUse.into())
+		);
 		let hbw = dev_factory::machine("hbw").unwrap();
 		assert!(matches!(
 			<Machines as MachineRegistry<AccountId>>::status(&hbw),

@@ -1,6 +1,7 @@
 //! Recipes and production orders that machines run to a finished product alone.
 
 use super::*;
+use twinchain_primitives::Role;
 
 #[test]
 fn recipes_are_registered_by_manufacturers_with_a_deposit() {
@@ -247,5 +248,73 @@ fn a_gateway_orders_for_its_manufacturer_within_a_budget() {
 			Error::<Test>::NoOrderBudget
 		);
 		assert_eq!(Tasks::do_try_state(), Ok(()));
+	});
+}
+
+/// A manufacturer removes its own recipe and gets its deposit back, but only once no running
+/// order follows it — a competitor's order on it included — and no one else may remove it.
+#[test]
+fn a_recipe_is_removed_by_its_manufacturer_once_no_order_runs_it() {
+	new_test_ext().execute_with(|| {
+		MockActors::set(vec![
+			(MAKER, Role::Manufacturer),
+			(STRANGER, Role::Manufacturer),
+			(OWNER_A, Role::Supplier),
+			(OWNER_B, Role::Supplier),
+		]);
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"fire, mill".to_vec().try_into().unwrap(),
+			recipe(&[("fire", ""), ("mill", "")])
+		));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::RecipeDeposit.into(), &MAKER), 50);
+		// A competitor orders on MAKER's recipe: while that order runs, the recipe stays.
+		assert_ok!(Tasks::place_order(
+			RuntimeOrigin::signed(STRANGER),
+			0,
+			workpiece(),
+			Default::default(),
+			30,
+			3
+		));
+		assert_eq!(RecipeOrders::<Test>::get(0), 1);
+		assert_noop!(
+			Tasks::remove_recipe(RuntimeOrigin::signed(STRANGER), 0),
+			Error::<Test>::NotRecipeOwner
+		);
+		assert_noop!(
+			Tasks::remove_recipe(RuntimeOrigin::signed(MAKER), 0),
+			Error::<Test>::RecipeInUse
+		);
+		assert_noop!(
+			Tasks::remove_recipe(RuntimeOrigin::signed(MAKER), 7),
+			Error::<Test>::UnknownRecipe
+		);
+		// The order's first step expires: the order fails and no longer holds the recipe.
+		run_to(4);
+		assert_eq!(Orders::<Test>::get(0).unwrap().state, OrderState::Failed);
+		assert!(!RecipeOrders::<Test>::contains_key(0));
+		assert_ok!(Tasks::remove_recipe(RuntimeOrigin::signed(MAKER), 0));
+		assert_eq!(last_event(), Event::RecipeRemoved { recipe: 0, manufacturer: MAKER });
+		assert_eq!(Balances::balance_on_hold(&HoldReason::RecipeDeposit.into(), &MAKER), 0);
+		assert!(!Recipes::<Test>::contains_key(0));
+		// The failed order keeps the recipe's id; no new order can name it.
+		assert_eq!(Orders::<Test>::get(0).unwrap().recipe, 0);
+		assert_noop!(
+			Tasks::place_order(
+				RuntimeOrigin::signed(STRANGER),
+				0,
+				workpiece(),
+				Default::default(),
+				30,
+				3
+			),
+			Error::<Test>::UnknownRecipe
+		);
+		assert_noop!(
+			Tasks::remove_recipe(RuntimeOrigin::signed(MAKER), 0),
+			Error::<Test>::UnknownRecipe
+		);
+		Tasks::do_try_state().unwrap();
 	});
 }

@@ -91,7 +91,16 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 					})
 				};
 				let machine = *machines.choose(&mut rng).unwrap();
-				let (name, origin, call) = match rng.gen_range(0..21) {
+				// Mostly a recipe registered (perhaps removed since), sometimes the next id.
+				let some_recipe = |rng: &mut StdRng| {
+					let next = NextRecipeId::<Test>::get();
+					if rng.gen_bool(0.9) {
+						rng.gen_range(0..next)
+					} else {
+						next
+					}
+				};
+				let (name, origin, call) = match rng.gen_range(0..23) {
 					0 | 1 => (
 						"create_task",
 						RuntimeOrigin::signed(*requesters.choose(&mut rng).unwrap()),
@@ -149,7 +158,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 						"place_order",
 						RuntimeOrigin::signed(*[MAKER, CUSTOMER].choose(&mut rng).unwrap()),
 						Call::place_order {
-							recipe: 0,
+							recipe: some_recipe(&mut rng),
 							product_type: workpiece(),
 							lots: Default::default(),
 							reward_per_step: 10 + rng.gen_range(0..50) as u128,
@@ -174,7 +183,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 						by(&mut rng, Some(GATEWAY)),
 						Call::place_order_for {
 							owner: *[MAKER, MAKER, CUSTOMER].choose(&mut rng).unwrap(),
-							recipe: 0,
+							recipe: some_recipe(&mut rng),
 							product_type: workpiece(),
 							lots: Default::default(),
 							reward_per_step: 10 + rng.gen_range(0..50) as u128,
@@ -186,6 +195,19 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 						let order = rng.gen_range(0..=NextOrderId::<Test>::get());
 						("reap_order", by(&mut rng, None), Call::reap_order { order })
 					},
+					21 => (
+						"register_recipe",
+						RuntimeOrigin::signed(*[MAKER, MAKER, CUSTOMER].choose(&mut rng).unwrap()),
+						Call::register_recipe {
+							name: b"r".to_vec().try_into().unwrap(),
+							steps: recipe(&[("mill", "")]),
+						},
+					),
+					22 => (
+						"remove_recipe",
+						by(&mut rng, Some(MAKER)),
+						Call::remove_recipe { recipe: some_recipe(&mut rng) },
+					),
 					_ => {
 						next_block();
 						check_invariants(&initial, issuance);
@@ -227,10 +249,21 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 				outcomes.entry(name).or_default().0 += 1;
 				calls += 1;
 			}
+			// No order runs any more: every recipe goes, by its manufacturer.
+			assert_eq!(RecipeOrders::<Test>::iter().count(), 0, "running orders counted");
+			let recipes: Vec<(RecipeId, u64)> =
+				Recipes::<Test>::iter().map(|(id, r)| (id, r.manufacturer)).collect();
+			for (recipe, manufacturer) in recipes {
+				assert_ok!(Tasks::remove_recipe(RuntimeOrigin::signed(manufacturer), recipe));
+				outcomes.entry("remove_recipe").or_default().0 += 1;
+				calls += 1;
+			}
 			check_invariants(&initial, issuance);
 			for (who, _) in &initial {
 				let held = Balances::balance_on_hold(&HoldReason::RecordDeposit.into(), who);
 				assert_eq!(held, 0, "{who}'s record deposits");
+				let held = Balances::balance_on_hold(&HoldReason::RecipeDeposit.into(), who);
+				assert_eq!(held, 0, "{who}'s recipe deposits");
 			}
 			assert_eq!(TaskRecords::<Test>::iter().count() + Orders::<Test>::iter().count(), 0);
 			sequences += 1;
@@ -247,7 +280,7 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 		let succeeds = *name != "settle_task";
 		assert!((*ok > 0) == succeeds && *refused > 0, "{name}: {ok} succeeded, {refused} refused");
 	}
-	assert_eq!(outcomes.len(), 16, "every call but register_recipe (made at the start)");
+	assert_eq!(outcomes.len(), 18, "every call");
 	for error in [
 		"BadOrigin",
 		"UnknownTask",
@@ -271,6 +304,9 @@ fn escrow_conserves_funds_over_random_call_sequences() {
 		"RetentionNotOver",
 		"StepStillKept",
 		"UnknownOrder",
+		"UnknownRecipe",
+		"NotRecipeOwner",
+		"RecipeInUse",
 	] {
 		assert!(errors.contains_key(error), "{error} never met: {errors:?}");
 	}
