@@ -70,7 +70,9 @@ pub fn capabilities(station: &str) -> &'static [&'static str] {
 /// orders for her).
 pub const STEP_REWARD: Balance = 10 * MILLI_UNIT;
 
-/// What the gateway may commit in orders for Alice (2,000 five-step orders).
+/// What the gateway may commit in orders for Alice, rewards and deposits (a five-step order
+/// commits about 0.25 TWIN: 50 mTWIN of rewards, the product's DID and product deposits, the
+/// order's and its steps' record deposits).
 pub const ORDER_BUDGET: Balance = 100 * UNIT;
 
 /// The gateway account.

@@ -94,9 +94,12 @@ impl<T: Config> Pallet<T> {
 			started: None,
 			completion: None,
 		};
-		// The record grows by a completion later: its deposit covers that now.
+		// The record grows later by a provider, a start and a completion: its deposit covers
+		// them now, besides the parameters as long as they are.
 		let bytes = t
 			.encoded_size()
+			.saturating_add(T::AccountId::max_encoded_len())
+			.saturating_add(Moment::max_encoded_len())
 			.saturating_add(Completion::<BlockNumberFor<T>>::max_encoded_len());
 		let deposit = Self::record_deposit(bytes);
 		Self::hold_record_deposit(&t.requester, deposit)?;

@@ -626,7 +626,8 @@ pub mod pallet {
 		}
 
 		/// Lets `gateway` place orders for the caller (`place_order_for`) committing at most
-		/// `budget` in rewards, all orders together; `None` withdraws it. Active manufacturers
+		/// `budget` of the caller's funds in rewards and deposits, all orders together; `None`
+		/// withdraws it. Active manufacturers
 		/// only; the budget deposit is held while the budget is set. The gateway may also confirm
 		/// or dispute the steps of the caller's orders.
 		#[pallet::call_index(13)]
@@ -641,9 +642,11 @@ pub mod pallet {
 		}
 
 		/// Places a production order for `owner` (an active manufacturer that gave the caller an
-		/// order budget), as `place_order` does: `owner` holds the rewards and the product; the
-		/// order's rewards come off the caller's budget (`OverBudget` if they exceed it). What a
-		/// factory's gateway does with the orders it receives.
+		/// order budget), as `place_order` does: `owner` holds the rewards and the product. All
+		/// the order holds from `owner` — the rewards, the product's and the order's deposits,
+		/// the first step's record deposit, and the most the later steps' record deposits can
+		/// be — comes off the caller's budget (`OverBudget` if it exceeds it, and nothing is
+		/// placed). What a factory's gateway does with the orders it receives.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::place_order_for())]
 		pub fn place_order_for(
@@ -656,8 +659,18 @@ pub mod pallet {
 			step_blocks: BlockNumberFor<T>,
 		) -> DispatchResult {
 			let gateway = ensure_signed(origin)?;
-			Self::spend_budget(&owner, &gateway, recipe, reward_per_step)?;
-			Self::do_place_order(owner, recipe, product_type, lots, reward_per_step, step_blocks)
+			Self::check_budget(&owner, &gateway)?;
+			let held = Self::held_as_requester(&owner);
+			let later_steps = Self::later_step_deposits(recipe);
+			Self::do_place_order(
+				owner.clone(),
+				recipe,
+				product_type,
+				lots,
+				reward_per_step,
+				step_blocks,
+			)?;
+			Self::spend_budget(&owner, &gateway, held, later_steps)
 		}
 
 		/// Settles `task` whose challenge period (or undecided dispute) is over but that the

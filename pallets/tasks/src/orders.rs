@@ -147,19 +147,44 @@ impl<T: Config> Pallet<T> {
 		);
 	}
 
-	/// `gateway` places an order of `recipe` for `owner`: `owner` must be an active
-	/// manufacturer, and the order's rewards come off the budget it gave `gateway`.
+	/// Whether `gateway` may place orders for `owner`: `owner` is an active manufacturer and
+	/// gave `gateway` a budget.
+	pub(crate) fn check_budget(owner: &T::AccountId, gateway: &T::AccountId) -> DispatchResult {
+		ensure!(T::Actors::has_role(owner, Role::Manufacturer), Error::<T>::NotManufacturer);
+		ensure!(OrderBudgets::<T>::contains_key(owner, gateway), Error::<T>::NoOrderBudget);
+		Ok(())
+	}
+
+	/// All `who` has on hold except its providers' stakes: what placing an order adds to it
+	/// is what the order costs its requester (a machine of `who` taking the first step
+	/// stakes as a provider, not as a requester; the stake comes back when the step settles).
+	pub(crate) fn held_as_requester(who: &T::AccountId) -> BalanceOf<T> {
+		use frame_support::traits::fungible::InspectHold;
+		T::Currency::total_balance_on_hold(who)
+			.saturating_sub(T::Currency::balance_on_hold(&HoldReason::ProviderStake.into(), who))
+	}
+
+	/// The most the record deposits of `recipe`'s steps after the first can be (each step's
+	/// task holds its deposit from the order's requester when the step starts).
+	pub(crate) fn later_step_deposits(recipe: RecipeId) -> BalanceOf<T> {
+		let steps = Recipes::<T>::get(recipe).map_or(0, |r| r.steps.len() as u32);
+		let per_step = Self::record_deposit(TaskOf::<T>::max_encoded_len());
+		per_step.saturating_mul(steps.saturating_sub(1).into())
+	}
+
+	/// Takes what an order `gateway` just placed for `owner` costs `owner` off the budget
+	/// `owner` gave `gateway`: what `owner` holds now beyond `held_before` (stakes aside), plus
+	/// `later`, the later steps' deposits; `OverBudget` if that exceeds what is left.
 	pub(crate) fn spend_budget(
 		owner: &T::AccountId,
 		gateway: &T::AccountId,
-		recipe: RecipeId,
-		reward_per_step: BalanceOf<T>,
+		held_before: BalanceOf<T>,
+		later: BalanceOf<T>,
 	) -> DispatchResult {
-		ensure!(T::Actors::has_role(owner, Role::Manufacturer), Error::<T>::NotManufacturer);
+		let spent =
+			Self::held_as_requester(owner).saturating_sub(held_before).saturating_add(later);
 		let mut budget = OrderBudgets::<T>::get(owner, gateway).ok_or(Error::<T>::NoOrderBudget)?;
-		let steps = Recipes::<T>::get(recipe).ok_or(Error::<T>::UnknownRecipe)?.steps.len() as u32;
-		let total = reward_per_step.checked_mul(&steps.into()).ok_or(Error::<T>::Overflow)?;
-		budget.remaining = budget.remaining.checked_sub(&total).ok_or(Error::<T>::OverBudget)?;
+		budget.remaining = budget.remaining.checked_sub(&spent).ok_or(Error::<T>::OverBudget)?;
 		OrderBudgets::<T>::insert(owner, gateway, budget);
 		Ok(())
 	}

@@ -216,7 +216,7 @@ pub struct Order<AccountId, Balance, BlockNumber> {
 	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
 )]
 pub struct OrderBudget<Balance> {
-	/// The rewards it may still commit, all orders together.
+	/// What it may still commit (rewards and deposits), all orders together.
 	pub remaining: Balance,
 	/// The deposit held from the manufacturer for the entry.
 	pub deposit: Balance,

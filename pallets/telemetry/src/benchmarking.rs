@@ -4,7 +4,7 @@ use super::*;
 use crate::Pallet as Telemetry;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{Get, UnixTime};
+use frame_support::traits::{fungible::MutateHold, Get, UnixTime};
 use frame_system::RawOrigin;
 
 fn metric(i: u32) -> MetricKey {
@@ -122,20 +122,40 @@ mod benches {
 		assert_eq!(Rules::<T>::get(&machine).len() as u32, T::MaxRules::get() - 1);
 	}
 
-	/// `n` expired windows of a machine, each with a deposit, pruned by a stranger.
+	/// `n` expired windows of a machine, each with a deposit held from a different anchorer
+	/// (each release touches another account), pruned by a stranger.
 	#[benchmark]
 	fn prune_windows(n: Linear<1, { T::MaxPrunedPerCall::get() }>) {
 		let (_, machine, gateway) = setup::<T>();
 		let now = T::Time::now().as_millis() as Moment;
 		for i in 0..n {
+			let start = now.saturating_sub(T::MaxClockSkew::get()) + Moment::from(i);
 			Telemetry::<T>::anchor_window(
 				RawOrigin::Signed(gateway.clone()).into(),
 				machine.clone(),
-				window(MAX_METRICS, now.saturating_sub(T::MaxClockSkew::get()) + Moment::from(i)),
+				window(MAX_METRICS, start),
 			)
 			.expect("a window");
+			// The window passes to an anchorer of its own, who holds its deposit.
+			let anchorer: T::AccountId = account("anchorer", i, 0);
+			T::BenchmarkHelper::fund(&anchorer);
+			let key = window_key(start);
+			if let Some(deposit) = WindowDeposits::<T>::get(&machine, key) {
+				T::Currency::release(
+					&HoldReason::Window.into(),
+					&gateway,
+					deposit,
+					frame_support::traits::tokens::Precision::Exact,
+				)
+				.expect("held");
+				T::Currency::hold(&HoldReason::Window.into(), &anchorer, deposit).expect("funded");
+			}
+			Windows::<T>::mutate(&machine, key, |w| {
+				w.as_mut().expect("anchored").gateway = anchorer;
+			});
 		}
-		T::BenchmarkHelper::advance_time(T::WindowRetention::get() + T::MaxClockSkew::get() + 1);
+		let later = frame_system::Pallet::<T>::block_number() + T::WindowRetention::get();
+		frame_system::Pallet::<T>::set_block_number(later);
 		let caller: T::AccountId = account("caller", 0, 0);
 
 		#[extrinsic_call]

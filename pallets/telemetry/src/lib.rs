@@ -14,7 +14,8 @@
 //!   (pallet-tasks' [`MaintenanceRequest`]). The reward for the next time is held again at
 //!   once; if the owner cannot pay it the rule is disarmed until set again.
 //! - **Retention**: each window holds a per-byte deposit from whoever anchored it and is kept
-//!   `WindowRetention` after its end (the steps it covers keep its root for good); then the
+//!   `WindowRetention` blocks after the block that anchored it (the steps it covers keep its
+//!   root for good); then the
 //!   machine's next anchors prune it, or anyone does ([`Pallet::prune_windows`]), and the
 //!   deposit goes back. `LastEnd` stays, so nothing is anchored in a pruned window's place.
 //! - Every change has an event; windows and rules are bounded (16 metrics per window,
@@ -119,13 +120,17 @@ pub mod pallet {
 		/// See `WindowDepositBase`.
 		#[pallet::constant]
 		type WindowDepositPerByte: Get<BalanceOf<Self>>;
-		/// How long after its end a window is kept, in ms: the time the bridge has to attach
-		/// it to the steps it covers (a step keeps the window's root for good). Then it is
+		/// How many blocks after the block that anchored it a window is kept: the time the
+		/// bridge has to attach it to the steps it covers (a step keeps the window's root for
+		/// good) and anyone has to check it while a task it covers can still be disputed, so
+		/// the runtime keeps it longer than a task's deadline, challenge and dispute periods
+		/// together. Counted in blocks from the anchoring, like those periods, so neither a
+		/// stalled chain nor a window anchored late (its end long past) shortens it. Then it is
 		/// pruned: by the machine's next anchors, or by anyone (`prune_windows`).
 		#[pallet::constant]
-		type WindowRetention: Get<Moment>;
-		/// The most expired windows of its machine an anchor prunes (more than one, so a
-		/// backlog drains).
+		type WindowRetention: Get<BlockNumberFor<Self>>;
+		/// The most expired windows of its machine an anchor prunes (at least two, so a
+		/// backlog drains while the machine anchors).
 		#[pallet::constant]
 		type MaxPrunedPerAnchor: Get<u32>;
 		/// The most windows one `prune_windows` call prunes.
@@ -213,9 +218,9 @@ pub mod pallet {
 		MaintenanceDeferred { machine: T::AccountId, metric: MetricKey, until: BlockNumberFor<T> },
 		/// A rule fired and its owner could not hold the next reward: it stays, disarmed.
 		RuleDisarmed { machine: T::AccountId, metric: MetricKey, comparison: Comparison },
-		/// `count` of the machine's windows, all ended before `before` (ms), were pruned and
-		/// their deposits released.
-		WindowsPruned { machine: T::AccountId, count: u32, before: Moment },
+		/// `count` of the machine's windows, all anchored in block `before` or earlier, were
+		/// pruned and their deposits released.
+		WindowsPruned { machine: T::AccountId, count: u32, before: BlockNumberFor<T> },
 	}
 
 	#[pallet::error]
@@ -260,6 +265,18 @@ pub mod pallet {
 			assert!(
 				!T::MaintenanceBlocks::get().is_zero(),
 				"MaintenanceBlocks: a maintenance task needs time"
+			);
+			assert!(
+				!T::WindowRetention::get().is_zero(),
+				"WindowRetention: a window must outlive the block that anchors it"
+			);
+			assert!(
+				T::MaxPrunedPerAnchor::get() >= 2,
+				"MaxPrunedPerAnchor: an anchor adds one window, so it must prune two to drain a backlog"
+			);
+			assert!(
+				T::MaxPrunedPerCall::get() >= 1,
+				"MaxPrunedPerCall: prune_windows would prune nothing"
 			);
 		}
 	}
@@ -318,8 +335,8 @@ pub mod pallet {
 			};
 			Self::hold_window_deposit(&machine, start, &w)?;
 			let rules = Self::evaluate(&machine, &w.metrics);
-			// Pruned before the new window goes in: a window anchored late (after an outage)
-			// stays readable until the machine's next anchor at least.
+			// The machine's expired windows go first; the new one, anchored now, is kept its
+			// full `WindowRetention` however long ago it ended.
 			let pruned = Self::prune(&machine, T::MaxPrunedPerAnchor::get());
 			Windows::<T>::insert(&machine, window_key(start), w);
 			Ok(Some(
@@ -371,8 +388,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Prunes up to `max` (at most `MaxPrunedPerCall`) of `machine`'s windows that ended
-		/// `WindowRetention` ago or earlier, oldest first, releasing their deposits to whoever
+		/// Prunes up to `max` (at most `MaxPrunedPerCall`) of `machine`'s windows anchored
+		/// `WindowRetention` blocks ago or earlier, oldest first, releasing their deposits to whoever
 		/// anchored them. Anyone may: a machine that anchors no more leaves its windows to this.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::prune_windows((*max).min(T::MaxPrunedPerCall::get())))]

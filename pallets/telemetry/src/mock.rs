@@ -106,17 +106,14 @@ impl crate::BenchmarkHelper<u64> for BenchHelper {
 	fn fund(who: &u64) {
 		Balances::set_balance(who, 1_000_000_000);
 	}
-	fn advance_time(ms: u64) {
-		Timestamp::set_timestamp(Timestamp::get() + ms);
-	}
 }
 
 frame_support::parameter_types! {
 	/// Window deposits: none unless a test sets them (most tests' gateways hold nothing).
 	pub static WindowBase: Balance = 0;
 	pub static WindowPerByte: Balance = 0;
-	/// Windows are kept a day after their end unless a test shortens it.
-	pub static WindowKeep: u64 = 86_400_000;
+	/// Windows are kept 14,400 blocks after their anchoring unless a test shortens it.
+	pub static WindowKeep: u64 = 14_400;
 }
 
 impl pallet_telemetry::Config for Test {

@@ -1,5 +1,6 @@
 //! How long windows stay: the per-byte deposit each holds from whoever anchored it, and
-//! pruning the windows past `WindowRetention`, oldest first, which gives the deposits back.
+//! pruning the windows anchored `WindowRetention` blocks ago, oldest first, which gives the
+//! deposits back.
 
 use crate::*;
 use alloc::vec::Vec;
@@ -8,7 +9,7 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision, Get},
 };
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::traits::{CheckedSub, Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
 	/// Holds the deposit for window `w` of `machine` starting at `start` from its anchorer.
@@ -27,13 +28,15 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Prunes up to `max` of `machine`'s windows that ended `WindowRetention` ago or earlier,
-	/// oldest first; returns how many.
+	/// Prunes up to `max` of `machine`'s windows anchored `WindowRetention` blocks ago or
+	/// earlier, oldest first; returns how many. A machine's windows are keyed by start and
+	/// each is anchored after the one before it, so the expired ones come first.
 	pub(crate) fn prune(machine: &T::AccountId, max: u32) -> u32 {
-		let before = now_ms::<T, T::Time>().saturating_sub(T::WindowRetention::get());
+		let now = frame_system::Pallet::<T>::block_number();
+		let Some(before) = now.checked_sub(&T::WindowRetention::get()) else { return 0 };
 		let expired: Vec<(WindowKey, T::AccountId)> = Windows::<T>::iter_prefix(machine)
 			.take(max as usize)
-			.take_while(|(_, w)| w.end <= before)
+			.take_while(|(_, w)| w.anchored.block <= before)
 			.map(|(key, w)| (key, w.gateway))
 			.collect();
 		for (key, anchorer) in &expired {

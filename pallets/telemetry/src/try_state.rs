@@ -17,8 +17,11 @@ impl<T: Config> Pallet<T> {
 	///   rules of a machine watch the same metric on the same side;
 	/// - each owner's rule hold is the deposits of its rules plus the rewards of the armed ones;
 	/// - each machine's windows are non-empty, no longer than `MaxWindowLength`, do not overlap,
-	///   and their counts add up per metric (metrics sorted, min ≤ mean ≤ max); `LastEnd` is where
-	///   the latest one ends, and exists only for machines with windows.
+	///   and their counts add up per metric (metrics sorted, min ≤ mean ≤ max); they were anchored
+	///   in the order of their starts (pruning takes the expired ones from the front); `LastEnd`
+	///   is where the latest one ends (a machine whose windows were all pruned keeps it);
+	/// - each window deposit belongs to a stored window, and each anchorer's window hold is the
+	///   deposits of the windows it anchored.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut owed: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (_, rules) in Rules::<T>::iter() {
@@ -64,10 +67,16 @@ impl<T: Config> Pallet<T> {
 		for (machine, end) in &last {
 			ensure!(LastEnd::<T>::get(machine) == *end, "LastEnd is not the latest window's end");
 			let mut previous_end = 0;
+			let mut previous_block = Zero::zero();
 			for (key, w) in Windows::<T>::iter_prefix(machine) {
 				let start = Moment::from_be_bytes(key);
 				ensure!(previous_end <= start, "a machine's windows overlap");
+				ensure!(
+					previous_block <= w.anchored.block,
+					"a machine's windows were not anchored in the order of their starts"
+				);
 				previous_end = w.end;
+				previous_block = w.anchored.block;
 			}
 		}
 		// A machine whose windows were all pruned keeps its `LastEnd`.

@@ -154,6 +154,4 @@ pub trait BenchmarkHelper<AccountId> {
 	fn make_gateway(machine: &AccountId, gateway: &AccountId);
 	/// Gives `who` enough funds for any deposit and reward.
 	fn fund(who: &AccountId);
-	/// Moves the chain's clock `ms` ahead.
-	fn advance_time(ms: Moment);
 }

@@ -710,12 +710,15 @@ parameter_types! {
 	/// After a rule opened a maintenance task, the machine's rules open none for 30 minutes.
 	pub const MaintenanceCooldown: BlockNumber = 30 * MINUTES;
 	/// A window holds 0.1 mTWIN plus 1 µTWIN per byte (≈ 0.3 mTWIN with two metrics) from its
-	/// anchorer: a gateway anchoring a 10 s window per machine holds ≈ 16 TWIN per machine
-	/// over the retention week.
+	/// anchorer: a gateway anchoring a 10 s window per machine holds ≈ 23 TWIN per machine
+	/// over the ten days of retention.
 	pub const WindowDepositBase: Balance = 100 * MICRO_UNIT;
 	pub const WindowDepositPerByte: Balance = MICRO_UNIT;
-	/// Windows are kept a week after their end (the steps they cover keep their roots).
-	pub const WindowRetention: u64 = 7 * 24 * 3_600_000;
+	/// Windows are kept ten days after the block that anchored them: longer than a task's
+	/// deadline, challenge and dispute periods together (at most 9 days), so the readings
+	/// behind any disputable completion can still be checked (the steps they cover keep their
+	/// roots for good).
+	pub const WindowRetention: BlockNumber = 10 * DAYS;
 }
 
 impl pallet_telemetry::Config for Runtime {
@@ -762,10 +765,6 @@ impl pallet_telemetry::BenchmarkHelper<AccountId> for TelemetryBenchmarkHelper {
 	fn fund(who: &AccountId) {
 		use pallet_provenance::BenchmarkHelper as _;
 		ProvenanceBenchmarkHelper::fund(who)
-	}
-
-	fn advance_time(ms: twinchain_primitives::Moment) {
-		pallet_timestamp::Now::<Runtime>::mutate(|now| *now = now.saturating_add(ms));
 	}
 }
 

@@ -109,6 +109,24 @@ fn local_preset_is_a_three_party_consortium_without_sudo() {
 	});
 }
 
+/// A window covering a task's work is anchored at most `MaxClockSkew` before the task started,
+/// so it must be kept through the task's deadline, longest challenge period and dispute period:
+/// pruned earlier, a disputed completion could no longer be checked against its readings.
+#[test]
+fn telemetry_windows_outlive_every_task_they_can_cover() {
+	let deadline: BlockNumber = <Runtime as pallet_tasks::Config>::MaxDeadline::get();
+	let challenge: BlockNumber = <Runtime as pallet_tasks::Config>::MaxChallengePeriod::get();
+	let dispute: BlockNumber = <Runtime as pallet_tasks::Config>::DisputePeriod::get();
+	let skew_ms: u64 = <Runtime as pallet_telemetry::Config>::MaxClockSkew::get();
+	let skew = BlockNumber::try_from(skew_ms / crate::MILLI_SECS_PER_BLOCK + 1).unwrap();
+	let retention: BlockNumber = <Runtime as pallet_telemetry::Config>::WindowRetention::get();
+	assert!(
+		retention > deadline + challenge + dispute + skew,
+		"windows kept {retention} blocks, a task can be disputed for {} blocks",
+		deadline + challenge + dispute + skew
+	);
+}
+
 #[test]
 fn block_time_is_two_seconds() {
 	assert_eq!(MILLI_SECS_PER_BLOCK, 2000);

@@ -1,6 +1,7 @@
 //! Recipes and production orders that machines run to a finished product alone.
 
 use super::*;
+use codec::MaxEncodedLen;
 use twinchain_primitives::Role;
 
 #[test]
@@ -316,5 +317,57 @@ fn a_recipe_is_removed_by_its_manufacturer_once_no_order_runs_it() {
 			Error::<Test>::UnknownRecipe
 		);
 		Tasks::do_try_state().unwrap();
+	});
+}
+
+/// A gateway's budget pays for all that an order can hold from its manufacturer, deposits
+/// included: a rogue gateway cannot lock more of the manufacturer's funds than it was given.
+#[test]
+fn an_order_budget_pays_for_the_deposits_an_order_holds_too() {
+	new_test_ext().execute_with(|| {
+		const FACTORY_GATEWAY: u64 = 300;
+		RecordBase::set(5);
+		RecordPerByte::set(1);
+		assert_ok!(Tasks::register_recipe(
+			RuntimeOrigin::signed(MAKER),
+			b"mill".to_vec().try_into().unwrap(),
+			recipe(&[("mill", ""), ("mill", "")])
+		));
+		let recipe_id = NextRecipeId::<Test>::get() - 1;
+		let order = || {
+			Tasks::place_order_for(
+				RuntimeOrigin::signed(FACTORY_GATEWAY),
+				MAKER,
+				recipe_id,
+				workpiece(),
+				Default::default(),
+				40,
+				20,
+			)
+		};
+		assert_ok!(Tasks::set_order_budget(
+			RuntimeOrigin::signed(MAKER),
+			FACTORY_GATEWAY,
+			Some(1_000)
+		));
+		let (order_id, first) = (NextOrderId::<Test>::get(), NextTaskId::<Test>::get());
+		assert_ok!(order());
+		let order_deposit = OrderDeposits::<Test>::get(order_id).unwrap();
+		let task_deposit = TaskDeposits::<Test>::get(first).unwrap();
+		assert!(order_deposit > 0 && task_deposit > 0);
+		let remaining = OrderBudgets::<Test>::get(MAKER, FACTORY_GATEWAY).unwrap().remaining;
+		// Two rewards, the order's and the first step's deposits, and the most the second
+		// step's deposit can be.
+		let second_step = 5 + TaskOf::<Test>::max_encoded_len() as Balance;
+		assert_eq!(1_000 - remaining, 80 + order_deposit + task_deposit + second_step);
+		// A budget that covers the rewards and all but the last step's deposit places nothing.
+		assert_ok!(Tasks::set_order_budget(
+			RuntimeOrigin::signed(MAKER),
+			FACTORY_GATEWAY,
+			Some(80 + order_deposit + task_deposit)
+		));
+		let next = NextOrderId::<Test>::get();
+		assert_noop!(order(), Error::<Test>::OverBudget);
+		assert_eq!(NextOrderId::<Test>::get(), next);
 	});
 }

@@ -21,7 +21,9 @@ fn a_task_record_holds_a_deposit_per_byte_of_it_and_its_completion() {
 		with_deposits();
 		let short = mill_task(false);
 		let t = TaskRecords::<Test>::get(short).unwrap();
-		let expected = 5 + (t.encoded_size() + Completion::<u64>::max_encoded_len()) as Balance;
+		// The record as created, plus the provider, start and completion it gets later.
+		let grows = u64::max_encoded_len() + 8 + Completion::<u64>::max_encoded_len();
+		let expected = 5 + (t.encoded_size() + grows) as Balance;
 		assert_eq!(TaskDeposits::<Test>::get(short), Some(expected));
 		assert_eq!(record_deposit(MAKER), expected);
 		// Ten more bytes of parameters cost ten more.
@@ -41,6 +43,20 @@ fn a_task_record_holds_a_deposit_per_byte_of_it_and_its_completion() {
 		assert_eq!(TaskDeposits::<Test>::get(long), Some(expected + extra as Balance));
 		// Escrow and deposit are held apart.
 		assert_eq!(escrow(MAKER), 200);
+		// Taken, started and completed with the longest result, the record still fits what
+		// its deposit paid for.
+		assert_ok!(Tasks::accept_task(RuntimeOrigin::signed(MILL1), short, MILL1));
+		assert_ok!(Tasks::start_task(RuntimeOrigin::signed(MILL1), short));
+		let longest = "r".repeat(64);
+		assert_ok!(Tasks::complete_task(
+			RuntimeOrigin::signed(MILL1),
+			short,
+			detail(&longest),
+			[1; 32]
+		));
+		let grown = TaskRecords::<Test>::get(short).unwrap();
+		assert!(grown.provider.is_some() && grown.started.is_some() && grown.completion.is_some());
+		assert!(5 + grown.encoded_size() as Balance <= expected);
 	});
 }
 
