@@ -643,9 +643,8 @@ pub mod pallet {
 
 		/// Places a production order for `owner` (an active manufacturer that gave the caller an
 		/// order budget), as `place_order` does: `owner` holds the rewards and the product. All
-		/// the order holds from `owner` — the rewards, the product's and the order's deposits,
-		/// the first step's record deposit, and the most the later steps' record deposits can
-		/// be — comes off the caller's budget (`OverBudget` if it exceeds it, and nothing is
+		/// the order can hold from `owner` (rewards, the product's, the order's and the steps'
+		/// deposits) comes off the caller's budget (`OverBudget` if it exceeds it, and nothing is
 		/// placed). What a factory's gateway does with the orders it receives.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::place_order_for())]
@@ -659,18 +658,8 @@ pub mod pallet {
 			step_blocks: BlockNumberFor<T>,
 		) -> DispatchResult {
 			let gateway = ensure_signed(origin)?;
-			Self::check_budget(&owner, &gateway)?;
-			let held = Self::held_as_requester(&owner);
-			let later_steps = Self::later_step_deposits(recipe);
-			Self::do_place_order(
-				owner.clone(),
-				recipe,
-				product_type,
-				lots,
-				reward_per_step,
-				step_blocks,
-			)?;
-			Self::spend_budget(&owner, &gateway, held, later_steps)
+			let order = (recipe, product_type, lots, reward_per_step, step_blocks);
+			Self::do_place_order_for(gateway, owner, order)
 		}
 
 		/// Settles `task` whose challenge period (or undecided dispute) is over but that the

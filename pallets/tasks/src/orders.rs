@@ -147,9 +147,29 @@ impl<T: Config> Pallet<T> {
 		);
 	}
 
+	/// `place_order_for` by `gateway` for `owner`: the order, paid from `gateway`'s budget.
+	pub(crate) fn do_place_order_for(
+		gateway: T::AccountId,
+		owner: T::AccountId,
+		(recipe, product_type, lots, reward_per_step, step_blocks): (
+			RecipeId,
+			ProductType,
+			LotList,
+			BalanceOf<T>,
+			BlockNumberFor<T>,
+		),
+	) -> DispatchResult {
+		Self::check_budget(&owner, &gateway)?;
+		let held = Self::held_as_requester(&owner);
+		let later = Self::later_step_deposits(recipe);
+		let placed = owner.clone();
+		Self::do_place_order(placed, recipe, product_type, lots, reward_per_step, step_blocks)?;
+		Self::spend_budget(&owner, &gateway, held, later)
+	}
+
 	/// Whether `gateway` may place orders for `owner`: `owner` is an active manufacturer and
 	/// gave `gateway` a budget.
-	pub(crate) fn check_budget(owner: &T::AccountId, gateway: &T::AccountId) -> DispatchResult {
+	fn check_budget(owner: &T::AccountId, gateway: &T::AccountId) -> DispatchResult {
 		ensure!(T::Actors::has_role(owner, Role::Manufacturer), Error::<T>::NotManufacturer);
 		ensure!(OrderBudgets::<T>::contains_key(owner, gateway), Error::<T>::NoOrderBudget);
 		Ok(())
